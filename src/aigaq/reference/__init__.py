@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 
 from aigaq.reference.entries import (
     LANGUAGES,
+    SEVERITIES,
     Article,
     City,
     Entry,
@@ -28,6 +29,7 @@ from aigaq.reference.names import name_key
 
 __all__ = [
     "LANGUAGES",
+    "SEVERITIES",
     "Article",
     "City",
     "Entry",
@@ -49,6 +51,7 @@ __all__ = [
     "event_type",
     "event_types",
     "find_city",
+    "find_region",
     "gbv_type",
     "gbv_types",
     "name_key",
@@ -133,6 +136,27 @@ def region(code: str) -> Region | None:
 
 
 @cache
+def _region_name_index() -> Mapping[str, Region]:
+    index: dict[str, Region] = {}
+    for r in regions():
+        for name in (*r.labels.values(), *r.alt_names):
+            key = name_key(name)
+            if key:
+                index.setdefault(key, r)
+    return MappingProxyType(index)
+
+
+def find_region(name: str) -> Region | None:
+    """The region a written name refers to ("Қарағанды облысы", "ЗКО", "South Kazakhstan Region"), or
+    its code ("KZ-35", "35"), or None."""
+    by_code = region(name)
+    if by_code is not None:
+        return by_code
+    key = name_key(name)
+    return _region_name_index().get(key) if key else None
+
+
+@cache
 def cities() -> tuple[City, ...]:
     """Regional centres, the cities of republican significance and notable towns and villages."""
     return _entries(City, "cities.json")
@@ -184,13 +208,18 @@ _ARTICLE_NUMBER = re.compile(r"(\d{1,3})(?:\s*[-‐‑–.]\s*(\d{1,2}))?")
 
 def parse_article(text: str) -> Article | None:
     """An article from how people write it: "120", "ст. 120", "УК 120", "КоАП 434", "434 КоАП",
-    "CC 120", "CC-120", "ст. 121-1 УК РК", "ҚК 120-бап". A bare number means the Criminal Code."""
-    found = _ARTICLE_NUMBER.search(text)
-    if found is None:
-        return None
-    number = found.group(1) + (f"-{found.group(2)}" if found.group(2) else "")
+    "CC 120", "CC-120", "ст. 121-1 УК РК", "ч. 2 ст. 120 УК", "ҚК 120-бап".
+
+    A number without "КоАП"/"CAO" means the Criminal Code. None when no listed article matches."""
     kind = "CAO" if _CAO_WORDS.search(text) else "CC"
-    return _articles_by_code().get(f"{kind}-{number}")
+    index = _articles_by_code()
+    # The first number that names an article, so that "ч. 2 ст. 120" finds 120, not 2.
+    for found in _ARTICLE_NUMBER.finditer(text):
+        number = found.group(1) + (f"-{found.group(2)}" if found.group(2) else "")
+        hit = index.get(f"{kind}-{number}") or index.get(f"{kind}-{found.group(1)}")
+        if hit is not None:
+            return hit
+    return None
 
 
 def article(code: str) -> Article | None:
@@ -207,8 +236,13 @@ def gbv_types() -> tuple[GbvType, ...]:
     return _entries(GbvType, "gbv_types.json")
 
 
+@cache
+def _gbv_types_by_code() -> Mapping[str, GbvType]:
+    return _by_code(gbv_types())
+
+
 def gbv_type(code: str) -> GbvType | None:
-    return _by_code(gbv_types()).get(code)
+    return _gbv_types_by_code().get(code)
 
 
 @cache
@@ -217,8 +251,13 @@ def event_types() -> tuple[EventType, ...]:
     return _entries(EventType, "event_types.json")
 
 
+@cache
+def _event_types_by_code() -> Mapping[str, EventType]:
+    return _by_code(event_types())
+
+
 def event_type(code: str) -> EventType | None:
-    return _by_code(event_types()).get(code)
+    return _event_types_by_code().get(code)
 
 
 @cache

@@ -72,8 +72,25 @@ class City(Entry):
         return self.population_class != "village"
 
 
+# From least to most serious; administrative offences rank below every crime (УК art. 10-11 categories).
+SEVERITIES: tuple[str, ...] = (
+    "administrative",
+    "misdemeanour",
+    "minor",
+    "medium",
+    "grave",
+    "especially_grave",
+)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Article(Entry):
+    """A Criminal Code ("CC") or Code of Administrative Offences ("CAO") article.
+
+    `severity` is the category of the article's base part; `law_version` names the law the title and
+    severity come from, `valid_from`/`valid_until` the dates that version applied (None: unknown/open).
+    """
+
     code_kind: str
     number: str
     severity: str
@@ -89,6 +106,11 @@ class Article(Entry):
     @property
     def criminal(self) -> bool:
         return self.code_kind == "CC"
+
+    @property
+    def severity_rank(self) -> int:
+        """0 (administrative) to 5 (especially grave), for comparing a requalification's two articles."""
+        return SEVERITIES.index(self.severity)
 
     def short(self, lang: str) -> str:
         """A short reference: "ст. 120 УК", "ҚК 120-бап", "CC art. 120"."""

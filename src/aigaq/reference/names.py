@@ -25,9 +25,12 @@ _NOISE_WORDS = frozenset(
     {
         "g", "gor", "gorod", "kalasy", "k", "city", "of", "the", "town", "village", "aul", "auly",
         "auyly", "auyl", "selo", "s", "pos", "poselok", "p", "pgt", "kent", "kenti", "shahary",
-        "oblys", "oblysy", "oblast",
     }
 )  # fmt: skip
+
+# Words for "region", folded; they become one trailing "oblast" so that "область Абай", "Абай облысы"
+# and "Abai Region" compare equal while "Алматы" (the city) and "Алматы облысы" stay apart.
+_REGION_WORDS = frozenset({"obl", "oblast", "oblasti", "oblys", "oblysy", "region", "province"})
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -59,5 +62,9 @@ def name_key(text: str) -> str:
     keys that match the city's labels and alternative names.
     """
     words = [_latin(w) for w in _WORD.findall(unicodedata.normalize("NFC", text))]
-    kept = [w for w in words if w and w not in _NOISE_WORDS] or words
+    kept = [w for w in words if w and w not in _NOISE_WORDS and w not in _REGION_WORDS]
+    if not kept:
+        return ""
+    if any(w in _REGION_WORDS for w in words):
+        kept.append("oblast")
     return _unify("".join(kept))
