@@ -1,0 +1,48 @@
+# Two commands: `make run` (set up and serve the demo) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export AIGAQ_DATA_DIR ?= $(CURDIR)/var
+export AIGAQ_PORT ?= 8000
+
+.PHONY: run test test-sqlite test-postgres lint messages clean-demo help
+
+help:
+	@echo "make run    set up .venv, migrate, load demo data (first time), serve on http://127.0.0.1:$(AIGAQ_PORT)/"
+	@echo "make test   install test dependencies and run the whole suite (also on PostgreSQL if AIGAQ_TEST_DATABASE_URL is set)"
+	@echo "make lint   ruff and mypy"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Aigaq needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	@touch $(VENV)/.installed $@
+
+run: $(VENV)/.installed
+	@mkdir -p "$(AIGAQ_DATA_DIR)"
+	AIGAQ_DEV=1 $(BIN)/aigaq keys init --if-missing
+	AIGAQ_DEV=1 $(BIN)/aigaq manage migrate --verbosity 0
+	AIGAQ_DEV=1 $(BIN)/aigaq demo --if-empty
+	AIGAQ_DEV=1 $(BIN)/aigaq serve
+
+test: $(VENV)/.installed-test
+	$(BIN)/pytest -p no:cacheprovider -n 2
+	@if [ -n "$$AIGAQ_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL ($$AIGAQ_TEST_DATABASE_URL) =="; \
+		AIGAQ_TEST_ON_POSTGRES=1 $(BIN)/pytest -p no:cacheprovider -n 2; \
+	fi
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy src
+
+messages: $(VENV)/.installed-test
+	cd src/aigaq && ../../$(BIN)/django-admin makemessages -l kk -l ru --no-obsolete --no-location
+	cd src/aigaq && ../../$(BIN)/django-admin compilemessages

@@ -1,0 +1,63 @@
+"""The append-only, hash-chained log of who viewed, changed or exported what.
+
+Entries never hold personal data: only codes, actions and coded facts. Each entry's hash
+covers the previous entry's hash, so an altered, removed or reordered entry breaks the chain
+(`aigaq audit verify`).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Action(models.IntegerChoices):
+    # Numbered constants (as Zulip's RealmAuditLog does): numbers are never reused.
+    LOGIN = 1, _("signed in")
+    LOGIN_FAILED = 2, _("failed sign-in")
+    LOGOUT = 3, _("signed out")
+    CASE_CREATED = 10, _("created the case")
+    CASE_VIEWED = 11, _("opened the case")
+    CASE_CHANGED = 12, _("changed the case")
+    CASE_ERASED = 13, _("erased the case")
+    CASE_SHARED = 14, _("shared the case")
+    SUSPECT_ADDED = 20, _("added a suspect")
+    SUSPECT_CHANGED = 21, _("changed a suspect")
+    SUSPECT_REVEALED = 22, _("revealed a suspect's identifiers")
+    EVENT_ADDED = 30, _("added a pathway event")
+    REFERRAL_ADDED = 31, _("added a referral")
+    NOTE_ADDED = 32, _("added a note")
+    COST_ADDED = 33, _("added a cost")
+    WITNESS_ADDED = 34, _("added a witness")
+    EXPORTED = 40, _("exported data")
+    REPORT_DOWNLOADED = 41, _("downloaded a report")
+    ALERT_REVIEWED = 50, _("reviewed a match alert")
+    USER_SESSIONS_ENDED = 60, _("ended a user's sessions")
+    DEVICE_REVOKED = 61, _("revoked a device")
+    KEYS_ROTATED = 70, _("rotated the keys")
+    RETENTION_ERASED = 71, _("erased cases past the retention period")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    organisation_code = models.CharField(max_length=32, blank=True, db_index=True)
+    action = models.PositiveSmallIntegerField(choices=Action.choices)
+    case_code = models.CharField(max_length=32, blank=True, db_index=True)
+    object_code = models.CharField(max_length=32, blank=True)
+    extra = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+
+
+class ChainHead(models.Model):
+    """A single row locked while an entry is appended, so concurrent writers cannot fork the chain."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default="0" * 64)
+    count = models.BigIntegerField(default=0)

@@ -1,0 +1,34 @@
+"""`aigaq serve`: migrate if needed and serve with waitress, a production WSGI server."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve Aigaq on 127.0.0.1:$AIGAQ_PORT (default 8000) with waitress."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=os.environ.get("AIGAQ_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=int(os.environ.get("AIGAQ_PORT", "8000")))
+        parser.add_argument("--threads", type=int, default=int(os.environ.get("AIGAQ_THREADS", "8")))
+        parser.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from waitress import serve
+
+        from aigaq.wsgi import application
+
+        if not options["no_migrate"]:
+            call_command("migrate", interactive=False, verbosity=0)
+        if not settings.DEV:
+            call_command("collectstatic", interactive=False, verbosity=0)
+        url = f"http://{options['host']}:{options['port']}/"
+        self.stdout.write(f"Aigaq is serving on {url} (Ctrl+C to stop)")
+        serve(application, host=options["host"], port=options["port"], threads=options["threads"],
+              ident="aigaq", clear_untrusted_proxy_headers=True)

@@ -1,0 +1,215 @@
+"""Cases and what is recorded in them.
+
+Every identifying or free-text field is a SealedTextField (encrypted under the case's data
+key); `aigaq.cases.personal` lists them in one place and a test keeps that list and the
+models in agreement. Codes from reference data (regions, articles, event types…) are stored
+as their stable ASCII codes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from aigaq.accounts.models import Organisation
+from aigaq.lib import crypto
+from aigaq.lib.crypto import random_code
+
+from .sealed import SealedTextField
+
+
+class Case(models.Model):
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    # The case's data key, wrapped by the key-encryption key. Erasing a case destroys it.
+    wrapped_key = models.BinaryField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+    assignees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Assignment", related_name="assigned_cases"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def data_key(self) -> bytes:
+        dek = getattr(self, "_dek", None)
+        if dek is None:
+            from .keys import keyring
+
+            dek = crypto.unwrap_data_key(keyring(), bytes(self.wrapped_key), context=f"case:{self.code}")
+            self._dek = dek
+        return dek
+
+    @property
+    def short_code(self) -> str:
+        return self.code[:8].upper()
+
+
+class Assignment(models.Model):
+    class Kind(models.TextChoices):
+        ASSIGNED = "assigned", _("assigned")
+        SHARED = "shared", _("shared")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
+    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ASSIGNED)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_assignment_per_user")]
+
+
+class CaseRecord(models.Model):
+    """Something recorded in a case: it has its own random code and shares the case's key."""
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    case: models.ForeignKey[Case, Case]
+
+    class Meta:
+        abstract = True
+
+    def data_key(self) -> bytes:
+        return self.case.data_key()
+
+
+class Survivor(CaseRecord):
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survivor")
+    pseudonym = models.CharField(_("pseudonym"), max_length=40)
+    name = SealedTextField(_("name"), blank=True)
+    contact = SealedTextField(_("contact details"), blank=True)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    age_at_incident = models.PositiveSmallIntegerField(_("age at the incident"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, default="female")
+    consent_services = models.BooleanField(_("consents to referrals to services"), default=False)
+    consent_matching = models.BooleanField(_("consents to matching the suspect with other cases"), default=False)
+    consent_statistics = models.BooleanField(_("consents to being counted in statistics"), default=False)
+
+
+class Incident(CaseRecord):
+    class Area(models.TextChoices):
+        URBAN = "urban", _("urban")
+        RURAL = "rural", _("rural")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="incident")
+    date_from = models.DateField(_("date (or start of the period)"))
+    date_to = models.DateField(_("end of the period"), null=True, blank=True)
+    region = models.CharField(_("region"), max_length=8)
+    city = models.CharField(_("city or settlement"), max_length=40, blank=True)
+    settlement = SealedTextField(_("settlement, if not in the list"), blank=True)
+    area = models.CharField(_("urban or rural"), max_length=8, choices=Area.choices)
+    place_type = models.CharField(_("place"), max_length=20)
+    gbv_type = models.CharField(_("type of violence (GBVIMS)"), max_length=24)
+    account = SealedTextField(_("her account, in her words"), blank=True)
+
+
+class Suspect(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspects")
+    full_name = SealedTextField(_("name as written"), blank=True)
+    aliases = SealedTextField(_("other names and nicknames"), blank=True)
+    phones = SealedTextField(_("phones"), blank=True)
+    handles = SealedTextField(_("social media accounts"), blank=True)
+    plates = SealedTextField(_("car plates"), blank=True)
+    iins = SealedTextField(_("IIN"), blank=True)
+    birth_date = SealedTextField(_("date or year of birth"), blank=True)
+    approx_age = models.PositiveSmallIntegerField(_("approximate age"), null=True, blank=True)
+    sex = models.CharField(_("sex"), max_length=8, default="male")
+    relation = models.CharField(_("relation to the survivor"), max_length=20, default="unknown")
+    description = SealedTextField(_("description"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+
+class SearchToken(models.Model):
+    """Keyed blind index of a suspect's identifiers, for search without plaintext."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="search_tokens")
+    suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="search_tokens")
+    purpose = models.CharField(max_length=12)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "token"])]
+
+
+class Witness(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="witnesses")
+    name = SealedTextField(_("name"), blank=True)
+    contact = SealedTextField(_("contact details"), blank=True)
+    statement = SealedTextField(_("what she or he saw"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Referral(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    kind = models.CharField(_("service"), max_length=20)
+    provider = SealedTextField(_("provider"), blank=True)
+    status = models.CharField(_("status"), max_length=12)
+    referred_on = models.DateField(_("referred on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    note = SealedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class Note(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    text = SealedTextField(_("note"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class Cost(CaseRecord):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="costs")
+    kind = models.CharField(_("what for"), max_length=20)
+    amount = models.DecimalField(_("amount, tenge"), max_digits=12, decimal_places=2)
+    payer = models.CharField(_("who paid"), max_length=24)
+    paid_on = models.DateField(_("date"), null=True, blank=True)
+    note = SealedTextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class PathwayEvent(CaseRecord):
+    """One dated step of the case through police, prosecutor and court.
+
+    `facts` holds the type's coded, non-identifying fields (articles, reasons, outcomes,
+    lengths); `details` holds its identifying and free-text fields (an officer's name, the
+    words he said, a register number), sealed. `aigaq.cases.pathway` defines both per type.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(_("event"), max_length=32)
+    date = models.DateField(_("date"))
+    facts = models.JSONField(default=dict, blank=True)
+    details_sealed = SealedTextField(blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date", "created_at", "id"]
+        indexes = [models.Index(fields=["case", "type"])]
+
+    @property
+    def details(self) -> dict[str, Any]:
+        raw = self.details_sealed
+        return json.loads(raw) if raw else {}
+
+    @details.setter
+    def details(self, value: dict[str, Any]) -> None:
+        clean = {k: v for k, v in value.items() if v not in (None, "", [])}
+        self.details_sealed = json.dumps(clean, ensure_ascii=False, sort_keys=True) if clean else ""

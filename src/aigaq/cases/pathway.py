@@ -1,0 +1,276 @@
+"""The justice pathway: what each event type records, and what is derived from the events.
+
+A case's stage and flags are never stored; they are computed here from its events, so the
+case page, the case list filters and the statistics cannot disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from django.utils.translation import gettext_lazy as _
+
+from aigaq import reference
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    kind: str  # text | longtext | article | choice | multichoice | bool | int | decimal
+    label: Any
+    personal: bool = False
+    required: bool = False
+    choices: str = ""  # name of a list in aigaq.reference, for choice and multichoice
+    help: Any = ""
+
+
+NOTE = FieldSpec("note", "longtext", _("Note"), personal=True)
+UNIT = FieldSpec("unit", "text", _("Police unit"), help=_("For example: Almaly district police department"))
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    type: str
+    fields: tuple[FieldSpec, ...] = field(default_factory=tuple)
+
+    @property
+    def label(self) -> str:
+        entry = reference.event_type(self.type)
+        return entry.label(_current_language()) if entry else self.type
+
+
+def _current_language() -> str:
+    from django.utils import translation
+
+    return (translation.get_language() or "kk")[:2]
+
+
+SPECS: dict[str, EventSpec] = {
+    spec.type: spec
+    for spec in (
+        EventSpec("incident", (NOTE,)),
+        EventSpec("disclosure", (FieldSpec("to_whom", "text", _("Told whom"), personal=True), NOTE)),
+        EventSpec("police_contacted", (UNIT, NOTE)),
+        EventSpec(
+            "police_arrived",
+            (FieldSpec("minutes_after_call", "int", _("Minutes after the call")), UNIT, NOTE),
+        ),
+        EventSpec(
+            "report_refused",
+            (
+                FieldSpec("reason", "choice", _("Reason given"), required=True, choices="refusal_reasons"),
+                FieldSpec("quote", "longtext", _("The officer's words"), personal=True),
+                UNIT,
+                FieldSpec("officer", "text", _("Officer"), personal=True),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "report_registered",
+            (
+                FieldSpec("kui_number", "text", _("KUI number"), personal=True),
+                FieldSpec("erdr_number", "text", _("ERDR number"), personal=True),
+                FieldSpec("initial_article", "article", _("Initial article"), required=True),
+                UNIT,
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "complaint_filed",
+            (
+                FieldSpec("about", "choice", _("About"), required=True, choices="complaint_subjects"),
+                FieldSpec("target", "choice", _("Filed with"), required=True, choices="complaint_targets"),
+                FieldSpec("outcome", "choice", _("Outcome"), required=True, choices="complaint_outcomes"),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "forensic_exam",
+            (FieldSpec("payer", "choice", _("Who paid"), choices="payers"), NOTE),
+        ),
+        EventSpec(
+            "requalified",
+            (
+                FieldSpec("from_article", "article", _("From article"), required=True),
+                FieldSpec("to_article", "article", _("To article"), required=True),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "investigation_terminated",
+            (FieldSpec("ground", "choice", _("Ground"), required=True, choices="termination_grounds"), NOTE),
+        ),
+        EventSpec(
+            "sent_to_court",
+            (
+                FieldSpec("article", "article", _("Article"), required=True),
+                FieldSpec("court", "text", _("Court")),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "hearing",
+            (
+                FieldSpec("closed", "bool", _("Closed hearing")),
+                FieldSpec("judge", "text", _("Judge"), personal=True),
+                FieldSpec(
+                    "defence_arguments", "multichoice", _("Defence arguments heard"), choices="defence_arguments"
+                ),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "verdict",
+            (
+                FieldSpec("outcome", "choice", _("Outcome"), required=True, choices="verdict_outcomes"),
+                FieldSpec("article", "article", _("Article")),
+                FieldSpec("judge", "text", _("Judge"), personal=True),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "sentence",
+            (
+                FieldSpec("sentence_type", "choice", _("Sentence"), required=True, choices="sentence_types"),
+                FieldSpec("length_months", "int", _("Length, months")),
+                FieldSpec("amount", "decimal", _("Fine, tenge")),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "appeal",
+            (
+                FieldSpec("by", "choice", _("Appealed by"), required=True, choices="appellants"),
+                FieldSpec("outcome", "choice", _("Outcome"), required=True, choices="appeal_outcomes"),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "administrative_decision",
+            (
+                FieldSpec("article", "article", _("Article"), required=True),
+                FieldSpec("outcome", "choice", _("Outcome"), required=True, choices="admin_decision_outcomes"),
+                FieldSpec("amount", "decimal", _("Fine, tenge")),
+                NOTE,
+            ),
+        ),
+        EventSpec(
+            "protective_order",
+            (FieldSpec("days", "int", _("Valid for, days")), NOTE),
+        ),
+    )
+}
+
+
+# Local code lists the reference package does not hold (they only matter to the form).
+LOCAL_CHOICES: dict[str, tuple[tuple[str, Any], ...]] = {
+    "complaint_subjects": (("refusal", _("Refusal to register")), ("inaction", _("Inaction"))),
+    "appellants": (
+        ("survivor", _("The survivor")),
+        ("defendant", _("The defendant")),
+        ("prosecutor", _("The prosecutor")),
+    ),
+}
+
+
+class EventLike(Protocol):
+    type: str
+    date: dt.date
+    facts: dict[str, Any]
+
+
+SEVERITY_ORDER = ("administrative", "misdemeanour", "minor", "medium", "grave", "especially_grave")
+
+
+def is_downgrade(from_code: str, to_code: str) -> bool:
+    """A requalification from a Criminal Code sexual-offence article to a lesser article or to the
+    Code of Administrative Offences."""
+    old, new = reference.article(from_code), reference.article(to_code)
+    if old is None or new is None or old.code_kind != "CC" or not old.sexual:
+        return False
+    if new.code_kind != "CC":
+        return True
+    return SEVERITY_ORDER.index(new.severity) < SEVERITY_ORDER.index(old.severity) or not new.sexual
+
+
+STAGE_OF_EVENT = {
+    "incident": "intake",
+    "disclosure": "intake",
+    "police_contacted": "police",
+    "police_arrived": "police",
+    "report_refused": "refused",
+    "report_registered": "investigation",
+    "forensic_exam": None,
+    "complaint_filed": None,
+    "requalified": None,
+    "protective_order": None,
+    "investigation_terminated": "terminated",
+    "sent_to_court": "court",
+    "hearing": "court",
+    "verdict": "verdict",
+    "sentence": "verdict",
+    "appeal": "appeal",
+    "administrative_decision": "administrative",
+}
+
+STAGES: tuple[tuple[str, Any], ...] = (
+    ("intake", _("Intake")),
+    ("police", _("With the police")),
+    ("refused", _("Registration refused")),
+    ("investigation", _("Investigation")),
+    ("terminated", _("Investigation terminated")),
+    ("court", _("In court")),
+    ("verdict", _("Verdict")),
+    ("appeal", _("Appeal")),
+    ("administrative", _("Administrative case")),
+)
+
+# Events after which someone else owes the survivor a decision.
+AWAITING_DECISION = {"police_contacted", "police_arrived", "report_refused", "report_registered",
+                     "complaint_filed", "sent_to_court", "hearing", "appeal"}
+
+
+@dataclass(frozen=True)
+class Derived:
+    stage: str
+    refused_registration: bool
+    waiting_days: int | None  # days since the event that awaits a decision, if more than the limit
+    downgraded: bool
+    closed_hearing: bool
+    custodial: bool | None  # None: no sentence yet
+
+    @property
+    def waiting(self) -> bool:
+        return self.waiting_days is not None
+
+
+def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: int) -> Derived:
+    ordered: Sequence[EventLike] = sorted(events, key=lambda e: e.date)
+    stage = "intake"
+    refused = downgraded = closed_hearing = False
+    custodial: bool | None = None
+    for event in ordered:
+        stage = STAGE_OF_EVENT.get(event.type) or stage
+        facts = event.facts or {}
+        if event.type == "report_refused":
+            refused = True
+        elif event.type == "requalified":
+            downgraded |= is_downgrade(facts.get("from_article", ""), facts.get("to_article", ""))
+        elif event.type == "hearing" and facts.get("closed"):
+            closed_hearing = True
+        elif event.type == "sentence":
+            kind = next((s for s in reference.sentence_types() if s.code == facts.get("sentence_type")), None)
+            custodial = bool(custodial) or bool(kind and getattr(kind, "custodial", False))
+    waiting_days = None
+    if ordered:
+        last = ordered[-1]
+        decided_complaint = last.type == "complaint_filed" and (last.facts or {}).get("outcome") != "pending"
+        if last.type in AWAITING_DECISION and not decided_complaint:
+            days = (today - last.date).days
+            # Strictly more than the limit: on day N itself the case is not yet overdue.
+            if days > waiting_limit_days:
+                waiting_days = days
+    return Derived(stage, refused, waiting_days, downgraded, closed_hearing, custodial)

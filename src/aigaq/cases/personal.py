@@ -1,0 +1,20 @@
+"""The one place that says what is personal data.
+
+Every field that identifies a person, and every free-text field, is listed here. The model
+fields listed are SealedTextFields (encrypted at rest); pathway event fields marked personal in
+`aigaq.cases.pathway` are kept in the event's sealed `details`. A test checks that this list,
+the models and the pathway specs agree, so a new personal field cannot be added in plaintext.
+"""
+
+from __future__ import annotations
+
+PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
+    "Survivor": ("name", "contact"),
+    "Incident": ("settlement", "account"),
+    "Suspect": ("full_name", "aliases", "phones", "handles", "plates", "iins", "birth_date", "description"),
+    "Witness": ("name", "contact", "statement"),
+    "Referral": ("provider", "note"),
+    "Note": ("text",),
+    "Cost": ("note",),
+    "PathwayEvent": ("details_sealed",),
+}

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("new/", views.case_new, name="new"),
+    path("<str:code>/", views.case_detail, name="detail"),
+    path("<str:code>/events/<str:event_type>/", views.event_add, name="event_add"),
+    path("<str:code>/suspects/", views.suspect_add, name="suspect_add"),
+    path("<str:code>/referrals/", views.referral_add, name="referral_add"),
+    path("<str:code>/notes/", views.note_add, name="note_add"),
+    path("<str:code>/costs/", views.cost_add, name="cost_add"),
+    path("<str:code>/witnesses/", views.witness_add, name="witness_add"),
+]

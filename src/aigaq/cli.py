@@ -1,0 +1,89 @@
+"""The `aigaq` command.
+
+    aigaq serve            serve the app (waitress) on 127.0.0.1:$AIGAQ_PORT (8000)
+    aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
+    aigaq check            check the configuration and say clearly what is wrong
+    aigaq keys init|rotate create the key file / re-wrap every case key under a new key
+    aigaq link ...         link suspect mentions (see `aigaq link --help`)
+    aigaq link-eval ...    precision, recall and F1 of linkage against labels
+    aigaq manage ...       any Django management command (migrate, createsuperuser, ...)
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+
+
+def _django_setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigaq.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(argv: Sequence[str]) -> int:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigaq.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["aigaq manage", *argv])
+    return 0
+
+
+def _command(name: str) -> Callable[[Sequence[str]], int]:
+    """A sub-command implemented as a Django management command of the same name."""
+
+    def run(argv: Sequence[str]) -> int:
+        return _manage([name, *argv])
+
+    return run
+
+
+def _link(argv: Sequence[str]) -> int:
+    from aigaq.linkage.cli import main_link
+
+    return main_link(list(argv))
+
+
+def _link_eval(argv: Sequence[str]) -> int:
+    from aigaq.linkage.cli import main_link_eval
+
+    return main_link_eval(list(argv))
+
+
+COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
+    "serve": (_command("serve"), "serve the web app"),
+    "demo": (_command("demo"), "create the demo organisation, accounts and synthetic cases"),
+    "check": (_command("aigaq_check"), "check the configuration"),
+    "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),
+    "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
+    "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
+    "manage": (_manage, "run a Django management command"),
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        parser = argparse.ArgumentParser(
+            prog="aigaq",
+            description="Aigaq: case and evidence system for survivors of sexual violence in Kazakhstan.",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+            epilog="Run `aigaq COMMAND --help` for the options of a command.",
+        )
+        sub = parser.add_subparsers(title="commands", metavar="COMMAND")
+        for name, (_, help_text) in COMMANDS.items():
+            sub.add_parser(name, help=help_text)
+        parser.print_help()
+        return 0 if args else 2
+    name, rest = args[0], args[1:]
+    if name not in COMMANDS:
+        print(f"aigaq: unknown command {name!r}; run `aigaq --help` for the list", file=sys.stderr)
+        return 2
+    return COMMANDS[name][0](rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,253 @@
+"""The one settings module. Everything that differs between machines comes from AIGAQ_* variables.
+
+Production is the default: DEBUG can only be switched on together with AIGAQ_DEV=1, and
+`aigaq check` / `manage.py check --deploy` refuse insecure combinations.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent.parent
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def envsecret(name: str) -> str | None:
+    """A secret from NAME or from the file named by NAME_FILE (for container secrets)."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which cannot be read: {exc}") from exc
+    return None
+
+
+DEV = envbool("AIGAQ_DEV")
+DEBUG = DEV and envbool("AIGAQ_DEBUG")
+DATA_DIR = Path(os.environ.get("AIGAQ_DATA_DIR") or (Path.cwd() / "var")).resolve()
+# The key-encryption key lives outside the data directory by default, so that a copy of the data
+# directory (a backup, a seized disk image of /var) does not carry the key that opens it.
+KEY_FILE = Path(
+    os.environ.get("AIGAQ_KEY_FILE")
+    or Path.home() / ".config" / "aigaq" / f"keys-{hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:12]}.json"
+)
+
+def _secret_key() -> str:
+    """AIGAQ_SECRET_KEY, or one generated once and kept (mode 0600) in the data directory."""
+    secret = envsecret("AIGAQ_SECRET_KEY")
+    if secret:
+        return secret
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret
+
+
+_secret = _secret_key()
+SECRET_KEY = _secret
+
+ALLOWED_HOSTS = [h.strip() for h in os.environ.get("AIGAQ_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
+CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("AIGAQ_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "aigaq.accounts",
+    "aigaq.audit",
+    "aigaq.cases",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "aigaq.middleware.SecurityHeadersMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "aigaq.accounts.middleware.SessionTimeoutMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "aigaq.accounts.middleware.OrganisationLanguageMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "aigaq.urls"
+WSGI_APPLICATION = "aigaq.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "cases:list"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "aigaq.accounts.context.membership",
+            ],
+        },
+    }
+]
+
+
+def _database() -> dict[str, object]:
+    url = os.environ.get("AIGAQ_DATABASE_URL")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+            raise ImproperlyConfigured("AIGAQ_DATABASE_URL must start with postgres:// (or sqlite:/// for tests)")
+        db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if url.startswith("sqlite"):
+            db["OPTIONS"] = _sqlite_options()
+        return db
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": DATA_DIR / "aigaq.sqlite3",
+        "OPTIONS": _sqlite_options(),
+    }
+
+
+def _sqlite_options() -> dict[str, object]:
+    # WAL lets readers work while a writer commits; foreign keys are on by default in Django's
+    # SQLite backend; IMMEDIATE transactions avoid "database is locked" upgrades under load.
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+
+
+DATABASES = {"default": _database()}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LANGUAGE_CODE = "kk"
+LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGE_COOKIE_NAME = "aigaq_lang"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_SECURE = not DEV
+TIME_ZONE = "Asia/Almaty"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+if DEV:
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+WHITENOISE_USE_FINDERS = DEV
+
+# Sessions: short absolute lifetime, idle timeout enforced by SessionTimeoutMiddleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = envint("AIGAQ_SESSION_MAX_AGE", 12 * 3600)
+SESSION_IDLE_TIMEOUT = envint("AIGAQ_SESSION_IDLE_TIMEOUT", 30 * 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_USE_SESSIONS = True
+if DEV:
+    SESSION_COOKIE_NAME = "aigaq_sid"
+    SESSION_COOKIE_SECURE = False
+    CSRF_COOKIE_SECURE = False
+else:
+    # __Host- cookies are only accepted over HTTPS, for the whole host, without a Domain.
+    SESSION_COOKIE_NAME = "__Host-sid"
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SECURE_SSL_REDIRECT = envbool("AIGAQ_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = 63072000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SILENCED_SYSTEM_CHECKS: list[str] = []
+
+# Staff must see the whole record in two factors in production.
+REQUIRE_2FA = envbool("AIGAQ_REQUIRE_2FA", not DEV)
+STEP_UP_SECONDS = envint("AIGAQ_STEP_UP_SECONDS", 10 * 60)
+WAITING_DAYS = envint("AIGAQ_WAITING_DAYS", 30)
+RETENTION_YEARS = envint("AIGAQ_RETENTION_YEARS", 0)
+QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz/")
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("AIGAQ_LOG_LEVEL", "INFO")},
+    # Request logs can carry query strings; we never put personal data in URLs, and the
+    # django.request logger is kept at WARNING so form bodies are never logged.
+    "loggers": {"django.request": {"level": "WARNING"}, "django.db.backends": {"level": "WARNING"}},
+}

@@ -1,0 +1,10 @@
+from django.urls import include, path
+
+from aigaq.accounts import views as account_views
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("accounts/", include("aigaq.accounts.urls")),
+    path("lang/", account_views.set_language, name="set_language"),
+    path("cases/", include("aigaq.cases.urls")),
+]

@@ -1,0 +1,99 @@
+"""Personas and helpers shared by the whole suite.
+
+Alice is a caseworker, Bob a lawyer, Cora the coordinator and Ann the analyst of one
+organisation; Olga is a coordinator of another organisation and must be denied everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from aigaq.accounts.models import Membership, Organisation, Role, User
+from aigaq.cases import services
+from aigaq.cases.models import Case
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(username: str, org: Organisation, role: str) -> User:
+    user = User.objects.create_user(username, password=PASSWORD)
+    Membership.objects.create(user=user, organisation=org, role=role)
+    return user
+
+
+@pytest.fixture
+def org(db: Any) -> Organisation:
+    return Organisation.objects.create(name="Crisis centre Almaty", default_language="ru")
+
+
+@pytest.fixture
+def other_org(db: Any) -> Organisation:
+    return Organisation.objects.create(name="Oral network", default_language="kk")
+
+
+@pytest.fixture
+def alice(org: Organisation) -> User:
+    return make_user("alice", org, Role.CASEWORKER)
+
+
+@pytest.fixture
+def bob(org: Organisation) -> User:
+    return make_user("bob", org, Role.LAWYER)
+
+
+@pytest.fixture
+def cora(org: Organisation) -> User:
+    return make_user("cora", org, Role.COORDINATOR)
+
+
+@pytest.fixture
+def ann(org: Organisation) -> User:
+    return make_user("ann", org, Role.ANALYST)
+
+
+@pytest.fixture
+def olga(other_org: Organisation) -> User:
+    return make_user("olga", other_org, Role.COORDINATOR)
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def login() -> Callable[[User], Client]:
+    return client_for
+
+
+def case_data(**overrides: Any) -> dict[str, Any]:
+    survivor = {"sex": "female", "consent_matching": True, "consent_statistics": True}
+    incident = {
+        "date_from": dt.date(2025, 5, 4), "date_to": None, "region": "KZ-71", "city": "astana", "settlement": "",
+        "area": "urban", "place_type": "park", "gbv_type": "sexual_assault",
+        "account": "Two men followed me while I was running in the park.",
+    }
+    suspects = [{"full_name": "Жәнібек Сейітов", "phones": "8 (701) 555-12-34", "sex": "male",
+                 "relation": "stranger", "approx_age": 34}]
+    data = {"survivor": survivor, "incident": incident, "suspects": suspects}
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_case() -> Callable[..., Case]:
+    def make(actor: User, **overrides: Any) -> Case:
+        return services.case_create(actor=actor, **case_data(**overrides))
+
+    return make
+
+
+@pytest.fixture
+def case(alice: User, make_case: Callable[..., Case]) -> Case:
+    return make_case(alice)
