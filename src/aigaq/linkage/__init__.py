@@ -1,0 +1,117 @@
+"""aigaq.linkage: find suspect mentions that refer to the same man, across cases, cities and scripts.
+
+A pure library (it never imports Django). Public API, kept stable for the benchmarks and for
+``aigaq.matching``::
+
+    from aigaq.linkage import (Mention, parse_mentions, InputError, link, LinkResult, ScoredPair,
+                               Evidence, Model, encode_mentions, EncodedMention, score_encoded,
+                               block_keys, load_key, generate_key)
+
+    mentions, unknown = parse_mentions(open("mentions.jsonl", encoding="utf-8"))
+    result = link(mentions)                      # plain mode
+    result = link(mentions, key=load_key("k"))   # private mode: linkage sees only keyed encodings
+    result.clusters   # {mention id: cluster id} for every input id
+    result.pairs      # [ScoredPair(a, b, match_probability, match_weight, evidence, linked)]
+
+Incremental private matching (one new suspect against stored encodings)::
+
+    enc = encode_mentions([new_mention], key)[0]
+    stored = lookup_by_any(block_keys(enc))      # the caller's index of stored block keys
+    scored = score_encoded(enc, stored, result.model)
+
+``Mention`` fields: id, full_name, aliases, phones, handles, plates, iins, other_ids, birth_date,
+age_at_incident, incident_date, sex, city, region, address, description. docs/linkage.md
+describes the formats, the model and what the private encodings leak.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .engine import (
+    DEFAULT_THRESHOLD,
+    Evidence,
+    LinkResult,
+    Model,
+    Progress,
+    ScoredPair,
+    plain_index,
+    run,
+)
+from .mention import InputError, Mention, parse_mentions
+from .normalise import CityKey, default_city_key
+from .private import (
+    EncodedIndex,
+    EncodedMention,
+    block_keys,
+    encode_mentions,
+    generate_key,
+    load_key,
+    score_encoded,
+)
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "EncodedMention",
+    "Evidence",
+    "InputError",
+    "LinkResult",
+    "Mention",
+    "Model",
+    "ScoredPair",
+    "block_keys",
+    "encode_mentions",
+    "generate_key",
+    "link",
+    "link_encoded",
+    "load_key",
+    "parse_mentions",
+    "score_encoded",
+]
+
+
+def link(
+    mentions: Sequence[Mention],
+    *,
+    threshold: float | None = None,
+    key: bytes | None = None,
+    progress: Progress | None = None,
+    must_not_link: Iterable[tuple[str, str]] = (),
+    must_link: Iterable[tuple[str, str]] = (),
+    city_key: CityKey = default_city_key,
+) -> LinkResult:
+    """Cluster mentions into persons.
+
+    threshold: minimum match probability for a link (default 0.5). key: when given, mentions are
+    encoded first (private mode) and only the encodings are compared. progress(stage, done,
+    total) is called now and then. must_not_link / must_link: reviewers' decisions by id pair;
+    cannot-link holds through chains of other links. city_key maps a city name to a comparable
+    key (default: aigaq.reference.find_city when available, else the name's skeleton).
+    """
+    if key is not None:
+        encoded = encode_mentions(mentions, key, city_key=city_key, progress=progress)
+        return link_encoded(
+            encoded, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
+        )
+    index = plain_index(mentions, city_key, progress)
+    return run(index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link)
+
+
+def link_encoded(
+    encoded: Sequence[EncodedMention],
+    *,
+    threshold: float | None = None,
+    progress: Progress | None = None,
+    must_not_link: Iterable[tuple[str, str]] = (),
+    must_link: Iterable[tuple[str, str]] = (),
+    model: Model | None = None,
+) -> LinkResult:
+    """Link already-encoded mentions (e.g. pooled from several organisations sharing a key)."""
+    index = EncodedIndex(encoded)
+    result = run(
+        index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link,
+        model=model,
+    )
+    if result.model is not None and not result.model.tf:
+        result.model.tf = dict(index.tf)
+    return result

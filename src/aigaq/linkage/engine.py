@@ -1,0 +1,577 @@
+"""Fellegi–Sunter scoring, EM, term-frequency adjustment, blocking and constrained clustering.
+
+The engine works on an *index*: plain features (``PlainIndex``) or keyed encodings
+(``aigaq.linkage.private.EncodedIndex``). Both give the same per-field levels, so EM, weights and
+clustering are shared and the private path sees nothing but encodings.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import random
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .features import (
+    F_NAME,
+    FIELDS,
+    HARD_GAP_YEARS,
+    N_LEVELS,
+    Features,
+    NameMatch,
+    TokenTable,
+    birth_gap,
+    build_features,
+    compare_features,
+    plain_block_keys,
+)
+from .features import hard_conflict as plain_hard_conflict
+from .mention import Mention
+from .normalise import CityKey, default_city_key, format_phone, format_plate
+
+Progress = Callable[[str, int, int], None]
+LMAX = max(N_LEVELS)
+MISSING = LMAX  # column of the weight table that holds 0 for "field missing on either side"
+
+# Prior m and u per level (level 0 first). They are the starting point of EM and a pseudo-count
+# prior, so tiny inputs get sensible weights and large inputs are ruled by their data.
+PRIOR_M: dict[str, list[float]] = {
+    "name": [0.01, 0.02, 0.07, 0.10, 0.25, 0.55],
+    "birth": [0.003, 0.04, 0.15, 0.40, 0.07, 0.337],
+    "phone": [0.3, 0.7],
+    "handle": [0.3, 0.7],
+    "plate": [0.3, 0.7],
+    "iin": [0.02, 0.98],
+    "other_id": [0.05, 0.10, 0.85],
+    "patronymic": [0.1, 0.9],
+    "sex": [0.02, 0.98],
+    "place": [0.4, 0.1, 0.5],
+    "address": [0.3, 0.1, 0.2, 0.4],
+}
+PRIOR_U: dict[str, list[float]] = {
+    "name": [0.95, 0.04, 0.008, 0.001, 0.0005, 0.0005],
+    "birth": [0.55, 0.30, 0.08, 0.065, 0.004, 0.001],
+    "phone": [1 - 1e-5, 1e-5],
+    "handle": [1 - 1e-5, 1e-5],
+    "plate": [1 - 1e-5, 1e-5],
+    "iin": [1 - 1e-7, 1e-7],
+    "other_id": [0.999, 0.0009, 0.0001],
+    "patronymic": [0.9, 0.1],
+    "sex": [0.5, 0.5],
+    "place": [0.85, 0.05, 0.10],
+    "address": [0.97, 0.02, 0.005, 0.005],
+}
+M_PRIOR_STRENGTH = 20.0
+U_PRIOR_STRENGTH = 1000.0
+LAMBDA_PRIOR = (0.2, 10.0)  # (share of candidate pairs that match, pseudo-count)
+EM_ITERATIONS = 25
+RANDOM_PAIRS = 60_000
+MAX_BLOCK = 60  # larger blocks are compared by a sorted sliding window instead of all pairs
+WINDOW = 12
+TF_CLIP = 10.0
+TF_PSEUDO = 20.0
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(slots=True)
+class Evidence:
+    field: str
+    outcome: str  # "agree", "partial", "disagree" or "conflict"
+    weight: float  # log2 Bayes factor this field contributed
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"field": self.field, "outcome": self.outcome, "weight": round(self.weight, 2), "text": self.text}
+
+
+@dataclass(slots=True)
+class ScoredPair:
+    a: str
+    b: str
+    match_probability: float
+    match_weight: float
+    evidence: list[Evidence] = field(default_factory=list)
+    linked: bool = True  # False when a cannot-link constraint kept the two apart
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "a": self.a,
+            "b": self.b,
+            "match_probability": round(self.match_probability, 6),
+            "match_weight": round(self.match_weight, 3),
+            "linked": self.linked,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+
+@dataclass(slots=True)
+class Model:
+    """Fitted Fellegi–Sunter parameters; reusable to score encoded mentions later."""
+
+    mode: str  # "plain" or "private"
+    m: dict[str, list[float]]
+    u: dict[str, list[float]]
+    lambda_all: float  # prior probability that two random mentions are one man
+    n_mentions: int
+    tf: dict[str, int] = field(default_factory=dict)  # private mode: keyed name token → count
+
+    def weight_table(self) -> np.ndarray:
+        w = np.zeros((len(FIELDS), LMAX + 1))
+        for f, name in enumerate(FIELDS):
+            w[f, : N_LEVELS[f]] = np.log2(np.asarray(self.m[name]) / np.asarray(self.u[name]))
+        return w
+
+    def prior_bits(self) -> float:
+        lam = min(max(self.lambda_all, 1e-15), 0.5)
+        return math.log2(lam / (1 - lam))
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"mode": self.mode, "m": self.m, "u": self.u, "lambda_all": self.lambda_all,
+             "n_mentions": self.n_mentions, "tf": self.tf}
+        )  # fmt: skip
+
+    @classmethod
+    def from_json(cls, text: str) -> Model:
+        d = json.loads(text)
+        return cls(d["mode"], d["m"], d["u"], float(d["lambda_all"]), int(d["n_mentions"]), d.get("tf", {}))
+
+    @classmethod
+    def default(cls, mode: str = "plain") -> Model:
+        return cls(mode, {k: list(v) for k, v in PRIOR_M.items()}, {k: list(v) for k, v in PRIOR_U.items()},
+                   1e-4, 0)  # fmt: skip
+
+
+@dataclass(slots=True)
+class LinkResult:
+    clusters: dict[str, str]  # every input id → cluster id (the smallest id in its cluster)
+    pairs: list[ScoredPair]  # pairs at or above the threshold, best first
+    model: Model | None = None
+
+
+class Index(Protocol):
+    """What the engine needs from plain features or from encodings."""
+
+    ids: list[str]
+    mode: str
+
+    def levels(self, i: int, j: int) -> tuple[list[int], float | None]: ...
+    def hard_conflict(self, i: int, j: int) -> bool: ...
+    def bounds(self, i: int) -> tuple[float, float] | None: ...
+    def block_keys(self, i: int) -> list[str]: ...
+    def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]: ...
+
+
+def tf_frequency(count: int, n: int, prior: float) -> float:
+    """Share of mentions carrying a value, smoothed toward a prior so tiny inputs stay sane."""
+    return (count + TF_PSEUDO * prior) / (n + TF_PSEUDO)
+
+
+# --- Plain index ------------------------------------------------------------------------------------
+
+
+class PlainIndex:
+    mode = "plain"
+
+    def __init__(self, feats: list[Features], tt: TokenTable) -> None:
+        self.f = feats
+        self.tt = tt
+        self.ids = [x.id for x in feats]
+        self.n = len(feats)
+        tok_count: Counter[str] = Counter()
+        full_count: Counter[str] = Counter()
+        for x in feats:
+            tok_count.update({tt.freq_key[t] for v in x.variants for t in v.tokens})
+            full_count.update({v.full_key for v in x.variants if len(v.tokens) >= 2})
+        self.tok_count = tok_count
+        self.full_count = full_count
+        self._names: dict[tuple[int, int], NameMatch | None] = {}
+
+    def _tok_f(self, tid: int) -> float:
+        prior = 0.02 if self.tt.is_common(tid) else 0.002
+        return tf_frequency(self.tok_count[self.tt.freq_key[tid]], self.n, prior)
+
+    def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
+        levels, nm = compare_features(self.tt, self.f[i], self.f[j])
+        if nm is None or nm.level < 2:
+            return levels, None
+        u = 1.0
+        for a, b, _ in nm.matched:
+            u *= max(self._tok_f(a), self._tok_f(b))
+        if nm.level == 5:
+            full = max(
+                (tf_frequency(self.full_count[v.full_key], self.n, 1e-4) for v in self.f[i].variants),
+                default=0.0,
+            )
+            u = max(u, full)
+        self._names[(i, j)] = nm
+        return levels, u
+
+    def hard_conflict(self, i: int, j: int) -> bool:
+        return plain_hard_conflict(self.f[i], self.f[j])
+
+    def bounds(self, i: int) -> tuple[float, float] | None:
+        b = self.f[i].birth
+        return (b.lo, b.hi) if b is not None else None
+
+    def block_keys(self, i: int) -> list[str]:
+        return plain_block_keys(self.f[i], self.tt)
+
+    def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
+        a, b = self.f[i], self.f[j]
+        out: list[Evidence] = []
+        nm = self._names.get((i, j))
+        if nm is None:
+            nm = compare_features(self.tt, a, b)[1]
+        for fi, name in enumerate(FIELDS):
+            lv = levels[fi]
+            if lv < 0:
+                continue
+            text = _plain_text(name, lv, a, b, nm)
+            out.append(Evidence(name, _outcome(fi, lv), weights[fi], text))
+        return out
+
+
+def _outcome(fi: int, level: int) -> str:
+    top = N_LEVELS[fi] - 1
+    if FIELDS[fi] == "birth" and level == 0:
+        return "conflict"
+    if level == top or (FIELDS[fi] in ("name", "birth") and level >= 3):
+        return "agree"
+    if level == 0 or (FIELDS[fi] in ("name", "birth") and level == 1):
+        return "disagree"
+    return "partial"
+
+
+def _plain_text(name: str, lv: int, a: Features, b: Features, nm: NameMatch | None) -> str:
+    if name == "name" and nm is not None:
+        pair = f"{nm.a_text} ~ {nm.b_text}"
+        return {
+            5: f"names {pair}",
+            4: f"names {pair} similar",
+            3: f"names {pair}: one word the same, nothing contradicts",
+            2: f"names {nm.a_text} / {nm.b_text}: one word the same, another differs",
+        }.get(lv, f"names {nm.a_text} and {nm.b_text} differ")
+    if name == "birth" and a.birth is not None and b.birth is not None:
+        ba, bb = a.birth, b.birth
+        if lv == 0:
+            ya, yb = round(ba.lo + 0.5 * (ba.hi - ba.lo)), round(bb.lo + 0.5 * (bb.hi - bb.lo))
+            if ya == yb:  # rounding can meet while the intervals are far apart; show the bounds
+                ya, yb = int(ba.hi), int(bb.lo)
+            return f"birth years {min(ya, yb)} and {max(ya, yb)} cannot be the same man"
+        if ba.source == bb.source == "age":
+            pair = f"ages {ba.label.split()[1]} and {bb.label.split()[1]}"
+        else:
+            pair = f"{ba.label} and {bb.label}"
+        gap = birth_gap(ba, bb)
+        return {
+            5: f"same birth date ({ba.label})",
+            4: f"{pair}: the dates differ by a typing slip",
+            3: f"{pair} compatible",
+            2: f"{pair} close ({gap:.1f} years apart)",
+        }.get(lv, f"{pair} differ ({gap:.0f} years apart)")
+    if name in ("phone", "handle", "plate", "iin"):
+        sa: frozenset[str] = getattr(a, name + "s")
+        shared = sorted(sa & getattr(b, name + "s"))
+        fmt = {"phone": format_phone, "plate": format_plate, "handle": lambda h: "@" + h}.get(name, str)
+        label = {"phone": "phone", "handle": "handle", "plate": "car plate", "iin": "IIN"}[name]
+        if shared:
+            return f"same {label} {fmt(shared[0])}"
+        return f"different {label}s"
+    if name == "other_id":
+        return {2: "same document number", 1: "document numbers differ by one character"}.get(
+            lv, "different document numbers"
+        )
+    if name == "patronymic":
+        return "same patronymic" if lv else "different patronymics"
+    if name == "sex":
+        return "same sex recorded" if lv else "different sex recorded"
+    if name == "place":
+        if lv == 2:
+            return f"same city ({a.city_text} / {b.city_text})"
+        if lv == 1:
+            return "same region or a similar city name"
+        return f"different places ({a.city_text or a.region} / {b.city_text or b.region})"
+    return {3: "same address", 2: "similar addresses", 1: "partly similar addresses"}.get(
+        lv, "different addresses"
+    )
+
+
+# --- Blocking -----------------------------------------------------------------------------------------
+
+
+def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarray:
+    """Unique (i, j), i < j, sharing at least one block key; big blocks use a sliding window."""
+    n = len(index.ids)
+    blocks: dict[str, list[int]] = {}
+    step = max(1, n // 20)
+    for i in range(n):
+        for k in index.block_keys(i):
+            blocks.setdefault(k, []).append(i)
+        if progress and (i % step == 0 or i == n - 1):
+            progress("blocking", i + 1, n)
+    chunks: list[np.ndarray] = []
+    tri: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    mid = np.array([(b[0] + b[1]) / 2 if b else 0.0 for b in map(index.bounds, range(n))])
+    for members in blocks.values():
+        size = len(members)
+        if size < 2:
+            continue
+        arr = np.asarray(members, dtype=np.int64)
+        if size <= MAX_BLOCK:
+            if size not in tri:
+                tri[size] = np.triu_indices(size, 1)
+            r, c = tri[size]
+            chunks.append(arr[r] * n + arr[c])
+            continue
+        # Sorted neighbourhood: order by birth year so near neighbours are plausible partners.
+        arr = arr[np.argsort(mid[arr], kind="stable")]
+        for off in range(1, WINDOW + 1):
+            a, b = arr[:-off], arr[off:]
+            chunks.append(np.minimum(a, b) * n + np.maximum(a, b))
+    if not chunks:
+        return np.zeros((0, 2), dtype=np.int64)
+    codes = np.unique(np.concatenate(chunks))
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+# --- Scoring and EM --------------------------------------------------------------------------------------
+
+
+def _levels_matrix(
+    index: Index, pairs: np.ndarray, progress: Progress | None, stage: str
+) -> tuple[np.ndarray, np.ndarray]:
+    p = len(pairs)
+    lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
+    tf = np.full(p, np.nan)
+    step = max(1, p // 50)
+    levels = index.levels
+    for k, (i, j) in enumerate(pairs.tolist()):
+        row, u = levels(i, j)
+        lv[k] = row
+        if u is not None:
+            tf[k] = u
+        if progress and (k % step == 0 or k == p - 1):
+            progress(stage, k + 1, p)
+    return lv, tf
+
+
+def _counts(lv: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
+    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
+    return [np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))]
+
+
+def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
+    """u from random pairs (nearly all non-matches), smoothed toward the prior."""
+    n = len(index.ids)
+    total = n * (n - 1) // 2
+    if total == 0:
+        return {k: list(v) for k, v in PRIOR_U.items()}
+    if total <= RANDOM_PAIRS:
+        ii, jj = np.triu_indices(n, 1)
+        pairs = np.stack([ii, jj], axis=1)
+    else:
+        rng = random.Random(seed)
+        seen: set[tuple[int, int]] = set()
+        while len(seen) < RANDOM_PAIRS:
+            i, j = rng.randrange(n), rng.randrange(n)
+            if i != j:
+                seen.add((min(i, j), max(i, j)))
+        pairs = np.array(sorted(seen), dtype=np.int64)
+    lv, _ = _levels_matrix(index, pairs, None, "u")
+    counts = _counts(lv)
+    u: dict[str, list[float]] = {}
+    for f, name in enumerate(FIELDS):
+        c = counts[f]
+        prior = np.asarray(PRIOR_U[name])
+        est = (c + U_PRIOR_STRENGTH * prior) / (c.sum() + U_PRIOR_STRENGTH)
+        u[name] = [float(x) for x in est]
+    return u
+
+
+def em(lv: np.ndarray, u_random: dict[str, list[float]]) -> tuple[dict[str, list[float]], float]:
+    """EM on candidate pairs: returns m per field and the share of candidates that match.
+
+    u among candidates is re-estimated too (blocking makes candidates agree more than random
+    pairs do), but the weights later use u from random pairs, as in fastLink and Splink.
+    """
+    nf = len(FIELDS)
+    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
+    m = [np.asarray(PRIOR_M[name]) for name in FIELDS]
+    uc = [0.5 * np.asarray(u_random[name]) + 0.5 / N_LEVELS[f] for f, name in enumerate(FIELDS)]
+    lam = LAMBDA_PRIOR[0]
+    if len(lv) == 0:
+        return {name: [float(x) for x in m[f]] for f, name in enumerate(FIELDS)}, lam
+    for _ in range(EM_ITERATIONS):
+        llr = np.full(len(lv), math.log(lam / (1 - lam)))
+        for f in range(nf):
+            table = np.zeros(LMAX + 1)
+            table[: N_LEVELS[f]] = np.log(m[f]) - np.log(uc[f])
+            llr += table[idx[:, f]]
+        g = 1.0 / (1.0 + np.exp(-np.clip(llr, -50, 50)))
+        new_lam = (g.sum() + LAMBDA_PRIOR[0] * LAMBDA_PRIOR[1]) / (len(g) + LAMBDA_PRIOR[1])
+        for f, name in enumerate(FIELDS):
+            cm = np.bincount(idx[:, f], weights=g, minlength=LMAX + 1)[: N_LEVELS[f]]
+            cu = np.bincount(idx[:, f], weights=1 - g, minlength=LMAX + 1)[: N_LEVELS[f]]
+            prior = np.asarray(PRIOR_M[name])
+            m[f] = (cm + M_PRIOR_STRENGTH * prior) / (cm.sum() + M_PRIOR_STRENGTH)
+            uc[f] = (cu + 1.0) / (cu.sum() + N_LEVELS[f])
+        done = abs(new_lam - lam) < 1e-6
+        lam = float(new_lam)
+        if done:
+            break
+    return {name: [float(max(x, 1e-9)) for x in m[f]] for f, name in enumerate(FIELDS)}, lam
+
+
+def score(model: Model, lv: np.ndarray, tf_u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(match weight in bits, per-field weights) for each pair; TF adjusts name agreement."""
+    w = model.weight_table()
+    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
+    per_field = np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1) if len(lv) else np.zeros(
+        (0, len(FIELDS))
+    )
+    if len(lv):
+        u_level = np.asarray(model.u["name"])[np.clip(idx[:, F_NAME], 0, N_LEVELS[F_NAME] - 1)]
+        has = ~np.isnan(tf_u)
+        adj = np.zeros(len(lv))
+        adj[has] = np.clip(np.log2(u_level[has] / np.maximum(tf_u[has], 1e-12)), -TF_CLIP, TF_CLIP)
+        per_field[:, F_NAME] += adj
+    total = per_field.sum(axis=1) + model.prior_bits()
+    return total, per_field
+
+
+def probability(weight: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+# --- Clustering --------------------------------------------------------------------------------------
+
+
+class _Clusters:
+    """Union-find whose merges respect cannot-link constraints through any chain of links."""
+
+    def __init__(self, index: Index, must_not: dict[int, set[int]]) -> None:
+        n = len(index.ids)
+        self.index = index
+        self.parent = list(range(n))
+        self.members: list[list[int]] = [[i] for i in range(n)]
+        self.forbid: list[set[int]] = [set(must_not.get(i, ())) for i in range(n)]
+        bounds = [index.bounds(i) for i in range(n)]
+        self.lo = [b[0] if b else -math.inf for b in bounds]
+        self.hi = [b[1] if b else math.inf for b in bounds]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def can_merge(self, ra: int, rb: int) -> bool:
+        if self.forbid[ra] & set(self.members[rb]) or self.forbid[rb] & set(self.members[ra]):
+            return False
+        if max(self.lo[ra], self.lo[rb]) - min(self.hi[ra], self.hi[rb]) <= HARD_GAP_YEARS:
+            return True
+        # The bounds only say a conflict may exist; typing slips of dates are exempt, so check pairs.
+        return not any(self.index.hard_conflict(x, y) for x in self.members[ra] for y in self.members[rb])
+
+    def union(self, ra: int, rb: int) -> None:
+        if len(self.members[ra]) < len(self.members[rb]):
+            ra, rb = rb, ra
+        self.parent[rb] = ra
+        self.members[ra].extend(self.members[rb])
+        self.members[rb] = []
+        self.forbid[ra] |= self.forbid[rb]
+        self.lo[ra] = max(self.lo[ra], self.lo[rb])
+        self.hi[ra] = min(self.hi[ra], self.hi[rb])
+
+
+# --- The whole run -------------------------------------------------------------------------------------
+
+
+def _id_pairs(index: Index, pairs: Iterable[tuple[str, str]]) -> list[tuple[int, int]]:
+    pos = {x: k for k, x in enumerate(index.ids)}
+    return [(pos[a], pos[b]) for a, b in pairs if a in pos and b in pos and a != b]
+
+
+def fit(index: Index, pairs: np.ndarray, lv: np.ndarray) -> Model:
+    n = len(index.ids)
+    u = estimate_u(index)
+    m, lam_c = em(lv, u)
+    n_all = max(n * (n - 1) // 2, 1)
+    lam_all = min(max(lam_c * max(len(pairs), 1) / n_all, 1e-12), 0.5)
+    return Model(index.mode, m, u, lam_all, n)
+
+
+def run(
+    index: Index,
+    *,
+    threshold: float | None,
+    progress: Progress | None,
+    must_not_link: Iterable[tuple[str, str]],
+    must_link: Iterable[tuple[str, str]],
+    model: Model | None = None,
+) -> LinkResult:
+    thr = DEFAULT_THRESHOLD if threshold is None else threshold
+    n = len(index.ids)
+    if n == 0:
+        return LinkResult({}, [], model)
+    pairs = candidate_pairs(index, progress)
+    lv, tf_u = _levels_matrix(index, pairs, progress, "scoring")
+    if model is None:
+        model = fit(index, pairs, lv)
+    total, per_field = score(model, lv, tf_u)
+    prob = probability(total)
+    must_not: dict[int, set[int]] = {}
+    for i, j in _id_pairs(index, must_not_link):
+        must_not.setdefault(i, set()).add(j)
+        must_not.setdefault(j, set()).add(i)
+    cl = _Clusters(index, must_not)
+    for i, j in _id_pairs(index, must_link):
+        ri, rj = cl.find(i), cl.find(j)
+        if ri != rj:
+            cl.union(ri, rj)
+    keep = np.flatnonzero(prob >= thr)
+    keep = keep[np.argsort(-total[keep], kind="stable")]
+    linked = np.zeros(len(pairs), dtype=bool)
+    step = max(1, len(keep) // 20)
+    for c, k in enumerate(keep.tolist()):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        ri, rj = cl.find(i), cl.find(j)
+        if ri == rj:
+            linked[k] = True
+        elif not index.hard_conflict(i, j) and cl.can_merge(ri, rj):
+            cl.union(ri, rj)
+            linked[k] = True
+        if progress and (c % step == 0 or c == len(keep) - 1):
+            progress("clustering", c + 1, len(keep))
+    clusters: dict[str, str] = {}
+    for r in range(n):
+        if cl.members[r]:
+            cid = min(index.ids[x] for x in cl.members[r])
+            for x in cl.members[r]:
+                clusters[index.ids[x]] = cid
+    out: list[ScoredPair] = []
+    for k in keep.tolist():
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        weights = [float(x) for x in per_field[k]]
+        ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
+        out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k])))
+    return LinkResult(clusters, out, model)
+
+
+def plain_index(
+    mentions: Sequence[Mention], city_key: CityKey = default_city_key, progress: Progress | None = None
+) -> PlainIndex:
+    tt = TokenTable()
+    feats: list[Features] = []
+    step = max(1, len(mentions) // 20)
+    for k, m in enumerate(mentions):
+        feats.append(build_features(m, tt, city_key))
+        if progress and (k % step == 0 or k == len(mentions) - 1):
+            progress("features", k + 1, len(mentions))
+    return PlainIndex(feats, tt)
