@@ -14,76 +14,35 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
+import analyst
 import pandas as pd
 import splink.comparison_level_library as cll
 import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
-from unidecode import unidecode
 
 SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99)
-_PATRONYMIC = re.compile(r"(ovich|evich|ovna|evna|ich|uly|ulu|kyzy|qyzy|kizi)$")
-_NON_WORD = re.compile(r"[^a-z ]+")
-_HANDLE_PREFIX = re.compile(
-    r"^(https?://)?(www\.|m\.)?(instagram\.com|t\.me|telegram\.me|tiktok\.com|vk\.com)/", re.IGNORECASE)
-
-
-def name_parts(full_name: str | None) -> tuple[str | None, str | None]:
-    if not full_name:
-        return None, None
-    tokens = _NON_WORD.sub(" ", unidecode(full_name).lower()).split()
-    tokens = [t for t in tokens if len(t) > 1 and not _PATRONYMIC.search(t)] or tokens
-    if not tokens:
-        return None, None
-    return tokens[0], (tokens[-1] if len(tokens) > 1 else None)
-
-
-def birth_year(m: dict) -> int | None:
-    if m.get("birth_date"):
-        return int(m["birth_date"][:4])
-    if m.get("age_at_incident") is not None and m.get("incident_date"):
-        return int(m["incident_date"][:4]) - int(m["age_at_incident"])
-    return None
-
-
-def _phone(p: str) -> str:
-    digits = re.sub(r"\D", "", p)
-    return digits[-10:]
-
-
-def _handle(h: str) -> str:
-    return _HANDLE_PREFIX.sub("", h.strip()).lstrip("@").split("?")[0].rstrip("/").lower()
-
-
-def _plate(p: str) -> str:
-    return re.sub(r"[^A-Z0-9]", "", unidecode(p).upper())
-
-
-def _place(s: str | None) -> str | None:
-    return re.sub(r"^g\. ", "", unidecode(s).lower().strip()) if s else None
 
 
 def frame(mentions: list[dict]) -> pd.DataFrame:
     rows = []
     for m in mentions:
-        first, last = name_parts(m.get("full_name"))
-        dob = m.get("birth_date") if len(m.get("birth_date") or "") == 10 else None
+        first, last = analyst.name_parts(m.get("full_name"))
+        phones = sorted({analyst.phone(p) for p in m.get("phones", [])})
         rows.append({
             "unique_id": m["id"], "first_name": first, "surname": last,
             "first_name_surname_concat": f"{first} {last}" if first and last else None,
-            "dob": dob, "birth_year": birth_year(m),
-            "phones": sorted({_phone(p) for p in m.get("phones", [])}) or None,
-            "phone_key": min((_phone(p) for p in m.get("phones", [])), default=None),
-            "handles": sorted({_handle(h) for h in m.get("handles", [])}) or None,
-            "plates": sorted({_plate(p) for p in m.get("plates", [])}) or None,
-            "ids": sorted({re.sub(r"\D", "", i) for i in m.get("iins", []) + m.get("other_ids", [])}) or None,
-            "city": _place(m.get("city")), "region": _place(m.get("region")),
+            "dob": analyst.full_dob(m), "birth_year": analyst.birth_year(m),
+            "phones": phones or None, "phone_key": phones[0] if phones else None,
+            "handles": sorted({analyst.handle(h) for h in m.get("handles", [])}) or None,
+            "plates": sorted({analyst.plate(p) for p in m.get("plates", [])}) or None,
+            "ids": sorted({analyst.digits(i) for i in m.get("iins", []) + m.get("other_ids", [])}) or None,
+            "city": analyst.place(m.get("city")), "region": analyst.place(m.get("region")),
             "address": (m.get("address") or "").lower() or None, "sex": m.get("sex"),
         })
     return pd.DataFrame(rows)

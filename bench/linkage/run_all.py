@@ -1,0 +1,240 @@
+"""Run Aigaq (plain and private), Splink and clkhash+anonlink side by side and print a markdown table.
+
+Every system runs in its own subprocess on the same mentions file; wall time is the whole process
+(start-up, import, training, scoring, clustering, writing); peak memory is the largest resident
+set of the process tree, from wait4() and from sampling /proc every 0.1 s (so child processes a
+system starts are counted). Every CLUSTERS file is scored by metrics.pairwise against the labels.
+
+    python bench/linkage/run_all.py                       # FEBRL4 and 20,000 multi-script mentions
+    python bench/linkage/run_all.py --million             # also Aigaq alone on 1,000,000 mentions
+    python bench/linkage/run_all.py --only million        # just that
+
+Data and outputs go to bench/linkage/out/ (ignored by git); results.json keeps every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import secrets
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import metrics
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+PY = sys.executable
+
+
+@dataclass
+class Measured:
+    dataset: str
+    system: str
+    mentions: int
+    precision: float
+    recall: float
+    f1: float
+    wall_s: float
+    peak_mb: float
+    best_f1: float | None = None
+    best_threshold: float | None = None
+    note: str = ""
+
+
+def _tree_rss_kb(root: int) -> int:
+    """Summed VmRSS of root and all its descendants, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+    total, stack = 0, [root]
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, ()))
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+        except OSError:
+            continue
+    return total
+
+
+def measure(cmd: Sequence[str], log: Path) -> tuple[float, float]:
+    """Run cmd; return (wall seconds, peak MB). Raises CalledProcessError on failure."""
+    with log.open("w", encoding="utf-8") as err:
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=err, stderr=err, cwd=ROOT)
+        peak_kb = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak_kb
+            while not done.wait(0.1):
+                peak_kb = max(peak_kb, _tree_rss_kb(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        done.set()
+        sampler.join()
+        proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise subprocess.CalledProcessError(proc.returncode, list(cmd))
+    return wall, max(peak_kb, usage.ru_maxrss) / 1024
+
+
+def best_of(sweep_dir: Path, labels: dict[str, str]) -> tuple[float, float]:
+    """Best F1 over the thresholds a baseline wrote (chosen with the labels: an upper bound)."""
+    best = (0.0, 0.0)
+    for path in sorted(sweep_dir.glob("clusters-*.jsonl")):
+        f1 = metrics.pairwise(metrics.read_map(path, "cluster"), labels)["f1"]
+        best = max(best, (f1, float(path.stem.split("-", 1)[1])))
+    return best
+
+
+def prepare(out: Path, n_mentions: int, seed: int, million: bool) -> dict[str, tuple[Path, Path]]:
+    data = out / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    sets = {"febrl4": (data / "febrl4.jsonl", data / "febrl4-labels.jsonl"),
+            "multiscript": (data / f"multiscript-{n_mentions}-s{seed}.jsonl",
+                            data / f"multiscript-{n_mentions}-s{seed}-labels.jsonl")}
+    if million:
+        sets["million"] = (data / f"multiscript-1000000-s{seed}.jsonl",
+                           data / f"multiscript-1000000-s{seed}-labels.jsonl")
+    for name, (m, lab) in sets.items():
+        if m.exists() and lab.exists():
+            continue
+        print(f"generating {name}…", file=sys.stderr)
+        if name == "febrl4":
+            cmd = [PY, str(HERE / "febrl4.py"), "--out-mentions", str(m), "--out-labels", str(lab)]
+        else:
+            count = 1_000_000 if name == "million" else n_mentions
+            cmd = [PY, str(HERE / "generate.py"), "--mentions", str(count), "--seed", str(seed),
+                   "--out-mentions", str(m), "--out-labels", str(lab)]
+        subprocess.run(cmd, check=True, cwd=ROOT)
+    return sets
+
+
+def commands(system: str, mentions: Path, clusters: Path, key: Path, sweep: Path | None) -> list[str]:
+    if system == "aigaq":
+        return [PY, "-m", "aigaq.linkage", "link", str(mentions), "-o", str(clusters)]
+    if system == "aigaq-private":
+        return [PY, "-m", "aigaq.linkage", "link", str(mentions), "-o", str(clusters), "--private", str(key)]
+    script = {"splink": "run_splink.py", "anonlink": "run_anonlink.py"}[system]
+    return [PY, str(HERE / script), str(mentions), "-o", str(clusters),
+            *(["--sweep-dir", str(sweep)] if sweep else [])]
+
+
+def run_one(dataset: str, system: str, paths: tuple[Path, Path], out: Path, key: Path) -> Measured:
+    mentions, label_path = paths
+    labels = metrics.read_map(label_path, "person")
+    runs = out / "runs" / dataset
+    runs.mkdir(parents=True, exist_ok=True)
+    clusters = runs / f"{system}.clusters.jsonl"
+    print(f"{dataset}: {system}…", file=sys.stderr, flush=True)
+    try:
+        wall, peak = measure(commands(system, mentions, clusters, key, None), runs / f"{system}.log")
+    except subprocess.CalledProcessError as exc:
+        return Measured(dataset, system, len(labels), 0, 0, 0, 0, 0, note=f"failed (exit {exc.returncode})")
+    scores = metrics.pairwise(metrics.read_map(clusters, "cluster"), labels)
+    result = Measured(dataset, system, len(labels), scores["precision"], scores["recall"], scores["f1"],
+                      wall, peak)
+    if system in ("splink", "anonlink"):
+        # The threshold sweep is a second, untimed run: it writes extra cluster files.
+        sweep = runs / f"{system}.sweep"
+        sweep.mkdir(exist_ok=True)
+        subprocess.run(commands(system, mentions, runs / f"{system}.sweep.jsonl", key, sweep),
+                       check=True, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        result.best_f1, result.best_threshold = best_of(sweep, labels)
+    return result
+
+
+def table(results: list[Measured]) -> str:
+    lines = ["| Data set | System | Mentions | Precision | Recall | F1 | Best F1 (threshold, oracle) "
+             "| Wall s | Peak MB |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for r in results:
+        best = f"{r.best_f1:.4f} ({r.best_threshold:g})" if r.best_f1 is not None else "—"
+        if r.note:
+            lines.append(f"| {r.dataset} | {r.system} | {r.mentions:,} | {r.note} | | | | | |")
+            continue
+        lines.append(f"| {r.dataset} | {r.system} | {r.mentions:,} | {r.precision:.4f} | {r.recall:.4f} "
+                     f"| **{r.f1:.4f}** | {best} | {r.wall_s:.1f} | {r.peak_mb:,.0f} |")
+    return "\n".join(lines)
+
+
+def targets(results: list[Measured]) -> str:
+    by = {(r.dataset, r.system): r for r in results if not r.note}
+    out = []
+
+    def check(label: str, ok: bool | None, detail: str) -> None:
+        out.append(f"- {label}: {'n/a' if ok is None else 'met' if ok else 'NOT met'} ({detail})")
+
+    a, s = by.get(("febrl4", "aigaq")), None
+    check("FEBRL4 F1 ≥ 0.99", a and a.f1 >= 0.99, f"Aigaq {a.f1:.4f}" if a else "not run")
+    a, s = by.get(("multiscript", "aigaq")), by.get(("multiscript", "splink"))
+    if a and s:
+        bar = max(s.f1, s.best_f1 or 0)
+        check("multi-script F1 ≥ 2 × Splink", a.f1 >= 2 * bar,
+              f"Aigaq {a.f1:.4f} vs Splink {s.f1:.4f} at p≥0.5, {bar:.4f} at its best threshold")
+    for ds in ("febrl4", "multiscript"):
+        a, p = by.get((ds, "aigaq")), by.get((ds, "aigaq-private"))
+        if a and p:
+            check(f"{ds}: private within 0.03 F1 of plain", abs(a.f1 - p.f1) <= 0.03,
+                  f"plain {a.f1:.4f}, private {p.f1:.4f}")
+    a, s = by.get(("multiscript", "aigaq")), by.get(("multiscript", "splink"))
+    if a and s:
+        check(f"{a.mentions:,} mentions faster than Splink", a.wall_s < s.wall_s,
+              f"Aigaq {a.wall_s:.1f} s, Splink {s.wall_s:.1f} s")
+    m = by.get(("million", "aigaq"))
+    if m:
+        check("1,000,000 mentions < 10 min and < 4 GB on 2 cores", m.wall_s < 600 and m.peak_mb < 4096,
+              f"{m.wall_s:.0f} s, {m.peak_mb:,.0f} MB")
+    return "\n".join(out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--out", type=Path, default=HERE / "out")
+    parser.add_argument("--mentions", type=int, default=20000, help="size of the multi-script set")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--million", action="store_true", help="also run Aigaq alone on 1,000,000 mentions")
+    parser.add_argument("--only", choices=("febrl4", "multiscript", "million"), action="append")
+    parser.add_argument("--systems", default="aigaq,aigaq-private,splink,anonlink")
+    args = parser.parse_args(argv)
+    only = set(args.only or ("febrl4", "multiscript", *(("million",) if args.million else ())))
+    sets = prepare(args.out, args.mentions, args.seed, "million" in only)
+    key = args.out / "bench.key"
+    if not key.exists():
+        key.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    results: list[Measured] = []
+    for dataset in ("febrl4", "multiscript", "million"):
+        if dataset not in only:
+            continue
+        systems = ["aigaq"] if dataset == "million" else args.systems.split(",")
+        results.extend(run_one(dataset, s, sets[dataset], args.out, key) for s in systems)
+    report = f"{table(results)}\n\n{targets(results)}\n"
+    print(report)
+    (args.out / "results.json").write_text(json.dumps(
+        {"machine": platform.platform(), "cpus": os.cpu_count(), "results": [asdict(r) for r in results]},
+        indent=2), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
