@@ -63,6 +63,9 @@ KEY_FILE = Path(
     os.environ.get("AIGAQ_KEY_FILE")
     or Path.home() / ".config" / "aigaq" / f"keys-{hashlib.sha256(str(DATA_DIR).encode()).hexdigest()[:12]}.json"
 )
+# Case data keys (wrapped by the KEK) live in a small key store beside the key file, not in the
+# database, so a database backup holds no key at all and erasing a case's key shreds every backup.
+KEY_STORE = Path(os.environ.get("AIGAQ_KEY_STORE") or KEY_FILE.with_name(KEY_FILE.stem + ".casekeys.sqlite3"))
 
 def _secret_key() -> str:
     """AIGAQ_SECRET_KEY, or one generated once and kept (mode 0600) in the data directory."""

@@ -1,12 +1,27 @@
-"""The running server's key ring and each case's data key.
+"""The running server's key ring, and the key store that holds each case's data key.
 
 The key file is read once per process; a missing or unsafe key file stops the server with a
 message that says how to create one (`aigaq keys init`).
+
+Case data keys (DEKs) are not kept in the database. They sit, wrapped by the key-encryption key,
+in a small SQLite file beside the key file (settings.KEY_STORE, mode 0600, outside the data
+directory). A database backup therefore holds ciphertext only, never a key: erasing a case deletes
+its row here, and from that moment no database backup, old or new, can open that case, whoever
+holds the key file. See docs/crypto.md, "Crypto-shredding".
+
+The store is written outside the database transaction. The order of writes is chosen so a crash
+leaves something harmless: a key is stored before its case row commits (a crash leaves an unused
+key, never a case without one), and destroyed before the case rows are deleted (a crash leaves an
+unreadable case, which erasing again removes, never a readable "erased" case).
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import closing, contextmanager, suppress
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +31,10 @@ from aigaq.lib import crypto
 
 _lock = threading.Lock()
 _rings: dict[Path, crypto.KeyRing] = {}
+
+
+class KeyDestroyed(crypto.DecryptionError):
+    """The case's data key is not in the key store: the case was erased (or the store is wrong)."""
 
 
 def keyring() -> crypto.KeyRing:
@@ -39,3 +58,126 @@ def forget_keyring() -> None:
 
 def blind_index(purpose: str, value: str) -> str:
     return keyring().blind_index(purpose, value)
+
+
+# --- The key store ------------------------------------------------------------------------------
+
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS case_key (case_code TEXT PRIMARY KEY, wrapped BLOB NOT NULL)"
+
+
+def key_store_path() -> Path:
+    return Path(settings.KEY_STORE)
+
+
+def _context(case_code: str) -> str:
+    return f"case:{case_code}"
+
+
+@contextmanager
+def _connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    """A connection to the key store (autocommit), the file created 0600 on first use."""
+    path = path or key_store_path()
+    if not path.exists():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Create the file 0600 before SQLite opens it; SQLite gives its journal the same mode.
+        with suppress(FileExistsError):  # another process created it first
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    with closing(sqlite3.connect(path, timeout=10, isolation_level=None)) as conn:
+        # secure_delete overwrites a deleted key's bytes in the file instead of leaving them on a
+        # free page; the rollback journal (not WAL) leaves no second copy once a write is done.
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("PRAGMA journal_mode = DELETE")
+        conn.execute(_SCHEMA)
+        yield conn
+
+
+@contextmanager
+def _store() -> Iterator[sqlite3.Connection]:
+    """A write transaction on the key store: committed on success, rolled back on any error."""
+    with _connect() as conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+
+
+def case_key_create(case_code: str) -> bytes:
+    """A fresh data key for a new case, stored wrapped; returns the plaintext key."""
+    dek = crypto.new_data_key()
+    wrapped = crypto.wrap_data_key(keyring(), dek, context=_context(case_code))
+    with _store() as conn:
+        conn.execute("INSERT INTO case_key (case_code, wrapped) VALUES (?, ?)", (case_code, wrapped))
+    return dek
+
+
+def case_key(case_code: str) -> bytes:
+    """The case's data key. Raises KeyDestroyed if the store has none for it."""
+    with _connect() as conn:
+        row = conn.execute("SELECT wrapped FROM case_key WHERE case_code = ?", (case_code,)).fetchone()
+    if row is None:
+        raise KeyDestroyed(f"case {case_code[:8]}: its data key is not in the key store (erased)")
+    return crypto.unwrap_data_key(keyring(), bytes(row[0]), context=_context(case_code))
+
+
+def case_key_exists(case_code: str) -> bool:
+    with _connect() as conn:
+        return conn.execute("SELECT 1 FROM case_key WHERE case_code = ?", (case_code,)).fetchone() is not None
+
+
+def case_key_destroy(case_code: str) -> bool:
+    """Crypto-shredding: deletes the case's data key. True if there was one."""
+    with _store() as conn:
+        return conn.execute("DELETE FROM case_key WHERE case_code = ?", (case_code,)).rowcount > 0
+
+
+def case_codes_with_keys() -> set[str]:
+    with _connect() as conn:
+        return {code for (code,) in conn.execute("SELECT case_code FROM case_key")}
+
+
+def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:
+    """Re-wraps every stored data key under the ring's primary KEK, one transaction for all, so
+    the store never mixes a half-rotated state with a retired key. Yields each case code done."""
+    with _store() as conn:
+        rows = conn.execute("SELECT case_code, wrapped FROM case_key").fetchall()
+        for code, wrapped in rows:
+            new = crypto.rewrap_data_key(ring, bytes(wrapped), context=_context(code))
+            conn.execute("UPDATE case_key SET wrapped = ? WHERE case_code = ?", (new, code))
+            yield code
+
+
+def wrapped_key_ids() -> set[str]:
+    """The ids of the KEKs that wrap the stored keys (rotation must leave only the primary)."""
+    with _connect() as conn:
+        return {crypto.wrapped_key_id(bytes(w)) for (w,) in conn.execute("SELECT wrapped FROM case_key")}
+
+
+def snapshot_key_store(target: Path) -> int:
+    """A consistent copy of the key store (SQLite online backup) at `target`, mode 0600.
+    Returns the number of keys copied. The copy holds wrapped keys only: useless without the
+    key file, and it must be kept apart from database backups (docs/crypto.md)."""
+    fd = os.open(target, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    os.close(fd)
+    with _connect() as conn, closing(sqlite3.connect(target)) as dst:
+        conn.backup(dst)
+        return int(dst.execute("SELECT count(*) FROM case_key").fetchone()[0])
+
+
+def restore_key_store(source: Path, *, erased: set[str]) -> int:
+    """Replaces the key store's contents with a snapshot's, minus the keys of `erased` cases
+    (those the audit log records as erased since), so restoring an old key backup does not bring
+    an erased case back. Returns the number of keys restored."""
+    with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
+        rows = src.execute("SELECT case_code, wrapped FROM case_key").fetchall()
+    ring = keyring()
+    kept = [(code, bytes(w)) for code, w in rows if code not in erased]
+    for code, wrapped in kept:
+        crypto.unwrap_data_key(ring, wrapped, context=_context(code))  # refuse a store for other keys
+    with _store() as conn:
+        conn.execute("DELETE FROM case_key")
+        conn.executemany("INSERT INTO case_key (case_code, wrapped) VALUES (?, ?)", kept)
+    return len(kept)

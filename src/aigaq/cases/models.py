@@ -16,7 +16,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aigaq.accounts.models import Organisation
-from aigaq.lib import crypto
 from aigaq.lib.crypto import random_code
 
 from .sealed import SealedTextField
@@ -25,8 +24,6 @@ from .sealed import SealedTextField
 class Case(models.Model):
     code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
-    # The case's data key, wrapped by the key-encryption key. Erasing a case destroys it.
-    wrapped_key = models.BinaryField(editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -43,11 +40,13 @@ class Case(models.Model):
         return self.code
 
     def data_key(self) -> bytes:
+        """The case's data key, from the key store (never the database: see cases.keys).
+        Raises keys.KeyDestroyed for an erased case."""
         dek = getattr(self, "_dek", None)
         if dek is None:
-            from .keys import keyring
+            from .keys import case_key
 
-            dek = crypto.unwrap_data_key(keyring(), bytes(self.wrapped_key), context=f"case:{self.code}")
+            dek = case_key(self.code)
             self._dek = dek
         return dek
 

@@ -12,10 +12,9 @@ from django.db import transaction
 from aigaq.accounts.models import Membership, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.lib import crypto
 
 from . import search
-from .keys import keyring
+from .keys import case_key_create
 from .models import (
     Assignment,
     Case,
@@ -59,7 +58,8 @@ def case_create(
 ) -> Case:
     member = _member(actor)
     case = Case(organisation=member.organisation, created_by=actor)
-    case.wrapped_key = crypto.wrap_data_key(keyring(), crypto.new_data_key(), context=f"case:{case.code}")
+    # The key is stored before the case row commits, so no committed case is ever without a key.
+    case._dek = case_key_create(case.code)  # type: ignore[attr-defined]
     case.save()
     if created_at is not None:
         Case.objects.filter(pk=case.pk).update(created_at=created_at)

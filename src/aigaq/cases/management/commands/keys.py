@@ -7,18 +7,18 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from tqdm import tqdm
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.cases import keys
 from aigaq.cases.keys import forget_keyring
-from aigaq.cases.models import Case
 from aigaq.lib import crypto
 
 
 class Command(BaseCommand):
-    help = "Manage the key file: `init` creates it (mode 0600), `rotate` re-wraps every case key under a new key."
+    help = ("Manage the key file: `init` creates it (mode 0600), "
+            "`rotate` re-wraps every case key in the key store under a new key.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("action", choices=["init", "rotate", "path"])
@@ -48,15 +48,14 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         ring = crypto.add_primary_kek(path)
         forget_keyring()
-        cases = Case.objects.only("id", "code", "wrapped_key")
-        total = cases.count()
-        for case in tqdm(cases.iterator(chunk_size=500), total=total, desc="re-wrapping case keys", unit="case",
-                         disable=None):
-            with transaction.atomic():
-                case.wrapped_key = crypto.rewrap_data_key(ring, bytes(case.wrapped_key), context=f"case:{case.code}")
-                case.save(update_fields=["wrapped_key"])
+        total = len(keys.case_codes_with_keys())
+        done = sum(1 for _ in tqdm(keys.rewrap_all(ring), total=total, desc="re-wrapping case keys",
+                                   unit="case", disable=None))
+        if keys.wrapped_key_ids() - {ring.primary_id}:
+            raise CommandError("some case keys are still wrapped under an old key; the old keys were kept")
         for kek_id in old.keks:
             ring = crypto.retire_kek(path, kek_id)
         forget_keyring()
-        record(actor=None, action=Action.KEYS_ROTATED, extra={"cases": total, "kek": ring.primary_id})
-        self.stdout.write(f"Re-wrapped {total} case keys under the new key {ring.primary_id}; old keys retired.")
+        record(actor=None, action=Action.KEYS_ROTATED, extra={"cases": done, "kek": ring.primary_id})
+        self.stdout.write(f"Re-wrapped {done} case keys under the new key {ring.primary_id}; "
+                          "old keys retired.")
