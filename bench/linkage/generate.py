@@ -157,10 +157,6 @@ def _mention_count(rng: random.Random) -> int:
     return n
 
 
-def _add_days(day: dt.date, days: int) -> dt.date:
-    return min(day + dt.timedelta(days=days), LAST_INCIDENT)
-
-
 def make_person(rng: random.Random, pid: str, lists: NameLists, weights: dict[str, list[float]]) -> Person:
     kazakh = rng.random() < 0.72
     sex = "F" if rng.random() < 0.04 else "M"
@@ -202,10 +198,15 @@ def make_person(rng: random.Random, pid: str, lists: NameLists, weights: dict[st
         address=(rng.randrange(len(STREETS)), rng.randrange(1, 200)) if rng.random() < 0.5 else None,
         suffixless=suffixless,
     )
-    day = FIRST_INCIDENT + dt.timedelta(days=rng.randrange((LAST_INCIDENT - FIRST_INCIDENT).days - 200))
-    for k in range(_mention_count(rng)):
+    # Incidents follow each other by one to thirteen months, shorter gaps for prolific offenders so
+    # that all of them fit between FIRST_INCIDENT and LAST_INCIDENT.
+    count = _mention_count(rng)
+    span = (LAST_INCIDENT - FIRST_INCIDENT).days
+    gaps = [rng.randrange(30, max(31, min(400, span // count))) for _ in range(count - 1)]
+    day = FIRST_INCIDENT + dt.timedelta(days=rng.randrange(span - sum(gaps)))
+    for k in range(count):
         if k:
-            day = _add_days(day, rng.randrange(30, 400))
+            day += dt.timedelta(days=gaps[k - 1])
         travels = rng.random() < (0.2 if k == 0 else 0.35)
         city = rng.choices(range(len(CITIES)), [c[1] for c in CITIES])[0] if travels else home
         person.incidents.append((day, city))

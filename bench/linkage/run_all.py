@@ -222,16 +222,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     key = args.out / "bench.key"
     if not key.exists():
         key.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    # Other work on the machine skews wall times; the load average is kept with the figures.
+    load_before = os.getloadavg()
     results: list[Measured] = []
     for dataset in ("febrl4", "multiscript", "million"):
         if dataset not in only:
             continue
         systems = ["aigaq"] if dataset == "million" else args.systems.split(",")
         results.extend(run_one(dataset, s, sets[dataset], args.out, key) for s in systems)
-    report = f"{table(results)}\n\n{targets(results)}\n"
+    loads = f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}"
+    report = f"{table(results)}\n\n{targets(results)}\n\n({os.cpu_count()} CPUs, {loads})\n"
     print(report)
     (args.out / "results.json").write_text(json.dumps(
-        {"machine": platform.platform(), "cpus": os.cpu_count(), "results": [asdict(r) for r in results]},
+        {"machine": platform.platform(), "cpus": os.cpu_count(), "load_before": load_before,
+         "load_after": os.getloadavg(), "results": [asdict(r) for r in results]},
         indent=2), encoding="utf-8")
     return 0
 
