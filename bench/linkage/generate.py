@@ -157,7 +157,9 @@ def _mention_count(rng: random.Random) -> int:
     return n
 
 
-def make_person(rng: random.Random, pid: str, lists: NameLists, weights: dict[str, list[float]]) -> Person:
+def make_person(
+    rng: random.Random, pid: str, lists: NameLists, weights: dict[str, list[float]], taken_handles: set[str]
+) -> Person:
     kazakh = rng.random() < 0.72
     sex = "F" if rng.random() < 0.04 else "M"
     if kazakh:
@@ -185,6 +187,11 @@ def make_person(rng: random.Random, pid: str, lists: NameLists, weights: dict[st
     for _ in range(rng.choices((0, 1, 2), (55, 35, 10))[0]):
         user = rng.choice((base, f"{base}_{rng.randrange(70, 100)}", f"{base}.{rng.randrange(1, 999)}",
                            f"{base}_{CITIES[home][0]}"))
+        # A username belongs to one account; "@nurlan" written without its platform must not be
+        # shared by two men, so a taken name gets digits appended, as the platforms themselves do.
+        while user in taken_handles:
+            user += str(rng.randrange(10))
+        taken_handles.add(user)
         handles.append((rng.choice(PLATFORMS), user))
     plate = None
     if rng.random() < 0.4:
@@ -415,8 +422,9 @@ def generate(persons: int, seed: int, *, mentions: int | None = None) -> Iterato
     weights = _weights(lists)
     produced = 0
     n = 0
+    taken: set[str] = set()
     while (mentions is None and n < persons) or (mentions is not None and produced < mentions):
-        person = make_person(rng, f"p{n:07d}", lists, weights)
+        person = make_person(rng, f"p{n:07d}", lists, weights, taken)
         n += 1
         for k in range(len(person.incidents)):
             if mentions is not None and produced >= mentions:
@@ -430,8 +438,9 @@ def iter_persons(persons: int, seed: int) -> Iterator[Person]:
     rng = random.Random(seed)
     lists = NameLists()
     weights = _weights(lists)
+    taken: set[str] = set()
     for n in range(persons):
-        person = make_person(rng, f"p{n:07d}", lists, weights)
+        person = make_person(rng, f"p{n:07d}", lists, weights, taken)
         for k in range(len(person.incidents)):
             render_mention(person, k, rng)  # keep the random stream identical to generate()
         yield person

@@ -116,8 +116,11 @@ def prepare(out: Path, n_mentions: int, seed: int, million: bool) -> dict[str, t
     if million:
         sets["million"] = (data / f"multiscript-1000000-s{seed}.jsonl",
                            data / f"multiscript-1000000-s{seed}-labels.jsonl")
+    # Data written by an older generator is stale: regenerate when any generator source is newer.
+    sources = max(p.stat().st_mtime for p in (HERE / "generate.py", HERE / "names.py", HERE / "spelling.py",
+                                               HERE / "febrl4.py"))
     for name, (m, lab) in sets.items():
-        if m.exists() and lab.exists():
+        if m.exists() and lab.exists() and m.stat().st_mtime > sources:
             continue
         print(f"generating {name}…", file=sys.stderr)
         if name == "febrl4":
