@@ -28,7 +28,7 @@ def make_user(username: str, org: Organisation, role: str) -> User:
 
 @pytest.fixture
 def org(db: Any) -> Organisation:
-    return Organisation.objects.create(name="Crisis centre Almaty", default_language="ru")
+    return Organisation.objects.create(name="Crisis centre Almaty", default_language="en")
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from aigaq import reference
@@ -217,12 +218,12 @@ def _simple_add(form_class: type[forms.Form], key: str, save: Callable[..., Any]
 
 
 suspect_add = _simple_add(SuspectForm, "suspect", lambda r, c, f: services.suspect_add(
-    actor=r.user, case=c, data=f.cleaned_data), "The suspect was added.")
+    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The suspect was added."))
 referral_add = _simple_add(ReferralForm, "referral", lambda r, c, f: services.referral_add(
-    actor=r.user, case=c, data=f.cleaned_data), "The referral was added.")
+    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The referral was added."))
 note_add = _simple_add(NoteForm, "note", lambda r, c, f: services.note_add(
-    actor=r.user, case=c, text=f.cleaned_data["text"]), "The note was added.")
+    actor=r.user, case=c, text=f.cleaned_data["text"]), gettext_noop("The note was added."))
 cost_add = _simple_add(CostForm, "cost", lambda r, c, f: services.cost_add(
-    actor=r.user, case=c, data=f.cleaned_data), "The cost was added.")
+    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The cost was added."))
 witness_add = _simple_add(WitnessForm, "witness", lambda r, c, f: services.witness_add(
-    actor=r.user, case=c, data=f.cleaned_data), "The witness was added.")
+    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The witness was added."))
