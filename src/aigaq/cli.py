@@ -60,6 +60,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
+    "report": (_command("report"), "print the PDF report"),
     "manage": (_manage, "run a Django management command"),
 }
 

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "aigaq.accounts",
     "aigaq.audit",
     "aigaq.cases",
+    "aigaq.insights",
 ]
 
 MIDDLEWARE = [

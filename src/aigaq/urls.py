@@ -7,4 +7,5 @@ urlpatterns = [
     path("accounts/", include("aigaq.accounts.urls")),
     path("lang/", account_views.set_language, name="set_language"),
     path("cases/", include("aigaq.cases.urls")),
+    path("insights/", include("aigaq.insights.urls")),
 ]

@@ -27,6 +27,9 @@ def _safe_next(request: HttpRequest, default: str) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
+    member = getattr(request.user, "membership", None)
+    if member is not None and not member.sees_records:
+        return redirect("insights:dashboard")  # analysts never see records, only aggregates
     return redirect("cases:list")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -29,6 +29,16 @@ from .models import (
     Witness,
 )
 from .pathway import SPECS
+
+# Called with the case, inside the transaction, after every write that changes what the case
+# contributes to statistics; aigaq.insights registers its cache refresh here from AppConfig.ready().
+CASE_CHANGED_HOOKS: list[Callable[[Case], None]] = []
+
+
+def _case_changed(case: Case) -> None:
+    for hook in CASE_CHANGED_HOOKS:
+        hook(case)
+
 
 SUSPECT_FIELDS = (
     "full_name", "aliases", "phones", "handles", "plates", "iins", "birth_date",
@@ -70,6 +80,7 @@ def case_create(
     for data in suspects:
         _suspect_save(case=case, suspect=Suspect(case=case), data=data)
     record(actor=actor, action=Action.CASE_CREATED, case_code=case.code)
+    _case_changed(case)
     return case
 
 
@@ -128,6 +139,7 @@ def pathway_event_add(
         actor=actor, action=Action.EVENT_ADDED, case_code=case.code, object_code=event.code,
         extra={"type": event_type},
     )
+    _case_changed(case)
     return event
 
 
@@ -149,6 +161,7 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
 def cost_add(*, actor: User, case: Case, data: dict[str, Any]) -> Cost:
     cost = Cost.objects.create(case=case, **data)
     record(actor=actor, action=Action.COST_ADDED, case_code=case.code, object_code=cost.code)
+    _case_changed(case)
     return cost
 
 

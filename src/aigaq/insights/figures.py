@@ -1,0 +1,258 @@
+"""What each case contributes to the statistics, derived from its events: the rules behind
+docs/metrics.md, and the cache (`CaseFigures`) that keeps them ready for aggregation.
+
+`case_figures()` is a pure function of a case's events, incident date and costs; it reuses
+`pathway.derive()` for the flags the case pages show, so a case page and the statistics cannot
+disagree about whether a case was refused, downgraded, heard in closed court or ended in custody.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from aigaq import reference
+from aigaq.cases.models import Case, Cost, PathwayEvent
+from aigaq.cases.pathway import EventLike, derive
+
+from .models import CaseFigures
+
+POLICE_EVENTS = ("police_contacted", "police_arrived", "report_refused", "report_registered")
+SURVIVOR_PAYERS = ("survivor", "family")
+# Funnel steps, in order; a case's step is the deepest one it reached with every step before it.
+FUNNEL_STEPS = (
+    "incident",
+    "reported",
+    "registered",
+    "charged_sexual",
+    "sent_to_court",
+    "convicted",
+    "custodial",
+)
+
+
+def defence_codes() -> tuple[str, ...]:
+    return tuple(e.code for e in reference.defence_arguments())
+
+
+def is_sexual_offence(code: str) -> bool:
+    found = reference.article(code) if code else None
+    return found is not None and found.code_kind == "CC" and found.sexual
+
+
+@dataclass(frozen=True)
+class Figures:
+    funnel_step: int
+    reported: bool
+    refused: bool
+    refusal_reason: str
+    police_unit: str
+    days_to_registration: int | None
+    registered_sexual: bool
+    downgraded: bool
+    ending: str
+    had_hearing: bool
+    closed_hearing: bool
+    defence_mask: int
+    verdict_outcome: str
+    sentence_type: str
+    sentence_months: int | None
+    days_to_verdict: int | None
+    survivor_paid: int
+    survivor_paid_lawyer: int
+
+
+@dataclass(frozen=True)
+class CostLike:
+    kind: str
+    payer: str
+    amount: Decimal
+
+
+def case_figures(
+    events: Iterable[EventLike], *, incident_date: dt.date, costs: Iterable[CostLike] = ()
+) -> Figures:
+    ordered: Sequence[EventLike] = sorted(events, key=lambda e: e.date)
+    # derive() needs a date only for the waiting flag, which statistics do not use.
+    derived = derive(ordered, today=incident_date, waiting_limit_days=0)
+    police = [e for e in ordered if e.type in POLICE_EVENTS]
+    registrations = [e for e in ordered if e.type == "report_registered"]
+    refusals = [e for e in ordered if e.type == "report_refused"]
+    verdicts = [e for e in ordered if e.type == "verdict"]
+    sentences = [e for e in ordered if e.type == "sentence"]
+    hearings = [e for e in ordered if e.type == "hearing"]
+
+    article = ""  # the article in force: initial, then each requalification, then the one sent to court
+    for event in ordered:
+        facts = event.facts or {}
+        if event.type == "report_registered" and not article:
+            article = str(facts.get("initial_article", ""))
+        elif event.type == "requalified":
+            article = str(facts.get("to_article", "")) or article
+        elif event.type == "sent_to_court":
+            article = str(facts.get("article", "")) or article
+
+    verdict_outcome = str((verdicts[-1].facts or {}).get("outcome", "")) if verdicts else ""
+    steps = (
+        bool(police),
+        bool(registrations),
+        bool(registrations) and is_sexual_offence(article),
+        any(e.type == "sent_to_court" for e in ordered),
+        verdict_outcome == "convicted",
+        derived.custodial is True,
+    )
+    funnel_step = 0
+    for reached in steps:
+        if not reached:
+            break
+        funnel_step += 1
+
+    codes = defence_codes()
+    mask = 0
+    for hearing in hearings:
+        for code in (hearing.facts or {}).get("defence_arguments", []) or []:
+            if code in codes:
+                mask |= 1 << codes.index(code)
+
+    unit = next(
+        (
+            " ".join(str((e.facts or {}).get("unit", "")).split())
+            for e in police
+            if (e.facts or {}).get("unit")
+        ),
+        "",
+    )
+    sentence_facts = (sentences[-1].facts or {}) if sentences else {}
+    months = sentence_facts.get("length_months")
+    paid = [c for c in costs if c.payer in SURVIVOR_PAYERS]
+    return Figures(
+        funnel_step=funnel_step,
+        reported=bool(police),
+        refused=derived.refused_registration,
+        refusal_reason=str((refusals[0].facts or {}).get("reason", "")) if refusals else "",
+        police_unit=unit[:120],
+        days_to_registration=(registrations[0].date - police[0].date).days if registrations else None,
+        registered_sexual=bool(registrations)
+        and is_sexual_offence(str((registrations[0].facts or {}).get("initial_article", ""))),
+        downgraded=derived.downgraded,
+        ending=_ending(ordered, verdict_outcome),
+        had_hearing=bool(hearings),
+        closed_hearing=derived.closed_hearing,
+        defence_mask=mask,
+        verdict_outcome=verdict_outcome,
+        sentence_type=str(sentence_facts.get("sentence_type", "")),
+        sentence_months=int(months) if months not in (None, "") else None,
+        days_to_verdict=(verdicts[0].date - incident_date).days if verdicts else None,
+        survivor_paid=int(sum((c.amount for c in paid), Decimal(0))),
+        survivor_paid_lawyer=int(sum((c.amount for c in paid if c.kind == "lawyer"), Decimal(0))),
+    )
+
+
+ENDINGS = (
+    "convicted",
+    "acquitted",
+    "case_dismissed",
+    "returned_for_investigation",
+    "administrative",
+    "terminated",
+    "in_court",
+    "under_investigation",
+    "refused",
+    "not_reported",
+)
+
+
+def _ending(ordered: Sequence[EventLike], verdict_outcome: str) -> str:
+    """Where the case stands or ended: the last verdict, else the furthest step it reached."""
+    types = {e.type for e in ordered}
+    if verdict_outcome:
+        return verdict_outcome
+    for event_type, ending in (
+        ("administrative_decision", "administrative"),
+        ("investigation_terminated", "terminated"),
+        ("sent_to_court", "in_court"),
+        ("report_registered", "under_investigation"),
+        ("report_refused", "refused"),
+    ):
+        if event_type in types:
+            return ending
+    return "not_reported"
+
+
+def _row(case: Case, events: Iterable[EventLike], costs: Iterable[CostLike]) -> CaseFigures | None:
+    survivor = getattr(case, "survivor", None)
+    incident = getattr(case, "incident", None)
+    if survivor is None or incident is None or not survivor.consent_statistics:
+        return None
+    figures = case_figures(events, incident_date=incident.date_from, costs=costs)
+    return CaseFigures(
+        case_id=case.pk,
+        organisation_id=case.organisation_id,
+        incident_date=incident.date_from,
+        year=incident.date_from.year,
+        region=incident.region,
+        city=incident.city,
+        area=incident.area,
+        gbv_type=incident.gbv_type,
+        **asdict(figures),
+    )
+
+
+@transaction.atomic
+def figures_refresh(*, case: Case) -> None:
+    """Rebuilds one case's row (or removes it when the survivor does not consent to statistics)."""
+    case = Case.objects.select_related("survivor", "incident").get(pk=case.pk)
+    events = list(PathwayEvent.objects.filter(case=case).only("type", "date", "facts"))
+    costs = [
+        CostLike(c.kind, c.payer, c.amount)
+        for c in Cost.objects.filter(case=case).only("kind", "payer", "amount")
+    ]
+    CaseFigures.objects.filter(case_id=case.pk).delete()
+    row = _row(case, events, costs)
+    if row is not None:
+        row.save()
+
+
+def figures_rebuild_all(*, batch: int = 2000) -> int:
+    """Rebuilds every row from the cases; returns how many cases are counted."""
+    counted = 0
+    with transaction.atomic():
+        CaseFigures.objects.all().delete()
+        last = 0
+        while True:
+            cases = list(
+                Case.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .select_related("survivor", "incident")
+                .only(
+                    "id",
+                    "organisation_id",
+                    "survivor__consent_statistics",
+                    "incident__date_from",
+                    "incident__region",
+                    "incident__city",
+                    "incident__area",
+                    "incident__gbv_type",
+                )[:batch]
+            )
+            if not cases:
+                break
+            last = cases[-1].pk
+            ids = [c.pk for c in cases]
+            events: dict[int, list[Any]] = {i: [] for i in ids}
+            for event in PathwayEvent.objects.filter(case_id__in=ids).only(
+                "case_id", "type", "date", "facts"
+            ):
+                events[event.case_id].append(event)
+            costs: dict[int, list[CostLike]] = {i: [] for i in ids}
+            for cost in Cost.objects.filter(case_id__in=ids).values("case_id", "kind", "payer", "amount"):
+                costs[cost["case_id"]].append(CostLike(cost["kind"], cost["payer"], cost["amount"]))
+            rows = [r for c in cases if (r := _row(c, events[c.pk], costs[c.pk])) is not None]
+            CaseFigures.objects.bulk_create(rows)
+            counted += len(rows)
+    return counted
