@@ -1,10 +1,171 @@
+from __future__ import annotations
+
+from typing import Any
+
 from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import UsernameField
 from django.utils.translation import gettext_lazy as _
+from django_otp import verify_token
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import Role, User
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150,
-                               widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))
-    password = forms.CharField(label=_("Password"), max_length=4096, strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("Username"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        max_length=4096,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {"invalid_login": _("The username or the password is wrong.")}
+
+
+def _code_field(label: Any) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=8,
+        min_length=6,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "pattern": "[0-9]*",
+                "autofocus": True,
+            }
+        ),
+    )
+
+
+class CodeForm(forms.Form):
+    """The six-digit code from her authenticator app, checked against her confirmed TOTP devices."""
+
+    code = _code_field(_("Code from your authenticator app"))
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.device: TOTPDevice | None = None
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"].strip()
+        for device in TOTPDevice.objects.filter(user=self.user, confirmed=True):
+            # verify_token locks the device row, applies django-otp's throttling and accepts each
+            # code once only (last_t).
+            if verify_token(self.user, device.persistent_id, code) is not None:
+                self.device = device
+                return code
+        raise forms.ValidationError(_("This code is not valid. Codes change every 30 seconds and work once."))
+
+
+class TotpSetupForm(forms.Form):
+    name = forms.CharField(label=_("Name of this device"), max_length=64, initial=_("Phone"))
+    code = _code_field(_("Code shown by the app"))
+
+
+class KeySetupForm(forms.Form):
+    name = forms.CharField(label=_("Name of this key"), max_length=64, initial=_("Security key"))
+    response = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+
+
+class KeyForm(forms.Form):
+    response = forms.CharField(widget=forms.HiddenInput, max_length=20000)
+
+
+class StepUpForm(forms.Form):
+    step_up_password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    step_up_code = forms.CharField(
+        label=_("or a code from your authenticator app"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+            del self.fields["step_up_code"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        password = data.get("step_up_password")
+        code = (data.get("step_up_code") or "").strip()
+        if password and self.user.check_password(password):
+            return data
+        if code and any(
+            verify_token(self.user, device.persistent_id, code) is not None
+            for device in TOTPDevice.objects.filter(user=self.user, confirmed=True)
+        ):
+            return data
+        raise forms.ValidationError(_("That did not match. Enter your password again."))
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(
+        label=_("Current password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+    new_password1 = forms.CharField(
+        label=_("New password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; a few unrelated words are easy to remember and hard to guess."),
+    )
+    new_password2 = forms.CharField(
+        label=_("New password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_old_password(self) -> str:
+        old: str = self.cleaned_data["old_password"]
+        if not self.user.check_password(old):
+            raise forms.ValidationError(_("Your current password is not right."))
+        return old
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        new1, new2 = data.get("new_password1"), data.get("new_password2")
+        if new1 and new2:
+            if new1 != new2:
+                self.add_error("new_password2", _("The two new passwords differ."))
+            elif new1 == data.get("old_password"):
+                self.add_error("new_password1", _("Choose a password different from the current one."))
+            else:
+                try:
+                    password_validation.validate_password(new1, self.user)
+                except forms.ValidationError as exc:
+                    self.add_error("new_password1", exc)
+        return data
+
+
+class MemberCreateForm(forms.Form):
+    username = UsernameField(label=_("Username"), max_length=150)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username

@@ -1,0 +1,126 @@
+"""Writes to accounts: members, passwords, second factors, sessions. Each one is audited in the
+same transaction."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from aigaq.audit.log import record
+from aigaq.audit.models import Action
+
+from .models import Membership, User, UserSession, WebAuthnCredential
+
+# No look-alike characters: a temporary password is read off a screen and typed once.
+_TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+
+def _temporary_password() -> str:
+    # 5 groups of 5 from 31 symbols: about 124 bits, far beyond guessing within its short life.
+    groups = ("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(5)) for _ in range(5))
+    return "-".join(groups)
+
+
+@transaction.atomic
+def member_create(*, actor: User, username: str, role: str) -> tuple[User, str]:
+    """A new member of the actor's organisation with a temporary password, shown once.
+
+    The coordinator never chooses or knows a lasting password: the member must replace this one
+    at her first sign-in, and then enrol a second factor.
+    """
+    password = _temporary_password()
+    user = User.objects.create_user(username, password=password)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    Membership.objects.create(user=user, organisation=actor.membership.organisation, role=role)
+    record(actor=actor, action=Action.USER_CREATED, object_code=user.code, extra={"role": role})
+    return user, password
+
+
+@transaction.atomic
+def member_password_reset(*, actor: User, member: User) -> str:
+    """A new temporary password for a member who lost hers; her sessions end too."""
+    password = _temporary_password()
+    member.set_password(password)
+    member.must_change_password = True
+    member.save(update_fields=["password", "must_change_password"])
+    UserSession.objects.filter(user=member).delete()
+    record(actor=actor, action=Action.PASSWORD_RESET, object_code=member.code)
+    return password
+
+
+@transaction.atomic
+def user_sessions_end(*, actor: User, user: User, keep: UserSession | None = None) -> int:
+    """Ends every session of `user` (except `keep`, the actor's own current one)."""
+    sessions = UserSession.objects.filter(user=user)
+    if keep is not None:
+        sessions = sessions.exclude(pk=keep.pk)
+    count, _ = sessions.delete()
+    record(actor=actor, action=Action.USER_SESSIONS_ENDED, object_code=user.code, extra={"count": count})
+    return count
+
+
+@transaction.atomic
+def user_session_end(*, actor: User, session: UserSession) -> None:
+    session.delete()
+    record(actor=actor, action=Action.USER_SESSIONS_ENDED, object_code=actor.code, extra={"count": 1})
+
+
+@transaction.atomic
+def user_devices_revoke(*, actor: User, user: User) -> int:
+    """Removes all her second factors (a lost phone); she enrols again at her next sign-in.
+
+    Her sessions end too: one that passed with the lost device must not stay open and enrol
+    a new factor of the finder's choosing.
+    """
+    count = (
+        TOTPDevice.objects.filter(user=user).delete()[0]
+        + WebAuthnCredential.objects.filter(user=user).delete()[0]
+    )
+    UserSession.objects.filter(user=user).delete()
+    record(actor=actor, action=Action.DEVICE_REVOKED, object_code=user.code, extra={"count": count})
+    return count
+
+
+@transaction.atomic
+def device_remove(*, actor: User, device: TOTPDevice | WebAuthnCredential) -> None:
+    kind = "totp" if isinstance(device, TOTPDevice) else "webauthn"
+    device.delete()
+    record(
+        actor=actor, action=Action.DEVICE_REVOKED, object_code=actor.code, extra={"count": 1, "kind": kind}
+    )
+
+
+@transaction.atomic
+def totp_device_add(*, actor: User, name: str, key: str, last_t: int) -> TOTPDevice:
+    """Stores an app already confirmed with a code; last_t makes that confirming code spent."""
+    device = TOTPDevice.objects.create(user=actor, name=name, key=key, confirmed=True, last_t=last_t)
+    record(actor=actor, action=Action.DEVICE_ADDED, object_code=actor.code, extra={"kind": "totp"})
+    return device
+
+
+@transaction.atomic
+def webauthn_credential_add(*, actor: User, name: str, data: bytes) -> WebAuthnCredential:
+    credential = WebAuthnCredential.objects.create(user=actor, name=name, data=data, confirmed=True)
+    record(actor=actor, action=Action.DEVICE_ADDED, object_code=actor.code, extra={"kind": "webauthn"})
+    return credential
+
+
+@transaction.atomic
+def password_change(*, actor: User, new_password: str, keep: UserSession | None) -> None:
+    """A new password ends her other sessions (Django's session hash would reject them anyway)."""
+    actor.set_password(new_password)
+    actor.must_change_password = False
+    actor.save(update_fields=["password", "must_change_password"])
+    others = UserSession.objects.filter(user=actor)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    others.delete()
+    record(actor=actor, action=Action.PASSWORD_CHANGED, object_code=actor.code)
+
+
+def webauthn_credential_used(credential: WebAuthnCredential) -> None:
+    WebAuthnCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
