@@ -94,7 +94,9 @@ def link(
             encoded, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
         )
     index = plain_index(mentions, city_key, progress)
-    return run(index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link)
+    return run(
+        index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
+    )
 
 
 def link_encoded(
@@ -109,7 +111,11 @@ def link_encoded(
     """Link already-encoded mentions (e.g. pooled from several organisations sharing a key)."""
     index = EncodedIndex(encoded)
     result = run(
-        index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link,
+        index,
+        threshold=threshold,
+        progress=progress,
+        must_not_link=must_not_link,
+        must_link=must_link,
         model=model,
     )
     if result.model is not None and not result.model.tf:

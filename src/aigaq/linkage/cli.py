@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from . import link
 from .engine import DEFAULT_THRESHOLD, LinkResult, Progress
@@ -52,20 +52,19 @@ example:
 
 
 def _progress(stream: IO[str]) -> tuple[Progress, Callable[[], None]]:
-    """A tqdm bar per stage on a terminal, otherwise a line at most every few seconds."""
+    """A tqdm bar per stage on a terminal, otherwise a line per stage and at most every 5 s."""
     if stream.isatty():
         from tqdm import tqdm
 
-        bars: dict[str, tqdm[None]] = {}
+        bars: dict[str, Any] = {}
 
         def bar(stage: str, done: int, total: int) -> None:
-            b = bars.get(stage)
-            if b is None:
+            if stage not in bars:
                 for other in bars.values():
                     other.close()
-                b = bars[stage] = tqdm(total=total, desc=stage, file=stream, leave=False)
-            b.n = done
-            b.refresh()
+                bars[stage] = tqdm(total=total, desc=stage, file=stream, leave=False)
+            bars[stage].n = done
+            bars[stage].refresh()
 
         def close() -> None:
             for b in bars.values():
@@ -73,13 +72,12 @@ def _progress(stream: IO[str]) -> tuple[Progress, Callable[[], None]]:
 
         return bar, close
 
-    last = {"t": 0.0, "stage": ""}
+    last: dict[str, Any] = {"t": 0.0, "stage": ""}
 
     def line(stage: str, done: int, total: int) -> None:
         now = time.monotonic()
-        if stage != last["stage"] or now - float(last["t"]) >= 5.0 or done == total:
-            if stage != last["stage"] or done != total or total > 0:
-                print(f"[aigaq link] {stage}: {done}/{total}", file=stream, flush=True)
+        if stage != last["stage"] or now - last["t"] >= 5.0 or done == total:
+            print(f"[aigaq link] {stage}: {done}/{total}", file=stream, flush=True)
             last["t"], last["stage"] = now, stage
 
     return line, lambda: None
@@ -153,8 +151,11 @@ def main_link(argv: list[str]) -> int:
     p.add_argument("--pairs", metavar="PAIRS.jsonl", help="also write scored links with their evidence")
     p.add_argument("--threshold", type=_threshold, default=None,
                    help=f"minimum match probability for a link (default {DEFAULT_THRESHOLD})")  # fmt: skip
-    p.add_argument("--private", metavar="KEYFILE",
-                   help="encode identifiers with this secret key first; linkage sees only encodings")  # fmt: skip
+    p.add_argument(
+        "--private",
+        metavar="KEYFILE",
+        help="encode identifiers with this secret key first; linkage sees only encodings",
+    )
     args = p.parse_args(argv)
     result = _load(args.mentions, args.private, args.threshold)
     if isinstance(result, int):
@@ -172,7 +173,9 @@ def main_link(argv: list[str]) -> int:
     return 0
 
 
-def pairwise_scores(clusters: dict[str, str], persons: dict[str, str]) -> tuple[float, float, float, int, int, int]:
+def pairwise_scores(
+    clusters: dict[str, str], persons: dict[str, str]
+) -> tuple[float, float, float, int, int, int]:
     """(precision, recall, f1, true positives, predicted pairs, true pairs) over mention pairs."""
 
     def pairs(counter: Counter[object]) -> int:
@@ -200,7 +203,7 @@ def _read_labels(path: str) -> dict[str, str] | str:
             except json.JSONDecodeError:
                 return f"line {no}: not JSON"
             if not isinstance(obj, dict) or not isinstance(obj.get("id"), str) or "person" not in obj:
-                return f"line {no}: expected {{\"id\": ..., \"person\": ...}}"
+                return f'line {no}: expected {{"id": ..., "person": ...}}'
             persons[obj["id"]] = str(obj["person"])
     return persons
 

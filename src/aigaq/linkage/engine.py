@@ -7,6 +7,7 @@ clustering are shared and the private path sees nothing but encodings.
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import random
@@ -66,13 +67,13 @@ PRIOR_U: dict[str, list[float]] = {
     "place": [0.85, 0.05, 0.10],
     "address": [0.97, 0.02, 0.005, 0.005],
 }
-M_PRIOR_STRENGTH = 20.0
+M_PRIOR_STRENGTH = 50.0
 U_PRIOR_STRENGTH = 1000.0
-LAMBDA_PRIOR = (0.2, 10.0)  # (share of candidate pairs that match, pseudo-count)
+LAMBDA_PRIOR_ALL = 1e-4  # starting prior that two random mentions are one man
 EM_ITERATIONS = 25
 RANDOM_PAIRS = 60_000
 MAX_BLOCK = 60  # larger blocks are compared by a sorted sliding window instead of all pairs
-WINDOW = 12
+WINDOW = 8
 TF_CLIP = 10.0
 TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
@@ -86,7 +87,12 @@ class Evidence:
     text: str
 
     def to_dict(self) -> dict[str, object]:
-        return {"field": self.field, "outcome": self.outcome, "weight": round(self.weight, 2), "text": self.text}
+        return {
+            "field": self.field,
+            "outcome": self.outcome,
+            "weight": round(self.weight, 2),
+            "text": self.text,
+        }
 
 
 @dataclass(slots=True)
@@ -188,28 +194,27 @@ class PlainIndex:
         for x in feats:
             tok_count.update({tt.freq_key[t] for v in x.variants for t in v.tokens})
             full_count.update({v.full_key for v in x.variants if len(v.tokens) >= 2})
-        self.tok_count = tok_count
-        self.full_count = full_count
-        self._names: dict[tuple[int, int], NameMatch | None] = {}
-
-    def _tok_f(self, tid: int) -> float:
-        prior = 0.02 if self.tt.is_common(tid) else 0.002
-        return tf_frequency(self.tok_count[self.tt.freq_key[tid]], self.n, prior)
+        # Frequencies are looked up per candidate pair, so they are tabulated once here.
+        self.tok_f = [
+            tf_frequency(tok_count[tt.freq_key[t]], self.n, 0.02 if tt.is_common(t) else 0.002)
+            for t in range(len(tt.stems))
+        ]
+        self.full_f = [
+            max((tf_frequency(full_count[v.full_key], self.n, 1e-4) for v in x.variants), default=0.0)
+            for x in feats
+        ]
 
     def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
         levels, nm = compare_features(self.tt, self.f[i], self.f[j])
         if nm is None or nm.level < 2:
             return levels, None
+        tok_f = self.tok_f
         u = 1.0
         for a, b, _ in nm.matched:
-            u *= max(self._tok_f(a), self._tok_f(b))
-        if nm.level == 5:
-            full = max(
-                (tf_frequency(self.full_count[v.full_key], self.n, 1e-4) for v in self.f[i].variants),
-                default=0.0,
-            )
-            u = max(u, full)
-        self._names[(i, j)] = nm
+            fa, fb = tok_f[a], tok_f[b]
+            u *= fa if fa > fb else fb
+        if nm.level == 5 and self.full_f[i] > u:
+            u = self.full_f[i]
         return levels, u
 
     def hard_conflict(self, i: int, j: int) -> bool:
@@ -225,9 +230,7 @@ class PlainIndex:
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
         a, b = self.f[i], self.f[j]
         out: list[Evidence] = []
-        nm = self._names.get((i, j))
-        if nm is None:
-            nm = compare_features(self.tt, a, b)[1]
+        nm = compare_features(self.tt, a, b)[1]
         for fi, name in enumerate(FIELDS):
             lv = levels[fi]
             if lv < 0:
@@ -363,7 +366,9 @@ def _levels_matrix(
 
 def _counts(lv: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
     idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
-    return [np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))]
+    return [
+        np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))
+    ]
 
 
 def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
@@ -394,46 +399,44 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
     return u
 
 
-def em(lv: np.ndarray, u_random: dict[str, list[float]]) -> tuple[dict[str, list[float]], float]:
-    """EM on candidate pairs: returns m per field and the share of candidates that match.
+def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) -> Model:
+    """EM over candidate pairs with u fixed at the random-pair estimate (as in Splink).
 
-    u among candidates is re-estimated too (blocking makes candidates agree more than random
-    pairs do), but the weights later use u from random pairs, as in fastLink and Splink.
+    The E-step scores candidates exactly as linkage will (all fields, term-frequency adjusted
+    names, prior over all pairs), so a namesake gets no more credit in training than in use. The
+    M-step updates m per field and the prior λ = expected matches / all pairs (pairs outside the
+    blocks count as non-matches). Pseudo-counts pull m toward the prior so thin data cannot run
+    away with it.
     """
-    nf = len(FIELDS)
-    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
-    m = [np.asarray(PRIOR_M[name]) for name in FIELDS]
-    uc = [0.5 * np.asarray(u_random[name]) + 0.5 / N_LEVELS[f] for f, name in enumerate(FIELDS)]
-    lam = LAMBDA_PRIOR[0]
+    model = Model("plain", {k: list(v) for k, v in PRIOR_M.items()}, u, LAMBDA_PRIOR_ALL, 0)
     if len(lv) == 0:
-        return {name: [float(x) for x in m[f]] for f, name in enumerate(FIELDS)}, lam
+        return model
+    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
     for _ in range(EM_ITERATIONS):
-        llr = np.full(len(lv), math.log(lam / (1 - lam)))
-        for f in range(nf):
-            table = np.zeros(LMAX + 1)
-            table[: N_LEVELS[f]] = np.log(m[f]) - np.log(uc[f])
-            llr += table[idx[:, f]]
-        g = 1.0 / (1.0 + np.exp(-np.clip(llr, -50, 50)))
-        new_lam = (g.sum() + LAMBDA_PRIOR[0] * LAMBDA_PRIOR[1]) / (len(g) + LAMBDA_PRIOR[1])
+        total, _ = score(model, lv, tf_u)
+        g = probability(total)
+        lam = float(min(max(g.sum() / n_all, 1e-12), 0.5))
         for f, name in enumerate(FIELDS):
             cm = np.bincount(idx[:, f], weights=g, minlength=LMAX + 1)[: N_LEVELS[f]]
-            cu = np.bincount(idx[:, f], weights=1 - g, minlength=LMAX + 1)[: N_LEVELS[f]]
             prior = np.asarray(PRIOR_M[name])
-            m[f] = (cm + M_PRIOR_STRENGTH * prior) / (cm.sum() + M_PRIOR_STRENGTH)
-            uc[f] = (cu + 1.0) / (cu.sum() + N_LEVELS[f])
-        done = abs(new_lam - lam) < 1e-6
-        lam = float(new_lam)
+            model.m[name] = [
+                float(max(x, 1e-9)) for x in (cm + M_PRIOR_STRENGTH * prior) / (cm.sum() + M_PRIOR_STRENGTH)
+            ]
+        done = abs(math.log(lam / model.lambda_all)) < 1e-3
+        model.lambda_all = lam
         if done:
             break
-    return {name: [float(max(x, 1e-9)) for x in m[f]] for f, name in enumerate(FIELDS)}, lam
+    return model
 
 
 def score(model: Model, lv: np.ndarray, tf_u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(match weight in bits, per-field weights) for each pair; TF adjusts name agreement."""
     w = model.weight_table()
     idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
-    per_field = np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1) if len(lv) else np.zeros(
-        (0, len(FIELDS))
+    per_field = (
+        np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1)
+        if len(lv)
+        else np.zeros((0, len(FIELDS)))
     )
     if len(lv):
         u_level = np.asarray(model.u["name"])[np.clip(idx[:, F_NAME], 0, N_LEVELS[F_NAME] - 1)]
@@ -498,13 +501,12 @@ def _id_pairs(index: Index, pairs: Iterable[tuple[str, str]]) -> list[tuple[int,
     return [(pos[a], pos[b]) for a, b in pairs if a in pos and b in pos and a != b]
 
 
-def fit(index: Index, pairs: np.ndarray, lv: np.ndarray) -> Model:
+def fit(index: Index, lv: np.ndarray, tf_u: np.ndarray) -> Model:
     n = len(index.ids)
-    u = estimate_u(index)
-    m, lam_c = em(lv, u)
-    n_all = max(n * (n - 1) // 2, 1)
-    lam_all = min(max(lam_c * max(len(pairs), 1) / n_all, 1e-12), 0.5)
-    return Model(index.mode, m, u, lam_all, n)
+    model = em(lv, tf_u, estimate_u(index), max(n * (n - 1) // 2, 1))
+    model.mode = index.mode
+    model.n_mentions = n
+    return model
 
 
 def run(
@@ -523,7 +525,7 @@ def run(
     pairs = candidate_pairs(index, progress)
     lv, tf_u = _levels_matrix(index, pairs, progress, "scoring")
     if model is None:
-        model = fit(index, pairs, lv)
+        model = fit(index, lv, tf_u)
     total, per_field = score(model, lv, tf_u)
     prob = probability(total)
     must_not: dict[int, set[int]] = {}
@@ -560,7 +562,9 @@ def run(
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
         weights = [float(x) for x in per_field[k]]
         ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
-        out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k])))
+        out.append(
+            ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k]))
+        )
     return LinkResult(clusters, out, model)
 
 
@@ -568,6 +572,7 @@ def plain_index(
     mentions: Sequence[Mention], city_key: CityKey = default_city_key, progress: Progress | None = None
 ) -> PlainIndex:
     tt = TokenTable()
+    city_key = functools.lru_cache(maxsize=65536)(city_key)  # the same few hundred places recur
     feats: list[Features] = []
     step = max(1, len(mentions) // 20)
     for k, m in enumerate(mentions):

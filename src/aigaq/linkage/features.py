@@ -34,7 +34,19 @@ from .normalise import (
     text_key,
 )
 
-FIELDS = ("name", "birth", "phone", "handle", "plate", "iin", "other_id", "patronymic", "sex", "place", "address")
+FIELDS = (
+    "name",
+    "birth",
+    "phone",
+    "handle",
+    "plate",
+    "iin",
+    "other_id",
+    "patronymic",
+    "sex",
+    "place",
+    "address",
+)
 N_LEVELS = (6, 6, 2, 2, 2, 2, 3, 2, 2, 3, 4)
 F_NAME, F_BIRTH = 0, 1
 YEAR = 365.2425
@@ -89,9 +101,10 @@ def birth_of(m: Mention, iins: Sequence[str]) -> Birth | None:
             _year_float(dt.date(y, 1, 1)), _year_float(dt.date(y, 12, 31)), None, "date", f"born {y}"
         )
     for iin in iins:
-        d = iin_birth_date(iin)
-        if d:
-            return Birth(_year_float(d), _year_float(d), d.strftime("%Y%m%d"), "iin", f"born {d} (from IIN)")
+        born = iin_birth_date(iin)
+        if born:
+            label = f"born {born} (from IIN)"
+            return Birth(_year_float(born), _year_float(born), born.strftime("%Y%m%d"), "iin", label)
     if m.age_at_incident is not None and m.incident_date:
         inc = dt.date.fromisoformat(m.incident_date)
         # Aged A on day D means born after D minus A+1 years and on or before D minus A years.
@@ -145,6 +158,8 @@ class TokenTable:
         self.canon: list[frozenset[str]] = []
         self.freq_key: list[str] = []
         self._sim: dict[tuple[int, int], float] = {}
+        # Names recur (namesakes, one man in many cases), so whole-name alignments are cached too.
+        self.variant_cache: dict[tuple[object, ...], tuple[int, tuple[tuple[int, int, float], ...]]] = {}
         self._common = frozenset(name_forms()) | frozenset(s for v in name_forms().values() for s in v)
 
     def intern(self, skel: str, stem: str) -> int:
@@ -199,10 +214,19 @@ def compare_variants(tt: TokenTable, va: NameVariant, vb: NameVariant) -> NameMa
     3: one word the same and nothing contradicts (single word or consistent initials);
     2: one word the same, another contradicts; 1: only weakly similar; 0: different.
     """
+    key = (va.tokens, va.initials, vb.tokens, vb.initials)
+    hit = tt.variant_cache.get(key)
+    if hit is None:
+        hit = _align(tt, va, vb)
+        tt.variant_cache[key] = hit
+    return NameMatch(hit[0], hit[1], va.text, vb.text)
+
+
+def _align(
+    tt: TokenTable, va: NameVariant, vb: NameVariant
+) -> tuple[int, tuple[tuple[int, int, float], ...]]:
     ta, tb = va.tokens, vb.tokens
-    cand = sorted(
-        ((tt.sim(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True
-    )
+    cand = sorted(((tt.sim(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True)
     used_a: set[int] = set()
     used_b: set[int] = set()
     matched: list[tuple[int, int, float]] = []
@@ -227,13 +251,10 @@ def compare_variants(tt: TokenTable, va: NameVariant, vb: NameVariant) -> NameMa
         best = matched[0][2] if matched else 0.0
         level = 1 if best >= 0.7 else 0
     elif conflicts == 0:
-        if len(strong) >= 2:
-            level = 5 if all(m[2] == 1.0 for m in strong) else 4
-        else:
-            level = 3
+        level = (5 if all(m[2] == 1.0 for m in strong) else 4) if len(strong) >= 2 else 3
     else:
         level = 2
-    return NameMatch(level, tuple(strong), va.text, vb.text)
+    return level, tuple(strong)
 
 
 # --- Mention features ------------------------------------------------------------------------------
@@ -389,11 +410,12 @@ def plain_block_keys(f: Features, tt: TokenTable) -> list[str]:
             keys += [f"s:{c}" for c in ck[0]]
         elif not v.tokens and v.initials:
             continue
-        for t in v.tokens:
-            stem = tt.freq_key[t]
-            keys += [f"y:{stem}:{y}" for y in years]
-            if f.city:
-                keys.append(f"c:{stem}:{f.city}")
+        # Word + birth year + the other words' initials catches a typo the consonant keys miss,
+        # without filing every namesake of a common surname under one key.
+        stems = [tt.freq_key[t] for t in v.tokens]
+        for k, stem in enumerate(stems):
+            others = "".join(sorted(x[:1] for x in stems[:k] + stems[k + 1 :]))
+            keys += [f"y:{stem}:{others}:{y}" for y in years]
             if f.birth is not None and f.birth.exact:
                 keys.append(f"d:{f.birth.exact}:{stem[:1]}")
     return list(dict.fromkeys(keys))

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import json
@@ -93,7 +94,9 @@ class _Keyed:
     def positions(self, purpose: str, gram: str) -> np.ndarray:
         pos = self._pos.get((purpose, gram))
         if pos is None:
-            digest = hashlib.blake2b(gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K).digest()
+            digest = hashlib.blake2b(
+                gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K
+            ).digest()
             pos = np.frombuffer(digest, dtype="<u2") % BLOOM_BITS
             self._pos[(purpose, gram)] = pos
         return pos
@@ -138,7 +141,9 @@ class EncodedMention:
                 "id": self.id,
                 "tokens": self.tokens,
                 "name_bf": [base64.b64encode(r.tobytes()).decode() for r in self.name_bf],
-                "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode() if self.addr_bf is not None else None,
+                "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode()
+                if self.addr_bf is not None
+                else None,
                 "birth": list(self.birth) if self.birth else None,
                 "blocks": self.blocks,
             },
@@ -167,6 +172,7 @@ def encode_mentions(
         raise ValueError(f"key must be at least {KEY_MIN_BYTES} bytes")
     kd = _Keyed(key)
     tt = TokenTable()
+    city_key = functools.lru_cache(maxsize=65536)(city_key)  # the same few hundred places recur
     out: list[EncodedMention] = []
     step = max(1, len(mentions) // 20)
     for k, m in enumerate(mentions):
@@ -278,7 +284,9 @@ class EncodedIndex:
             tf = Counter(t for x in self.e for t in set(x.tokens.get("name", [])))
         self.tf = tf
         self.n_tf = n_for_tf if n_for_tf is not None else len(self.e)
-        self.pop = [popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e]
+        self.pop = [
+            popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e
+        ]
         self._dice: dict[tuple[int, int], float] = {}
 
     def _name_dice(self, i: int, j: int) -> float:
@@ -365,9 +373,12 @@ class EncodedIndex:
             return f"names {'similar' if lv >= 2 else 'differ'} (Dice {d:.2f} of keyed Bloom filters)"
         if name == "birth":
             a, b = self.e[i].birth, self.e[j].birth
-            words = {5: "same birth date (keyed token)", 4: "birth dates differ by a typing slip (keyed tokens)",
-                     3: "birth years compatible (coarse)", 2: "birth years within 2 years (coarse)",
-                     1: "birth years differ (coarse)"}  # fmt: skip
+            words = {
+                5: "same birth date (keyed token)",
+                4: "birth dates differ by a typing slip (keyed tokens)",
+                3: "birth years compatible (coarse)",
+                2: "birth years within 2 years (coarse)",
+            }
             if lv == 0 and a and b:
                 lo, hi = sorted((a, b))
                 return f"birth years {lo[1]} and {hi[0]} cannot be the same man"
@@ -385,8 +396,11 @@ class EncodedIndex:
             return {2: "same city (keyed token)", 1: "same region (keyed token)"}.get(
                 lv, "different places (keyed tokens)"
             )
-        return {3: "same address (keyed Bloom filters)", 2: "similar addresses (keyed Bloom filters)",
-                1: "partly similar addresses (keyed Bloom filters)"}.get(lv, "different addresses")  # fmt: skip
+        return {
+            3: "same address (keyed Bloom filters)",
+            2: "similar addresses (keyed Bloom filters)",
+            1: "partly similar addresses (keyed Bloom filters)",
+        }.get(lv, "different addresses")
 
 
 def score_encoded(
@@ -428,4 +442,3 @@ def score_encoded(
         ev = index.evidence(0, k + 1, [int(x) for x in lv[k]], [float(x) for x in per_field[k]])
         out.append(ScoredPair(new.id, chosen[k].id, float(prob[k]), float(total[k]), ev, not hard))
     return out
-
