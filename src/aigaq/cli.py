@@ -4,6 +4,9 @@
     aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
     aigaq check            check the configuration and say clearly what is wrong
     aigaq keys init|rotate create the key file / re-wrap every case key under a new key
+    aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart)
+    aigaq restore FILE     restore a backup (stop the server first)
+    aigaq audit verify     check that no audit entry was altered, removed or reordered
     aigaq link ...         link suspect mentions (see `aigaq link --help`)
     aigaq link-eval ...    precision, recall and F1 of linkage against labels
     aigaq manage ...       any Django management command (migrate, createsuperuser, ...)
@@ -58,6 +61,9 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "demo": (_command("demo"), "create the demo organisation, accounts and synthetic cases"),
     "check": (_command("aigaq_check"), "check the configuration"),
     "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),
+    "backup": (_command("backup"), "write an encrypted backup of the database (or --key-store: the case keys)"),
+    "restore": (_command("restore"), "restore a backup made by `aigaq backup` (stop the server first)"),
+    "audit": (_command("audit"), "verify the audit chain"),
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
     "report": (_command("report"), "print the PDF report"),

@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "aigaq.accounts",
     "aigaq.audit",
     "aigaq.cases",
+    "aigaq.evidence",
     "aigaq.insights",
 ]
 
@@ -244,6 +245,9 @@ REQUIRE_2FA = envbool("AIGAQ_REQUIRE_2FA", not DEV)
 STEP_UP_SECONDS = envint("AIGAQ_STEP_UP_SECONDS", 10 * 60)
 WAITING_DAYS = envint("AIGAQ_WAITING_DAYS", 30)
 RETENTION_YEARS = envint("AIGAQ_RETENTION_YEARS", 0)
+# Evidence uploads are held in memory until encrypted (never in a plaintext temp file), so the
+# limit also bounds the memory one upload takes.
+EVIDENCE_MAX_BYTES = envint("AIGAQ_EVIDENCE_MAX_MB", 25) * 1024 * 1024
 QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz/")
 
 LOGGING = {

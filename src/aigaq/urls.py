@@ -7,5 +7,7 @@ urlpatterns = [
     path("accounts/", include("aigaq.accounts.urls")),
     path("lang/", account_views.set_language, name="set_language"),
     path("cases/", include("aigaq.cases.urls")),
+    path("cases/<str:code>/evidence/", include("aigaq.evidence.urls")),
+    path("audit/", include("aigaq.audit.urls")),
     path("insights/", include("aigaq.insights.urls")),
 ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +10,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aigaq.lib import crypto
 
@@ -71,20 +72,23 @@ def record(
 @dataclass(frozen=True)
 class Problem:
     entry_id: int | None
-    reason: str
+    reason: Any  # a lazily translated message
 
 
-def verify(batch: int = 5000) -> Iterator[Problem]:
-    """Yields every break in the chain; yields nothing for an intact log."""
+def verify(batch: int = 5000, progress: Callable[[int], object] | None = None) -> Iterator[Problem]:
+    """Yields every break in the chain; yields nothing for an intact log. `progress` is called
+    with 1 per entry checked (for a progress bar on long chains)."""
     prev = GENESIS
     seen = 0
     for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=batch):
         seen += 1
+        if progress is not None:
+            progress(1)
         if entry.prev_hash != prev:
-            yield Problem(entry.id, "does not follow the entry before it (removed or reordered entries)")
+            yield Problem(entry.id, _("does not follow the entry before it (removed or reordered entries)"))
         if not crypto.constant_time_equals(crypto.hash_chain(entry.prev_hash, _canonical(entry)), entry.hash):
-            yield Problem(entry.id, "its content was altered after it was written")
+            yield Problem(entry.id, _("its content was altered after it was written"))
         prev = entry.hash
     head = ChainHead.objects.filter(id=1).first()
     if head is not None and (head.last_hash != prev or head.count != seen):
-        yield Problem(None, "the newest entries were removed (the chain head does not match the last entry)")
+        yield Problem(None, _("the newest entries were removed (the chain head does not match the last one)"))

@@ -1,0 +1,140 @@
+"""The end of a case: closing it, erasing it at the survivor's request, and retention.
+
+Erasure is crypto-shredding: the case's data key is deleted from the key store (cases.keys), so
+every copy of its sealed fields and files, in the database, in any database backup and in the file
+store, becomes unreadable at once; then its rows and files are deleted as well. The audit log keeps
+that the case existed and who erased it when, never what it held.
+
+The key is destroyed first, outside the database transaction, on purpose: if the transaction then
+fails, what is left is an unreadable case (erasing it again finishes the job), never a case that
+was reported erased and can still be read.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from aigaq.accounts.models import Role, User
+from aigaq.audit.log import record
+from aigaq.audit.models import Action
+
+from .access import membership_of
+from .keys import case_codes_with_keys, case_key_destroy
+from .models import Case
+
+# Apps that keep files for a case outside the database register a function here (from their
+# AppConfig.ready()); it is called with the case before its rows are deleted and returns a
+# function that removes the files once the deletion has committed.
+FILE_REMOVERS: list[Callable[[Case], Callable[[], None]]] = []
+
+CLOSERS = (Role.COORDINATOR, Role.CASEWORKER)
+
+
+def _role_in(actor: User, case: Case, roles: tuple[str, ...]) -> bool:
+    member = membership_of(actor)
+    return member is not None and member.organisation_id == case.organisation_id and member.role in roles
+
+
+def can_close(actor: User, case: Case) -> bool:
+    return _role_in(actor, case, CLOSERS)
+
+
+def can_erase(actor: User, case: Case) -> bool:
+    return _role_in(actor, case, (Role.COORDINATOR,))
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case) -> Case:
+    if not can_close(actor, case):
+        raise PermissionError("only a coordinator or caseworker of the case's organisation closes it")
+    if case.closed_at is None:
+        case.closed_at = timezone.now()
+        case.save(update_fields=["closed_at"])
+        record(actor=actor, action=Action.CASE_CLOSED, case_code=case.code)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case) -> Case:
+    if not can_close(actor, case):
+        raise PermissionError("only a coordinator or caseworker of the case's organisation reopens it")
+    if case.closed_at is not None:
+        case.closed_at = None
+        case.save(update_fields=["closed_at"])
+        record(actor=actor, action=Action.CASE_REOPENED, case_code=case.code)
+    return case
+
+
+def _shred(case: Case) -> None:
+    """Destroys the key, then deletes the rows (in the caller's transaction) and, after commit,
+    the files."""
+    case_key_destroy(case.code)
+    removers = [remover(case) for remover in FILE_REMOVERS]
+    if connection.vendor == "sqlite":
+        # Overwrite deleted rows' bytes in the database file instead of leaving them on free pages.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    case.delete()
+    for remove in removers:
+        transaction.on_commit(remove)
+
+
+@transaction.atomic
+def case_erase(*, actor: User, case: Case) -> None:
+    """Erases a case at the survivor's request. Only her organisation's coordinator may."""
+    if not can_erase(actor, case):
+        raise PermissionError("only a coordinator of the case's organisation erases it")
+    code = case.code
+    _shred(case)
+    record(actor=actor, action=Action.CASE_ERASED, case_code=code)
+
+
+def retention_cutoff(now: dt.datetime, years: int) -> dt.datetime:
+    try:
+        return now.replace(year=now.year - years)
+    except ValueError:  # 29 February in a year without one
+        return now.replace(year=now.year - years, day=28)
+
+
+def retention_due(*, now: dt.datetime | None = None, years: int | None = None) -> list[Case]:
+    """Cases closed more than AIGAQ_RETENTION_YEARS ago (none when the setting is 0)."""
+    years = settings.RETENTION_YEARS if years is None else years
+    if years <= 0:
+        return []
+    cutoff = retention_cutoff(now or timezone.now(), years)
+    due = Case.objects.filter(closed_at__lt=cutoff).select_related("organisation")
+    return list(due.order_by("closed_at"))
+
+
+def retention_erase(*, now: dt.datetime | None = None, years: int | None = None) -> list[str]:
+    """Erases every case past retention, one transaction each; returns their codes."""
+    erased = []
+    for case in retention_due(now=now, years=years):
+        with transaction.atomic():
+            code = case.code
+            _shred(case)
+            record(actor=None, action=Action.RETENTION_ERASED, case_code=code,
+                   organisation_code=case.organisation.code)
+        erased.append(code)
+    return erased
+
+
+def keyless_cases_purge() -> list[str]:
+    """Deletes cases whose data key is not in the key store: after restoring a database backup,
+    these are the cases erased since it was taken. Their content was unreadable already; this
+    removes the empty shells and logs it. Returns their codes."""
+    keyless = set(Case.objects.values_list("code", flat=True)) - case_codes_with_keys()
+    purged = []
+    for case in Case.objects.filter(code__in=keyless).select_related("organisation"):
+        with transaction.atomic():
+            code = case.code
+            _shred(case)
+            record(actor=None, action=Action.CASE_ERASED, case_code=code,
+                   organisation_code=case.organisation.code, extra={"after": "restore"})
+        purged.append(code)
+    return purged

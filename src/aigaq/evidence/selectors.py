@@ -1,0 +1,33 @@
+"""Reads for evidence, on behalf of a user who already passed cases.access."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.models import Case
+
+from .models import EvidenceItem
+
+CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED)
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    item: EvidenceItem
+    custody: list[AuditEntry]
+
+
+def evidence_items(case: Case) -> QuerySet[EvidenceItem]:
+    return case.evidence.select_related("uploaded_by")
+
+
+def evidence_with_custody(case: Case) -> list[EvidenceRow]:
+    """Each file with its chain of custody, read from the hash-chained audit log (not a second
+    copy), oldest first."""
+    entries: dict[str, list[AuditEntry]] = {}
+    for entry in AuditEntry.objects.filter(case_code=case.code, action__in=CUSTODY_ACTIONS).order_by("id"):
+        entries.setdefault(entry.object_code, []).append(entry)
+    return [EvidenceRow(item, entries.get(item.code, [])) for item in evidence_items(case)]

@@ -1,0 +1,86 @@
+"""Evidence pages: the case's files with their chain of custody, upload, and download."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
+
+from aigaq.cases import services as case_services
+from aigaq.cases.access import can_edit, get_case_for_user
+from aigaq.cases.models import Case
+from aigaq.cases.views import records_required
+
+from . import services
+from .files import KINDS, MemoryOnlyUploadHandler
+from .forms import EvidenceForm
+from .models import EvidenceItem
+from .selectors import evidence_with_custody
+
+
+def _page(request: HttpRequest, case: Case, form: EvidenceForm, status: int = 200) -> HttpResponse:
+    return render(request, "evidence/page.html", {
+        "case": case, "rows": evidence_with_custody(case), "form": form,
+        "can_add": can_edit(request.user, case),
+    }, status=status)
+
+
+@require_GET
+@records_required
+def evidence_page(request: HttpRequest, code: str) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    case_services.case_viewed(actor=request.user, case=case)  # type: ignore[arg-type]
+    return _page(request, case, EvidenceForm())
+
+
+@csrf_protect
+def _upload(request: HttpRequest, code: str, handler: MemoryOnlyUploadHandler) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    if not can_edit(request.user, case):
+        raise Http404("No such case")
+    form = EvidenceForm(request.POST, request.FILES, too_big=handler.too_big)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+        return _page(request, case, form, status=400)
+    upload = form.cleaned_data["file"]
+    try:
+        services.evidence_add(actor=request.user, case=case, filename=upload.name,  # type: ignore[arg-type]
+                              data=upload.read(), title=form.cleaned_data["title"])
+    except services.EvidenceRefused:
+        form.add_error("file", _("This file could not be read as the kind of file its name says."))
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+        return _page(request, case, form, status=400)
+    messages.success(request, _("The file was encrypted and added to the case."))
+    return redirect("evidence:page", code=case.code)
+
+
+# CSRF is checked in _upload, after the upload handlers are replaced: CsrfViewMiddleware would
+# otherwise read the body first with Django's default handlers, which spill large files to a
+# plaintext temporary file on disk.
+@csrf_exempt
+@require_POST
+@records_required
+def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
+    handler = MemoryOnlyUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _upload(request, code, handler)
+
+
+@require_GET
+@records_required
+def evidence_download(request: HttpRequest, code: str, item: str) -> HttpResponse:
+    case = get_case_for_user(request.user, code)
+    evidence = EvidenceItem.objects.filter(case=case, code=item).first()
+    if evidence is None:
+        raise Http404("No such file")
+    evidence.case = case
+    kind = KINDS[evidence.kind]
+    response = HttpResponse(content_type=kind.content_type)
+    services.evidence_download(actor=request.user, item=evidence, dst=response)  # type: ignore[arg-type]
+    # A neutral name: the original one could describe the survivor, and would stay in the
+    # browser's download history on a laptop that may be seized.
+    response["Content-Disposition"] = f'attachment; filename="aigaq-{evidence.code[:8]}.{kind.extension}"'
+    return response

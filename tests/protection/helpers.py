@@ -1,0 +1,48 @@
+"""What the protection tests share: a case with distinctive plaintexts, and a stepped-up client."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.test import Client
+
+from aigaq.accounts.models import User
+from aigaq.accounts.sessions import STEP_UP_KEY
+from aigaq.cases import services
+from aigaq.cases.models import Case
+
+from ..conftest import case_data, client_for
+
+# Distinctive enough that finding them anywhere means a leak, not a coincidence.
+SURVIVOR_NAME = "Гүлназ Жаңабаева-Qxzv"
+ACCOUNT = "Ол мені Абай даңғылындағы подъезде ұстап алды, marker-7Kq2"
+SUSPECT_PHONE = "+7 701 987 65 43"
+PLAINTEXTS = (SURVIVOR_NAME, ACCOUNT, SUSPECT_PHONE, "987 65 43", "7019876543")
+
+
+def secret_case(actor: User) -> Case:
+    data = case_data()
+    data["survivor"] = {**data["survivor"], "name": SURVIVOR_NAME}
+    data["incident"] = {**data["incident"], "account": ACCOUNT}
+    data["suspects"] = [{**data["suspects"][0], "phones": SUSPECT_PHONE}]
+    return services.case_create(actor=actor, **data)
+
+
+def leaks(blob: bytes) -> list[str]:
+    return [p for p in PLAINTEXTS if p.encode("utf-8") in blob]
+
+
+def stepped_up(user: User) -> Client:
+    client = client_for(user)
+    session = client.session
+    session[STEP_UP_KEY] = time.time()
+    session.save()
+    return client
+
+
+def step_up_session(client: Client) -> Any:
+    session = client.session
+    session[STEP_UP_KEY] = time.time()
+    session.save()
+    return client
