@@ -49,7 +49,6 @@ FIELDS = (
 )
 N_LEVELS = (6, 6, 2, 2, 2, 2, 3, 2, 2, 3, 4)
 F_NAME, F_BIRTH = 0, 1
-YEAR = 365.2425
 # Two birth intervals further apart than this cannot be one man, whatever else agrees; ages given
 # by victims are rough, so the gap is generous.
 HARD_GAP_YEARS = 8.0
@@ -82,7 +81,9 @@ class Birth:
 
 
 def _year_float(d: dt.date) -> float:
-    return d.toordinal() / YEAR
+    """The date as a fractional year (1 July 1985 ≈ 1985.5), so int() gives the calendar year."""
+    start = dt.date(d.year, 1, 1).toordinal()
+    return d.year + (d.toordinal() - start) / (dt.date(d.year + 1, 1, 1).toordinal() - start)
 
 
 def birth_of(m: Mention, iins: Sequence[str]) -> Birth | None:
