@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -86,10 +87,11 @@ def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwa
         UserSession.objects.filter(key_hash=key_hash(request.session.session_key)).delete()
 
 
-def rotate(request: HttpRequest) -> None:
-    """A new session id for a raised privilege (second factor passed), keeping the index right."""
+def rotate(request: HttpRequest, cycle: Callable[[], object] | None = None) -> None:
+    """A new session id for a raised privilege (second factor passed, password changed), keeping
+    the index right. `cycle` is what changes the id, by default the session's own cycle_key."""
     old = request.session.session_key
-    request.session.cycle_key()
+    (cycle or request.session.cycle_key)()
     new = request.session.session_key
     if old and new:
         UserSession.objects.filter(key_hash=key_hash(old)).update(key_hash=key_hash(new))

@@ -383,7 +383,8 @@ def password(request: HttpRequest) -> HttpResponse:
         services.password_change(
             actor=user, new_password=form.cleaned_data["new_password1"], keep=sessions.current(request)
         )
-        update_session_auth_hash(request, user)  # this session stays; the others are ended
+        # This session stays (with a new id); the others were ended.
+        sessions.rotate(request, lambda: update_session_auth_hash(request, user))
         messages.success(request, _("Your password is changed."))
         return HttpResponseRedirect(_safe_next(request, reverse("accounts:account")))
     return render(

@@ -1,0 +1,87 @@
+"""The team page: coordinators add members (never choosing their password), see 2FA status and
+revoke devices; nobody else reaches it, and no coordinator reaches another organisation."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from aigaq.accounts.models import Membership, User
+from aigaq.audit.models import Action, AuditEntry
+from tests.conftest import PASSWORD
+
+from .helpers import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def test_only_coordinators_see_the_team_page(alice: User, bob: User, ann: User, cora: User) -> None:
+    for user in (alice, bob, ann):
+        client, _ = sign_in(user.username)
+        assert client.get("/accounts/team/").status_code == 404
+    client, _ = sign_in("cora")
+    page = client.get("/accounts/team/").content.decode()
+    assert "alice" in page and "bob" in page
+
+
+def test_a_coordinator_never_sees_or_touches_another_organisations_members(alice: User, olga: User) -> None:
+    client, _ = sign_in("olga")
+    assert "alice" not in client.get("/accounts/team/").content.decode()
+    for action in ("sessions/end", "devices/revoke", "password"):
+        assert client.post(f"/accounts/team/{alice.code}/{action}/").status_code == 404
+
+
+def test_a_new_member_gets_a_temporary_password_she_must_replace(cora: User) -> None:
+    client, _ = sign_in("cora")
+    response = client.post("/accounts/team/new/", {"username": "dina", "role": "lawyer"})
+    assert response.status_code == 200
+    temporary = response.context["password"]
+    assert len(temporary) >= 20
+    dina = User.objects.get(username="dina")
+    assert dina.membership.role == "lawyer" and dina.membership.organisation == cora.membership.organisation
+    assert dina.must_change_password
+    assert AuditEntry.objects.filter(action=Action.USER_CREATED, object_code=dina.code).exists()
+
+    first, _ = sign_in("dina", temporary)
+    assert first.get("/cases/").headers["Location"].startswith("/accounts/me/password/")
+    new = "dina chooses her own passphrase"
+    first.post("/accounts/me/password/", {"old_password": temporary, "new_password1": new, "new_password2": new})
+    assert first.get("/cases/").status_code == 200
+
+
+def test_creating_a_member_needs_a_fresh_password(cora: User, login: object) -> None:
+    client: Client = login(cora)  # type: ignore[operator]
+    response = client.post("/accounts/team/new/", {"username": "dina", "role": "lawyer"})
+    assert b'name="step_up_password"' in response.content
+    assert not User.objects.filter(username="dina").exists()
+    client.post("/accounts/team/new/", {"username": "dina", "role": "lawyer", "step_up_method": "POST",
+                                        "step_up_password": PASSWORD})
+    assert Membership.objects.filter(user__username="dina").exists()
+
+
+def test_revoking_her_devices_ends_her_sessions_and_she_enrols_again(alice: User, cora: User, settings: object) -> None:
+    settings.REQUIRE_2FA = True  # type: ignore[attr-defined]
+    alices, _ = sign_in("alice")
+    TOTPDevice.objects.create(user=alice, name="Lost phone", confirmed=True)
+    coordinator = Client()
+    cora_device = TOTPDevice.objects.create(user=cora, name="Phone", confirmed=True)
+    sign_in("cora", client=coordinator)
+    from .helpers import totp_code
+
+    coordinator.post("/accounts/verify/", {"code": totp_code(cora_device)})
+    response = coordinator.post(f"/accounts/team/{alice.code}/devices/revoke/")
+    assert response.status_code == 302
+    assert not TOTPDevice.objects.filter(user=alice).exists()
+    assert alices.get("/cases/").status_code == 302
+    again, _ = sign_in("alice")
+    assert again.get("/cases/").headers["Location"].startswith("/accounts/two-factor/")
+    assert AuditEntry.objects.filter(action=Action.DEVICE_REVOKED, object_code=alice.code).exists()
+
+
+def test_a_taken_username_is_refused(cora: User, alice: User) -> None:
+    client, _ = sign_in("cora")
+    response = client.post("/accounts/team/new/", {"username": "Alice", "role": "lawyer"})
+    assert response.status_code == 200
+    assert "password" not in (response.context or {}) or response.context.get("password") is None
+    assert User.objects.filter(username__iexact="alice").count() == 1
