@@ -38,7 +38,9 @@ def test_the_login_page_has_every_security_header() -> None:
     assert_hardened(Client().get("/accounts/login/"))
 
 
-def test_a_case_page_has_every_security_header_and_is_never_cached(alice: User, case: Case, login: Any) -> None:
+def test_a_case_page_has_every_security_header_and_is_never_cached(
+    alice: User, case: Case, login: Any
+) -> None:
     response = login(alice).get(f"/cases/{case.code}/")
     assert response.status_code == 200
     assert_hardened(response)
@@ -88,7 +90,11 @@ def _debug_with(env: dict[str, str], tmp_path: Path) -> str:
     clean.update(AIGAQ_DATA_DIR=str(tmp_path), AIGAQ_SECRET_KEY="x" * 50, **env)
     result = subprocess.run(
         [sys.executable, "-c", "import aigaq.settings as s; print(s.DEBUG)"],
-        env=clean, capture_output=True, text=True, check=True, timeout=60,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
     )
     return result.stdout.strip()
 

@@ -39,7 +39,9 @@ def test_unknown_user_and_wrong_password_get_the_same_answer(alice: User) -> Non
     assert WRONG in unknown.content.decode()
     assert WRONG in wrong.content.decode()
     # The page differs only in the CSRF token and the username echoed back into the form.
-    assert unknown.content.decode().replace("nobody-here", "alice").count(WRONG) == wrong.content.decode().count(WRONG)
+    assert unknown.content.decode().replace("nobody-here", "alice").count(
+        WRONG
+    ) == wrong.content.decode().count(WRONG)
 
 
 def test_a_user_without_an_organisation_cannot_sign_in_and_gets_the_same_answer(db: object) -> None:
@@ -122,14 +124,21 @@ def test_next_to_another_site_is_ignored(alice: User) -> None:
     assert response.headers["Location"] == "/"
 
 
-@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@hypothesis_settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     username=st.one_of(st.text(max_size=300), st.just("alice"), st.just("alice\x00"), st.just("ALICE")),
     password=st.one_of(st.text(max_size=5000), st.just(PASSWORD + " "), st.just(PASSWORD.upper())),
 )
-def test_fuzzed_login_never_errors_and_never_signs_anyone_in(alice: User, username: str, password: str) -> None:
+def test_fuzzed_login_never_errors_and_never_signs_anyone_in(
+    alice: User, username: str, password: str
+) -> None:
     client = Client()
-    response = client.post("/accounts/login/", {"username": username, "password": password},
-                           REMOTE_ADDR=f"10.{len(username) % 250}.{len(password) % 250}.1")
+    response = client.post(
+        "/accounts/login/",
+        {"username": username, "password": password},
+        REMOTE_ADDR=f"10.{len(username) % 250}.{len(password) % 250}.1",
+    )
     assert response.status_code in {200, 429}
     assert "_auth_user_id" not in client.session

@@ -72,9 +72,14 @@ def test_changing_her_password_ends_her_other_sessions(alice: User) -> None:
     here, _ = sign_in("alice")
     there, _ = sign_in("alice")
     new = "a different passphrase for alice"
-    response = here.post("/accounts/me/password/", {
-        "old_password": "correct horse battery staple", "new_password1": new, "new_password2": new,
-    })
+    response = here.post(
+        "/accounts/me/password/",
+        {
+            "old_password": "correct horse battery staple",
+            "new_password1": new,
+            "new_password2": new,
+        },
+    )
     assert response.status_code == 302
     assert here.get("/cases/").status_code == 200
     assert there.get("/cases/").status_code == 302

@@ -60,7 +60,9 @@ def test_a_posted_action_is_carried_through_the_step_up_and_done_once(alice: Use
     asked = client.post("/t/erase/", {"reason": "her request"})
     assert performed == []
     assert b'value="her request"' in asked.content
-    done = client.post("/t/erase/", {"reason": "her request", "step_up_method": "POST", "step_up_password": PASSWORD})
+    done = client.post(
+        "/t/erase/", {"reason": "her request", "step_up_method": "POST", "step_up_password": PASSWORD}
+    )
     assert done.content == b"erased"
     assert performed == ["her request"]
 

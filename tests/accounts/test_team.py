@@ -46,7 +46,9 @@ def test_a_new_member_gets_a_temporary_password_she_must_replace(cora: User) -> 
     first, _ = sign_in("dina", temporary)
     assert first.get("/cases/").headers["Location"].startswith("/accounts/me/password/")
     new = "dina chooses her own passphrase"
-    first.post("/accounts/me/password/", {"old_password": temporary, "new_password1": new, "new_password2": new})
+    first.post(
+        "/accounts/me/password/", {"old_password": temporary, "new_password1": new, "new_password2": new}
+    )
     assert first.get("/cases/").status_code == 200
 
 
@@ -55,12 +57,16 @@ def test_creating_a_member_needs_a_fresh_password(cora: User, login: object) -> 
     response = client.post("/accounts/team/new/", {"username": "dina", "role": "lawyer"})
     assert b'name="step_up_password"' in response.content
     assert not User.objects.filter(username="dina").exists()
-    client.post("/accounts/team/new/", {"username": "dina", "role": "lawyer", "step_up_method": "POST",
-                                        "step_up_password": PASSWORD})
+    client.post(
+        "/accounts/team/new/",
+        {"username": "dina", "role": "lawyer", "step_up_method": "POST", "step_up_password": PASSWORD},
+    )
     assert Membership.objects.filter(user__username="dina").exists()
 
 
-def test_revoking_her_devices_ends_her_sessions_and_she_enrols_again(alice: User, cora: User, settings: object) -> None:
+def test_revoking_her_devices_ends_her_sessions_and_she_enrols_again(
+    alice: User, cora: User, settings: object
+) -> None:
     settings.REQUIRE_2FA = True  # type: ignore[attr-defined]
     alices, _ = sign_in("alice")
     TOTPDevice.objects.create(user=alice, name="Lost phone", confirmed=True)

@@ -26,8 +26,9 @@ def add_app(user: User) -> TOTPDevice:
     return TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
 
 
-def test_without_a_device_she_is_sent_to_enrolment_and_no_record_opens(required: None, alice: User,
-                                                                       case: Case) -> None:
+def test_without_a_device_she_is_sent_to_enrolment_and_no_record_opens(
+    required: None, alice: User, case: Case
+) -> None:
     client, _ = sign_in("alice")
     for url in ("/cases/", f"/cases/{case.code}/", "/cases/new/", "/accounts/me/"):
         response = client.get(url)
