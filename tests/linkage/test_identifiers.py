@@ -19,9 +19,17 @@ from aigaq.linkage.normalise import (
 
 @pytest.mark.parametrize(
     "written",
-    ["+7 701 555 12 34", "8 701 555 12 34", "8 (701) 555-12-34", "87015551234", "+77015551234", "7015551234",
-     "8-701-555-12-34", "+7 (701) 5551234"],
-)  # fmt: skip
+    [
+        "+7 701 555 12 34",
+        "8 701 555 12 34",
+        "8 (701) 555-12-34",
+        "87015551234",
+        "+77015551234",
+        "7015551234",
+        "8-701-555-12-34",
+        "+7 (701) 5551234",
+    ],
+)
 def test_every_local_phone_format_becomes_the_e164_number(written: str) -> None:
     assert normalise_phone(written) == "+77015551234"
     # The same answer phonenumbers gives, whichever path the normaliser took.
@@ -55,7 +63,16 @@ def test_handles_from_any_platform_url_or_at_name_meet(written: str) -> None:
 
 @pytest.mark.parametrize(
     "written",
-    ["123 ABC 02", "123ABC02", "123 abc 02", "123-ABC-02", " 123  ABC  02 ", "123 АВС 02", "123 авс 02", "l23 ABC O2"],
+    [
+        "123 ABC 02",
+        "123ABC02",
+        "123 abc 02",
+        "123-ABC-02",
+        " 123  ABC  02 ",
+        "123 АВС 02",
+        "123 авс 02",
+        "l23 ABC O2",
+    ],
 )
 def test_plates_with_any_spacing_case_or_cyrillic_lookalikes_meet(written: str) -> None:
     assert normalise_plate(written) == "123ABC02"
@@ -147,7 +164,10 @@ def test_ages_a_year_apart_six_months_apart_are_compatible() -> None:
 
 def test_birth_years_fifteen_years_apart_are_impossible() -> None:
     assert birth_level(_birth(birth_date="1980"), _birth(birth_date="1995")) == 0
-    assert birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01")) == 0
+    assert (
+        birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01"))
+        == 0
+    )
 
 
 def test_typing_slips_in_dates_are_not_conflicts() -> None:

@@ -129,7 +129,13 @@ def test_initials_agree_with_the_words_they_abbreviate() -> None:
 
 @pytest.mark.parametrize(
     ("form", "full"),
-    [("Нурик", "Нұрлан"), ("Саша", "Александр"), ("Серёжа", "Сергей"), ("Вова", "Владимир"), ("Бауке", "Бауыржан")],
+    [
+        ("Нурик", "Нұрлан"),
+        ("Саша", "Александр"),
+        ("Серёжа", "Сергей"),
+        ("Вова", "Владимир"),
+        ("Бауке", "Бауыржан"),
+    ],
 )
 def test_everyday_forms_meet_the_full_name(form: str, full: str) -> None:
     assert level(f"{form} Ахметов", f"{full} Ахметов") == 5

@@ -377,13 +377,16 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
     total = n * (n - 1) // 2
     if total == 0:
         return {k: list(v) for k, v in PRIOR_U.items()}
-    if total <= RANDOM_PAIRS:
+    # About 20 random pairs per mention are plenty for the common levels; the rare ones (two
+    # strangers sharing a phone) are ruled by the prior pseudo-counts anyway.
+    wanted = min(RANDOM_PAIRS, max(5_000, 20 * n))
+    if total <= wanted:
         ii, jj = np.triu_indices(n, 1)
         pairs = np.stack([ii, jj], axis=1)
     else:
         rng = random.Random(seed)
         seen: set[tuple[int, int]] = set()
-        while len(seen) < RANDOM_PAIRS:
+        while len(seen) < wanted:
             i, j = rng.randrange(n), rng.randrange(n)
             if i != j:
                 seen.add((min(i, j), max(i, j)))

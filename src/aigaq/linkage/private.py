@@ -258,8 +258,12 @@ def dice_many_to_many(a: np.ndarray, b: np.ndarray, tile: int = 64) -> np.ndarra
 # --- Index over encodings ----------------------------------------------------------------------------------
 
 
-def _name_level(dice: float) -> int:
-    return 4 if dice >= 0.9 else 3 if dice >= 0.8 else 2 if dice >= 0.7 else 1 if dice >= 0.55 else 0
+def _name_level(dice: float, overlap: float) -> int:
+    if dice >= 0.9:
+        return 4
+    if dice >= 0.8 or overlap >= 0.95:
+        return 3
+    return 2 if dice >= 0.7 else 1 if dice >= 0.55 else 0
 
 
 def _addr_level(dice: float) -> int:
@@ -287,15 +291,22 @@ class EncodedIndex:
         self.pop = [
             popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e
         ]
-        self._dice: dict[tuple[int, int], float] = {}
 
-    def _name_dice(self, i: int, j: int) -> float:
+    def _name_dice(self, i: int, j: int) -> tuple[float, float]:
+        """(best Dice, best overlap coefficient) over the two mentions' name variants.
+
+        The overlap coefficient (shared bits over the smaller filter) is near 1 when one name is
+        contained in the other, as "Сейітов Ж." is in "Жәнібек Сейітов": the keyed counterpart of
+        the plain level "one word the same, nothing contradicts".
+        """
         a, b = self.e[i].name_bf, self.e[j].name_bf
         if not len(a) or not len(b):
-            return -1.0
+            return -1.0, -1.0
         inter = popcount_rows(a[:, None, :] & b[None, :, :])
-        denom = self.pop[i][:, None] + self.pop[j][None, :]
-        return float((2.0 * inter / np.maximum(denom, 1)).max())
+        pa, pb = self.pop[i][:, None], self.pop[j][None, :]
+        dice = 2.0 * inter / np.maximum(pa + pb, 1)
+        overlap = inter / np.maximum(np.minimum(pa, pb), 1)
+        return float(dice.max()), float(overlap.max())
 
     def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
         a, b = self.e[i], self.e[j]
@@ -307,10 +318,9 @@ class EncodedIndex:
             lv[0] = 5
             tf_u = max(tf_frequency(self.tf.get(t, 0), self.n_tf, 1e-4) for t in shared_names)
         else:
-            d = self._name_dice(i, j)
-            self._dice[(i, j)] = d
+            d, overlap = self._name_dice(i, j)
             if d >= 0:
-                lv[0] = _name_level(d)
+                lv[0] = _name_level(d, overlap)
         if "date" in ta and "date" in tb:
             if ta["date"] == tb["date"]:
                 lv[1] = 5
@@ -367,9 +377,7 @@ class EncodedIndex:
         if name == "name":
             if lv == 5:
                 return "same name (keyed token)"
-            d = self._dice.get((i, j))
-            if d is None:
-                d = self._name_dice(i, j)
+            d = self._name_dice(i, j)[0]
             return f"names {'similar' if lv >= 2 else 'differ'} (Dice {d:.2f} of keyed Bloom filters)"
         if name == "birth":
             a, b = self.e[i].birth, self.e[j].birth
