@@ -19,6 +19,7 @@ from typing import Protocol
 import numpy as np
 
 from .features import (
+    F_BIRTH,
     F_NAME,
     FIELDS,
     HARD_GAP_YEARS,
@@ -77,6 +78,7 @@ WINDOW = 8
 TF_CLIP = 10.0
 TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
+OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 
 
 @dataclass(slots=True)
@@ -461,9 +463,10 @@ def probability(weight: np.ndarray) -> np.ndarray:
 class _Clusters:
     """Union-find whose merges respect cannot-link constraints through any chain of links."""
 
-    def __init__(self, index: Index, must_not: dict[int, set[int]]) -> None:
+    def __init__(self, index: Index, must_not: dict[int, set[int]], overridden: set[tuple[int, int]]) -> None:
         n = len(index.ids)
         self.index = index
+        self.overridden = overridden
         self.parent = list(range(n))
         self.members: list[list[int]] = [[i] for i in range(n)]
         self.forbid: list[set[int]] = [set(must_not.get(i, ())) for i in range(n)]
@@ -483,7 +486,10 @@ class _Clusters:
         if max(self.lo[ra], self.lo[rb]) - min(self.hi[ra], self.hi[rb]) <= HARD_GAP_YEARS:
             return True
         # The bounds only say a conflict may exist; typing slips of dates are exempt, so check pairs.
-        return not any(self.index.hard_conflict(x, y) for x in self.members[ra] for y in self.members[rb])
+        return not any(self.conflict(x, y) for x in self.members[ra] for y in self.members[rb])
+
+    def conflict(self, i: int, j: int) -> bool:
+        return (min(i, j), max(i, j)) not in self.overridden and self.index.hard_conflict(i, j)
 
     def union(self, ra: int, rb: int) -> None:
         if len(self.members[ra]) < len(self.members[rb]):
@@ -535,7 +541,13 @@ def run(
     for i, j in _id_pairs(index, must_not_link):
         must_not.setdefault(i, set()).add(j)
         must_not.setdefault(j, set()).add(i)
-    cl = _Clusters(index, must_not)
+    # A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
+    # IIN, or the same document number, name and address): there the dates are a recording error.
+    # The waiver is per pair, so a chain through other mentions never waives anything.
+    other_bits = total - per_field[:, F_BIRTH]
+    waive = np.flatnonzero((lv[:, F_BIRTH] == 0) & (other_bits >= OVERRIDE_BITS))
+    overridden = {(int(pairs[k, 0]), int(pairs[k, 1])) for k in waive}
+    cl = _Clusters(index, must_not, overridden)
     for i, j in _id_pairs(index, must_link):
         ri, rj = cl.find(i), cl.find(j)
         if ri != rj:
@@ -549,7 +561,7 @@ def run(
         ri, rj = cl.find(i), cl.find(j)
         if ri == rj:
             linked[k] = True
-        elif not index.hard_conflict(i, j) and cl.can_merge(ri, rj):
+        elif not cl.conflict(i, j) and cl.can_merge(ri, rj):
             cl.union(ri, rj)
             linked[k] = True
         if progress and (c % step == 0 or c == len(keep) - 1):
