@@ -12,7 +12,9 @@ from .models import Membership
 def membership(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
     member = getattr(user, "membership", None) if user is not None and user.is_authenticated else None
-    return {"membership": member, "quick_exit_url": settings.QUICK_EXIT_URL, "nav_links": nav_links(member)}
+    return {"membership": member, "quick_exit_url": settings.QUICK_EXIT_URL, "nav_links": nav_links(member),
+        # Each language is named in itself, whatever the page's language.
+        "interface_languages": settings.LANGUAGES}
 
 
 def nav_links(member: Membership | None) -> list[dict[str, str]]:

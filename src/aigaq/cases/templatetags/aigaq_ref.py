@@ -30,3 +30,15 @@ def city_label(code: str) -> str:
 def ref_label(list_name: str, code: str) -> str:
     entries = getattr(reference, list_name)()
     return next((e.label(_lang()) for e in entries if e.code == code), code or "")
+
+
+@register.simple_tag
+def place_label(city_code: str, region_code: str) -> str:
+    """"Oral, West Kazakhstan region"; a city that is itself a region is named once ("Astana")."""
+    lang = _lang()
+    city = reference.city(city_code or "")
+    region = reference.region(region_code or "")
+    parts = [city.label(lang)] if city else []
+    if region and not (city and region.centre is None):
+        parts.append(region.label(lang))
+    return ", ".join(parts)
