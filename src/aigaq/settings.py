@@ -107,6 +107,7 @@ INSTALLED_APPS = [
     "aigaq.cases",
     "aigaq.evidence",
     "aigaq.insights",
+    "aigaq.matching",
 ]
 
 MIDDLEWARE = [

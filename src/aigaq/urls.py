@@ -10,4 +10,5 @@ urlpatterns = [
     path("cases/<str:code>/evidence/", include("aigaq.evidence.urls")),
     path("audit/", include("aigaq.audit.urls")),
     path("insights/", include("aigaq.insights.urls")),
+    path("matching/", include("aigaq.matching.urls")),
 ]

@@ -30,13 +30,13 @@ def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
             items = [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
         else:
             items = reference.choices(getattr(reference, list_name)(), _lang())
-        return ([("", "—")] if blank else []) + items
+        return [("", "—"), *items] if blank else items
 
     return build
 
 
 def region_choices() -> list[tuple[str, str]]:
-    return [("", "—")] + reference.choices(reference.regions(), _lang())
+    return [("", "—"), *reference.choices(reference.regions(), _lang())]
 
 
 def city_choices() -> list[tuple[str, str]]:
@@ -184,6 +184,19 @@ class IncidentForm(forms.Form):
         }
 
 
+class ConsentForm(forms.Form):
+    """Her consents after intake (she may change her mind at any time)."""
+
+    services = forms.BooleanField(label=_("She agrees to be referred to services"), required=False)
+    matching = forms.BooleanField(
+        label=_("She agrees that the suspect is compared with suspects in other cases"), required=False,
+        help_text=_("Withdrawing it takes her case out of match alerts at once."),
+    )
+    statistics = forms.BooleanField(
+        label=_("She agrees that her case is counted in anonymous statistics"), required=False
+    )
+
+
 class SuspectForm(forms.Form):
     full_name = forms.CharField(label=_("Name, exactly as written"), max_length=300, required=False,
                                 help_text=_("In any alphabet. Do not correct the spelling."))
@@ -226,7 +239,7 @@ class SuspectForm(forms.Form):
         for fmt, length in (("%Y", 4), ("%Y-%m", 7), ("%Y-%m-%d", 10)):
             if len(text) == length:
                 try:
-                    parsed = dt.datetime.strptime(text, fmt).date()  # noqa: DTZ007 - a calendar date
+                    parsed = dt.datetime.strptime(text, fmt).date()
                 except ValueError:
                     break
                 if parsed > timezone.localdate():
@@ -349,8 +362,10 @@ class CaseFilterForm(forms.Form):
         from .selectors import FLAGS
 
         super().__init__(*args, **kwargs)
-        self.fields["stage"].choices = [("", _("any"))] + [(c, str(label)) for c, label in STAGES]
-        self.fields["flag"].choices = [("", _("any"))] + [(c, str(label)) for c, label in FLAGS]
+        stage_field, flag_field = self.fields["stage"], self.fields["flag"]
+        assert isinstance(stage_field, forms.ChoiceField) and isinstance(flag_field, forms.ChoiceField)
+        stage_field.choices = [("", _("any")), *((c, str(label)) for c, label in STAGES)]
+        flag_field.choices = [("", _("any")), *((c, str(label)) for c, label in FLAGS)]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

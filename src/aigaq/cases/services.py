@@ -12,6 +12,7 @@ from django.db import transaction
 from aigaq.accounts.models import Membership, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.matching import services as matching_service
 
 from . import search
 from .keys import case_key_create
@@ -69,7 +70,7 @@ def case_create(
     member = _member(actor)
     case = Case(organisation=member.organisation, created_by=actor)
     # The key is stored before the case row commits, so no committed case is ever without a key.
-    case._dek = case_key_create(case.code)  # type: ignore[attr-defined]
+    case._dek = case_key_create(case.code)
     case.save()
     if created_at is not None:
         Case.objects.filter(pk=case.pk).update(created_at=created_at)
@@ -78,7 +79,8 @@ def case_create(
     Incident.objects.create(case=case, **incident)
     PathwayEvent.objects.create(case=case, type="incident", date=incident["date_from"], created_by=actor)
     for data in suspects:
-        _suspect_save(case=case, suspect=Suspect(case=case), data=data)
+        suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
+        matching_service.suspect_match(suspect=suspect)
     record(actor=actor, action=Action.CASE_CREATED, case_code=case.code)
     _case_changed(case)
     return case
@@ -100,6 +102,7 @@ def _suspect_save(*, case: Case, suspect: Suspect, data: dict[str, Any]) -> Susp
 @transaction.atomic
 def suspect_add(*, actor: User, case: Case, data: dict[str, Any]) -> Suspect:
     suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
+    matching_service.suspect_match(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_ADDED, case_code=case.code, object_code=suspect.code)
     return suspect
 
@@ -107,8 +110,29 @@ def suspect_add(*, actor: User, case: Case, data: dict[str, Any]) -> Suspect:
 @transaction.atomic
 def suspect_update(*, actor: User, suspect: Suspect, data: dict[str, Any]) -> Suspect:
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
+    matching_service.suspect_match(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_CHANGED, case_code=suspect.case.code, object_code=suspect.code)
     return suspect
+
+
+@transaction.atomic
+def survivor_consent_update(
+    *, actor: User, case: Case, services: bool, matching: bool, statistics: bool
+) -> Survivor:
+    """Her consents, changed after intake. Withdrawing consent to matching takes her case's
+    suspects out of open alerts and of all future matching at once."""
+    survivor = case.survivor
+    matching_changed = survivor.consent_matching != matching
+    survivor.consent_services = services
+    survivor.consent_matching = matching
+    survivor.consent_statistics = statistics
+    survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics"])
+    record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
+           extra={"consent": {"services": services, "matching": matching, "statistics": statistics}})
+    if matching_changed:
+        matching_service.case_matching_update(case=case)
+    _case_changed(case)
+    return survivor
 
 
 def split_event_data(event_type: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<str:code>/notes/", views.note_add, name="note_add"),
     path("<str:code>/costs/", views.cost_add, name="cost_add"),
     path("<str:code>/witnesses/", views.witness_add, name="witness_add"),
+    path("<str:code>/consent/", views.consent_update, name="consent_update"),
     path("<str:code>/close/", erasure_views.case_close, name="close"),
     path("<str:code>/reopen/", erasure_views.case_reopen, name="reopen"),
     path("<str:code>/erase/", erasure_views.case_erase, name="erase"),

@@ -21,20 +21,22 @@ from . import services
 from .access import can_edit, get_case_for_user, membership_of
 from .forms import (
     CaseFilterForm,
+    ConsentForm,
     CostForm,
     EventForm,
     IncidentForm,
     NoteForm,
     ReferralForm,
+    SurvivorForm,
     SuspectForm,
     SuspectFormSet,
-    SurvivorForm,
     WitnessForm,
     event_forms,
 )
 from .models import Case
 from .pathway import SPECS, STAGES
-from .selectors import FLAGS, case_list as select_cases, derived_for
+from .selectors import FLAGS, derived_for
+from .selectors import case_list as select_cases
 
 
 def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -127,10 +129,33 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "note_form": bound.get("note") or NoteForm(prefix="note"),
         "cost_form": bound.get("cost") or CostForm(prefix="cost"),
         "witness_form": bound.get("witness") or WitnessForm(prefix="witness"),
+        "consent_form": bound.get("consent") or _consent_form(case),
         "open_form": next(iter(bound), ""),
         "lang": lang,
     }
     return render(request, "cases/detail.html", context, status=status)
+
+
+def _consent_form(case: Case) -> ConsentForm | None:
+    survivor = getattr(case, "survivor", None)
+    if survivor is None:
+        return None
+    return ConsentForm(prefix="consent", initial={
+        "services": survivor.consent_services, "matching": survivor.consent_matching,
+        "statistics": survivor.consent_statistics})
+
+
+@require_POST
+@records_required
+def consent_update(request: HttpRequest, code: str) -> HttpResponse:
+    case = _editable_case(request, code)
+    form = ConsentForm(request.POST, prefix="consent")
+    if getattr(case, "survivor", None) is None or not form.is_valid():
+        raise Http404("No such case")
+    actor = request.user
+    services.survivor_consent_update(actor=actor, case=case, **form.cleaned_data)  # type: ignore[arg-type]
+    messages.success(request, _("Her consent was updated."))
+    return redirect("cases:detail", code=case.code)
 
 
 def _label(entries: Any, code: str, lang: str) -> str:
@@ -157,7 +182,7 @@ def _event_view(event: Any, lang: str) -> dict[str, Any]:
             shown = f"{art.short(lang)} — {art.label(lang)}" if art else value
         elif field_spec.kind in ("choice", "multichoice"):
             labels = dict(lazy_choices(field_spec.choices)())
-            shown = ", ".join(labels.get(v, v) for v in (value if isinstance(value, list) else [value]))
+            shown = ", ".join(str(labels.get(v, v)) for v in (value if isinstance(value, list) else [value]))
         elif field_spec.kind == "bool":
             shown = _("yes") if value else _("no")
         else:

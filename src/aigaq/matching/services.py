@@ -1,0 +1,480 @@
+"""Writes: matching suspects as they are recorded, relinking everything, reviewing alerts.
+
+Matching runs inside the transaction of the write that changed a suspect or a consent
+(``aigaq.cases.services`` calls ``suspect_match`` and ``case_matching_update``), so an alert
+exists exactly when the suspect it comes from does. A new suspect costs one encoding, one indexed
+lookup of the suspects that share a keyed block key with him, and one vectorised scoring.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Count, F, Q
+from django.utils import timezone
+
+from aigaq.accounts.models import Organisation, Role, User
+from aigaq.audit.log import record
+from aigaq.audit.models import Action
+from aigaq.cases.models import Case, Suspect
+from aigaq.linkage import DEFAULT_THRESHOLD, EncodedMention, Model, ScoredPair, score_encoded
+from aigaq.linkage.engine import Progress, _outcome, probability, score
+from aigaq.linkage.features import F_BIRTH, FIELDS
+
+from . import weights
+from .encoding import encode, mention_for
+from .models import (
+    DECISIONS,
+    AlertDecision,
+    MatchAlert,
+    MatchingModel,
+    RepeatSuspect,
+    RepeatSuspectMember,
+    Status,
+    SuspectBlockKey,
+    SuspectEncoding,
+    SuspectNameToken,
+)
+
+THRESHOLD = DEFAULT_THRESHOLD
+# Re-estimate the weights once this many reviews have been made since the last fit: often enough
+# that the reviewers' decisions count, rarely enough that a busy review session stays quick.
+REESTIMATE_AFTER = 10
+BATCH = 2000
+
+
+# --- What matching keeps about a suspect ---------------------------------------------------------
+
+
+def _takes_part(case: Case) -> bool:
+    survivor = getattr(case, "survivor", None)
+    return bool(survivor and survivor.consent_matching)
+
+
+def _store(rows: Iterable[tuple[int, int, int, EncodedMention]]) -> None:
+    """Saves encodings, block keys and name tokens for (suspect, case, organisation, encoding)."""
+    rows = list(rows)
+    ids = [r[0] for r in rows]
+    SuspectBlockKey.objects.filter(suspect_id__in=ids).delete()
+    SuspectNameToken.objects.filter(suspect_id__in=ids).delete()
+    SuspectEncoding.objects.filter(suspect_id__in=ids).delete()
+    SuspectEncoding.objects.bulk_create(
+        [
+            SuspectEncoding(suspect_id=s, case_id=c, organisation_id=o, encoded=e.to_json())
+            for s, c, o, e in rows
+        ],
+        batch_size=BATCH,
+    )
+    SuspectBlockKey.objects.bulk_create(
+        [
+            SuspectBlockKey(organisation_id=o, token=t, suspect_id=s, case_id=c)
+            for s, c, o, e in rows
+            for t in e.blocks
+        ],
+        batch_size=BATCH,
+    )
+    SuspectNameToken.objects.bulk_create(
+        [
+            SuspectNameToken(organisation_id=o, token=t, suspect_id=s)
+            for s, c, o, e in rows
+            for t in e.tokens.get("name", ())
+        ],
+        batch_size=BATCH,
+    )
+
+
+def _forget(suspect_ids: list[int]) -> None:
+    SuspectBlockKey.objects.filter(suspect_id__in=suspect_ids).delete()
+    SuspectNameToken.objects.filter(suspect_id__in=suspect_ids).delete()
+    SuspectEncoding.objects.filter(suspect_id__in=suspect_ids).delete()
+
+
+def _stored_model(organisation_id: int) -> Model:
+    row = MatchingModel.objects.filter(organisation_id=organisation_id).only("model").first()
+    return Model.from_json(row.model) if row is not None else Model.default("private")
+
+
+def scoring_model(organisation_id: int, new: EncodedMention) -> Model:
+    """The stored weights, with the name frequencies the new suspect's names need (counted now,
+    so a name grows common as it is recorded, without a refit)."""
+    model = _stored_model(organisation_id)
+    names = new.tokens.get("name", [])
+    model.tf = (
+        dict(
+            SuspectNameToken.objects.filter(organisation_id=organisation_id, token__in=names)
+            .values("token")
+            .annotate(n=Count("id"))
+            .values_list("token", "n")
+        )
+        if names
+        else {}
+    )
+    model.n_mentions = SuspectEncoding.objects.filter(organisation_id=organisation_id).count()
+    return model
+
+
+def _outcomes(pair: ScoredPair) -> dict[str, str]:
+    return {e.field: e.outcome for e in pair.evidence}
+
+
+# --- Alerts ------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    other: int  # the other suspect's id
+    other_case: int
+    probability: float
+    weight: float
+    outcomes: dict[str, str]
+
+
+def _sync_alerts(organisation_id: int, suspect_id: int, case_id: int, hits: list[Hit]) -> list[MatchAlert]:
+    """Makes the suspect's alerts say what the latest scoring found. Decisions stay: a rejected
+    pair is never raised again, a confirmed or unsure one only gets its score updated. An
+    undecided alert the suspect no longer supports is removed."""
+    existing = {
+        (a.suspect_b_id if a.suspect_a_id == suspect_id else a.suspect_a_id): a
+        for a in MatchAlert.objects.filter(Q(suspect_a_id=suspect_id) | Q(suspect_b_id=suspect_id))
+    }
+    found = {h.other for h in hits}
+    stale = [a.pk for other, a in existing.items() if other not in found and a.status == Status.OPEN]
+    MatchAlert.objects.filter(pk__in=stale).delete()
+    out: list[MatchAlert] = []
+    for hit in hits:
+        alert = existing.get(hit.other)
+        if alert is not None and alert.status == Status.REJECTED:
+            continue
+        if alert is None:
+            (sa, ca), (sb, cb) = sorted([(suspect_id, case_id), (hit.other, hit.other_case)])
+            alert = MatchAlert(
+                organisation_id=organisation_id, suspect_a_id=sa, suspect_b_id=sb, case_a_id=ca, case_b_id=cb
+            )
+        elif alert.status == Status.WITHDRAWN:
+            alert.status, alert.claimed_by, alert.claimed_at = Status.OPEN, None, None
+        alert.probability, alert.weight, alert.outcomes = hit.probability, hit.weight, hit.outcomes
+        alert.save()
+        out.append(alert)
+    return out
+
+
+def _match_encoded(suspect: Suspect, enc: EncodedMention) -> list[MatchAlert]:
+    org_id, case_id = suspect.case.organisation_id, suspect.case_id
+    candidates = (
+        SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=enc.blocks)
+        .exclude(case_id=case_id)
+        .values("suspect_id")
+    )
+    stored = SuspectEncoding.objects.filter(suspect_id__in=candidates).values_list("case_id", "encoded")
+    encoded = []
+    case_of: dict[str, int] = {}
+    for other_case, text in stored:
+        e = EncodedMention.from_json(text)
+        encoded.append(e)
+        case_of[e.id] = other_case
+    scored = score_encoded(enc, encoded, scoring_model(org_id, enc), min_probability=THRESHOLD)
+    hits = [
+        Hit(int(p.b), case_of[p.b], p.match_probability, p.match_weight, _outcomes(p))
+        for p in scored
+        if p.linked
+    ]
+    return _sync_alerts(org_id, suspect.pk, case_id, hits)
+
+
+def suspect_match(*, suspect: Suspect) -> list[MatchAlert]:
+    """Encodes a new or edited suspect and raises his alerts (none without matching consent).
+    Call inside the transaction that saved him, with his plaintext still in memory."""
+    if not _takes_part(suspect.case):
+        suspects_withdraw(suspect_ids=[suspect.pk])
+        return []
+    enc = encode([mention_for(suspect)])[0]
+    _store([(suspect.pk, suspect.case_id, suspect.case.organisation_id, enc)])
+    return _match_encoded(suspect, enc)
+
+
+def suspects_withdraw(*, suspect_ids: list[int]) -> int:
+    """Takes suspects out of matching: their encodings go, and every alert they are in that is not
+    a rejection is marked withdrawn (kept, with its decisions, but shown to no one). Returns the
+    number of alerts withdrawn."""
+    _forget(suspect_ids)
+    alerts = MatchAlert.objects.filter(Q(suspect_a_id__in=suspect_ids) | Q(suspect_b_id__in=suspect_ids))
+    organisations = set(alerts.values_list("organisation_id", flat=True))
+    n = alerts.exclude(status__in=(Status.REJECTED, Status.WITHDRAWN)).update(
+        status=Status.WITHDRAWN, claimed_by=None, claimed_at=None
+    )
+    for org_id in organisations:
+        _regroup(org_id)
+    return n
+
+
+def case_matching_update(*, case: Case) -> None:
+    """After her consent to matching changed: her case's suspects join or leave matching."""
+    suspects = list(case.suspects.select_related("case__incident", "case__survivor"))
+    if not _takes_part(case):
+        suspects_withdraw(suspect_ids=[s.pk for s in suspects])
+        return
+    for suspect in suspects:
+        suspect_match(suspect=suspect)
+
+
+# --- Review ----------------------------------------------------------------------------------------
+
+
+def _check_coordinator(actor: User, alert: MatchAlert) -> None:
+    member = getattr(actor, "membership", None)
+    if member is None or member.role != Role.COORDINATOR or member.organisation_id != alert.organisation_id:
+        raise PermissionError("only a coordinator of the alert's organisation reviews it")
+
+
+def _record_for_both(actor: User, action: Action, alert: MatchAlert, extra: dict[str, str]) -> None:
+    for case in (alert.case_a, alert.case_b):
+        record(actor=actor, action=action, case_code=case.code, object_code=alert.code, extra=extra)
+
+
+@transaction.atomic
+def alert_open(*, actor: User, alert: MatchAlert) -> None:
+    """She opened the alert and read both suspects: audited on both cases. The first coordinator
+    to open an undecided alert is shown as reviewing it."""
+    _check_coordinator(actor, alert)
+    now = timezone.now()
+    changed = []
+    if alert.opened_at is None:
+        alert.opened_at = now
+        changed.append("opened_at")
+    if alert.claimed_by_id is None and alert.status in (Status.OPEN, Status.UNSURE):
+        alert.claimed_by, alert.claimed_at = actor, now
+        changed += ["claimed_by", "claimed_at"]
+    if changed:
+        alert.save(update_fields=changed)
+    _record_for_both(actor, Action.CASE_VIEWED, alert, {"via": "match_alert"})
+
+
+@transaction.atomic
+def alert_claim(*, actor: User, alert: MatchAlert, release: bool = False) -> MatchAlert:
+    """Marks the alert as in review by her (or by no one, to release it)."""
+    _check_coordinator(actor, alert)
+    if release:
+        alert.claimed_by, alert.claimed_at = None, None
+    else:
+        alert.claimed_by, alert.claimed_at = actor, timezone.now()
+    alert.save(update_fields=["claimed_by", "claimed_at"])
+    _record_for_both(actor, Action.ALERT_REVIEWED, alert, {"claim": "released" if release else "claimed"})
+    return alert
+
+
+@transaction.atomic
+def alert_decide(*, actor: User, alert: MatchAlert, decision: str, note: str = "") -> AlertDecision:
+    """Confirm, reject or mark unsure. The note is sealed; the audit holds the decision only."""
+    _check_coordinator(actor, alert)
+    if decision not in DECISIONS:
+        raise ValueError(f"unknown decision {decision!r}")
+    if alert.status == Status.WITHDRAWN:
+        raise ValueError("the survivor withdrew her consent: this alert can no longer be reviewed")
+    made = AlertDecision.objects.create(alert=alert, decided_by=actor, decision=decision, note=note)
+    alert.status, alert.claimed_by, alert.claimed_at = decision, None, None
+    alert.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])
+    _record_for_both(actor, Action.ALERT_REVIEWED, alert, {"decision": decision})
+    _regroup(alert.organisation_id)
+    fitted = MatchingModel.objects.filter(organisation_id=alert.organisation_id)
+    fitted.update(decisions_since=F("decisions_since") + 1)
+    due = fitted.filter(decisions_since__gte=REESTIMATE_AFTER).exists() or not fitted.exists()
+    if due and decision != Status.UNSURE:
+        org_id = alert.organisation_id
+        transaction.on_commit(lambda: model_reestimate(organisation_id=org_id))
+    return made
+
+
+# --- Repeat suspects ------------------------------------------------------------------------------
+
+
+def _regroup(organisation_id: int) -> None:
+    """Repeat-suspect groups are the connected components of the confirmed pairs."""
+    pairs = list(
+        MatchAlert.objects.filter(organisation_id=organisation_id, status=Status.CONFIRMED).values_list(
+            "suspect_a_id", "case_a_id", "suspect_b_id", "case_b_id"
+        )
+    )
+    parent: dict[int, int] = {}
+
+    def find(x: int) -> int:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    case_of: dict[int, int] = {}
+    for sa, ca, sb, cb in pairs:
+        case_of[sa], case_of[sb] = ca, cb
+        parent[find(sa)] = find(sb)
+    components: dict[int, list[int]] = {}
+    for s in case_of:
+        components.setdefault(find(s), []).append(s)
+    RepeatSuspect.objects.filter(organisation_id=organisation_id).delete()
+    for members in components.values():
+        group = RepeatSuspect.objects.create(organisation_id=organisation_id)
+        RepeatSuspectMember.objects.bulk_create(
+            RepeatSuspectMember(group=group, suspect_id=s, case_id=case_of[s]) for s in sorted(members)
+        )
+
+
+# --- Weights and relinking --------------------------------------------------------------------------
+
+
+def _labels(organisation_id: int) -> dict[tuple[str, str], bool]:
+    rows = MatchAlert.objects.filter(
+        organisation_id=organisation_id, status__in=(Status.CONFIRMED, Status.REJECTED)
+    ).values_list("suspect_a_id", "suspect_b_id", "status")
+    return {(str(a), str(b)): status == Status.CONFIRMED for a, b, status in rows}
+
+
+def _save_model(organisation_id: int, model: Model, labels: int) -> None:
+    model.tf = {}  # name frequencies are counted at scoring time (SuspectNameToken)
+    MatchingModel.objects.update_or_create(
+        organisation_id=organisation_id,
+        defaults={
+            "model": model.to_json(),
+            "fitted_at": timezone.now(),
+            "labels": labels,
+            "decisions_since": 0,
+        },
+    )
+
+
+def _stored_encodings(organisation_id: int) -> tuple[list[EncodedMention], dict[str, int]]:
+    encoded, case_of = [], {}
+    rows = SuspectEncoding.objects.filter(organisation_id=organisation_id).order_by("suspect_id")
+    for case_id, text in rows.values_list("case_id", "encoded").iterator(chunk_size=BATCH):
+        e = EncodedMention.from_json(text)
+        encoded.append(e)
+        case_of[e.id] = case_id
+    return encoded, case_of
+
+
+@transaction.atomic
+def model_reestimate(*, organisation_id: int, progress: Progress | None = None) -> Model:
+    """Refits the organisation's weights from the stored encodings and the reviewed pairs."""
+    encoded, _ = _stored_encodings(organisation_id)
+    labels = _labels(organisation_id)
+    result = weights.fit(encoded, labels, progress)
+    _save_model(organisation_id, result.model, len(labels))
+    return result.model
+
+
+@dataclass(frozen=True)
+class RelinkSummary:
+    organisations: int
+    suspects: int
+    candidate_pairs: int
+    alerts_open: int
+
+
+def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[int, int, int]:
+    suspects = (
+        Suspect.objects.filter(case__organisation=org, case__survivor__consent_matching=True)
+        .select_related("case__incident")
+        .order_by("id")
+    )
+    mentions, case_of = [], {}
+    total = suspects.count()
+    for k, suspect in enumerate(suspects.iterator(chunk_size=BATCH)):
+        mentions.append(mention_for(suspect))
+        case_of[str(suspect.pk)] = suspect.case_id
+        if progress and (k % 500 == 0 or k == total - 1):
+            progress("reading", k + 1, total)
+    encoded = encode(mentions) if mentions else []
+    gone = Suspect.objects.filter(case__organisation=org).exclude(case__survivor__consent_matching=True)
+    suspects_withdraw(suspect_ids=list(gone.values_list("pk", flat=True)))
+    SuspectBlockKey.objects.filter(organisation=org).delete()
+    SuspectNameToken.objects.filter(organisation=org).delete()
+    SuspectEncoding.objects.filter(organisation=org).delete()
+    for start in range(0, len(encoded), BATCH):
+        chunk = encoded[start : start + BATCH]
+        _store((int(e.id), case_of[e.id], org.pk, e) for e in chunk)
+        if progress:
+            progress("storing", min(start + BATCH, len(encoded)), len(encoded))
+    labels = _labels(org.pk)
+    # Pairs already raised are scored again even if blocking would not pair them now (large
+    # blocks are sampled by a sliding window), so relinking never drops an alert by chance.
+    raised = MatchAlert.objects.filter(organisation=org).exclude(status=Status.REJECTED)
+    also = [(str(a), str(b)) for a, b in raised.values_list("suspect_a_id", "suspect_b_id")]
+    fitted = weights.fit(encoded, labels, progress, also=also)
+    model = fitted.model
+    model.tf = dict(fitted.index.tf)
+    total_w, _per_field = score(model, fitted.levels, fitted.tf_u)
+    prob = probability(total_w)
+    ids = fitted.index.ids
+    keep = np.flatnonzero((prob >= THRESHOLD) & (fitted.levels[:, F_BIRTH] != 0))
+    hits: dict[int, list[Hit]] = {}
+    for k in keep.tolist():
+        a, b = ids[int(fitted.pairs[k, 0])], ids[int(fitted.pairs[k, 1])]
+        if case_of[a] == case_of[b]:
+            continue
+        row = fitted.levels[k]
+        outcomes = {FIELDS[f]: _outcome(f, int(row[f])) for f in range(len(FIELDS)) if row[f] >= 0}
+        hit = Hit(int(b), case_of[b], float(prob[k]), float(total_w[k]), outcomes)
+        hits.setdefault(int(a), []).append(hit)
+    MatchAlert.objects.filter(organisation=org, status=Status.OPEN).exclude(
+        suspect_a_id__in=list(hits)
+    ).delete()
+    for n, (suspect_id, found) in enumerate(hits.items()):
+        _sync_alerts_one_way(org.pk, suspect_id, case_of[str(suspect_id)], found)
+        if progress and (n % 500 == 0 or n == len(hits) - 1):
+            progress("alerts", n + 1, len(hits))
+    _save_model(org.pk, model, len(labels))
+    _regroup(org.pk)
+    return (
+        len(encoded),
+        len(fitted.pairs),
+        MatchAlert.objects.filter(organisation=org, status=Status.OPEN).count(),
+    )
+
+
+def _sync_alerts_one_way(organisation_id: int, suspect_id: int, case_id: int, hits: list[Hit]) -> None:
+    """As _sync_alerts, for relinking, where each pair is found once, from its smaller id."""
+    existing = {a.suspect_b_id: a for a in MatchAlert.objects.filter(suspect_a_id=suspect_id)}
+    found = {h.other for h in hits}
+    MatchAlert.objects.filter(
+        pk__in=[a.pk for other, a in existing.items() if other not in found and a.status == Status.OPEN]
+    ).delete()
+    new = []
+    for hit in hits:
+        alert = existing.get(hit.other)
+        if alert is None:
+            new.append(
+                MatchAlert(
+                    organisation_id=organisation_id,
+                    suspect_a_id=suspect_id,
+                    suspect_b_id=hit.other,
+                    case_a_id=case_id,
+                    case_b_id=hit.other_case,
+                    probability=hit.probability,
+                    weight=hit.weight,
+                    outcomes=hit.outcomes,
+                )
+            )
+            continue
+        if alert.status == Status.REJECTED:
+            continue
+        if alert.status == Status.WITHDRAWN:
+            alert.status, alert.claimed_by, alert.claimed_at = Status.OPEN, None, None
+        alert.probability, alert.weight, alert.outcomes = hit.probability, hit.weight, hit.outcomes
+        alert.save()
+    MatchAlert.objects.bulk_create(new)
+
+
+def relink(
+    *, organisations: Iterable[Organisation] | None = None, progress: Progress | None = None
+) -> RelinkSummary:
+    """Rebuilds every encoding, refits the weights with the reviewed pairs as labels and raises
+    the alerts again, organisation by organisation (each in one transaction). Decisions stay."""
+    orgs = list(organisations) if organisations is not None else list(Organisation.objects.order_by("id"))
+    n_suspects = n_pairs = n_open = 0
+    for org in orgs:
+        with transaction.atomic():
+            s, p, o = _relink_organisation(org, progress)
+        n_suspects, n_pairs, n_open = n_suspects + s, n_pairs + p, n_open + o
+    return RelinkSummary(len(orgs), n_suspects, n_pairs, n_open)

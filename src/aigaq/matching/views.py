@@ -1,0 +1,120 @@
+"""The coordinators' review queue and alert pages."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from aigaq import reference
+from aigaq.accounts.decorators import coordinator_required
+from aigaq.accounts.models import Membership, Role, User
+
+from . import selectors, services
+from .evidence import evidence_lines
+from .forms import DecisionForm
+from .models import Status
+
+
+def _actor(request: HttpRequest) -> User:
+    """The signed-in coordinator (the decorators have checked she is one)."""
+    return cast(User, request.user)
+
+
+def nav_links(member: Membership) -> list[dict[str, str]]:
+    if member.role != Role.COORDINATOR:
+        return []
+    return [{"url": reverse("matching:queue"), "label": _("Match alerts")}]
+
+
+@coordinator_required
+def queue(request: HttpRequest) -> HttpResponse:
+    name = request.GET.get("show", "review")
+    if name not in selectors.QUEUES:
+        name = "review"
+    return render(
+        request,
+        "matching/queue.html",
+        {
+            "alerts": selectors.alert_queue(request.user, queue=name),
+            "show": name,
+            "sizes": selectors.queue_sizes(request.user),
+        },
+    )
+
+
+def _render_alert(
+    request: HttpRequest, code: str, form: DecisionForm | None = None, status: int = 200
+) -> HttpResponse:
+    alert = selectors.get_alert_for_user(request.user, code)
+    services.alert_open(actor=_actor(request), alert=alert)
+    lang = (request.LANGUAGE_CODE or "kk")[:2]
+    sides = []
+    for suspect in (alert.suspect_a, alert.suspect_b):
+        relation = next(
+            (e.label(lang) for e in reference.relations() if e.code == suspect.relation), suspect.relation
+        )
+        sides.append(
+            {
+                "suspect": suspect,
+                "case": suspect.case,
+                "incident": getattr(suspect.case, "incident", None),
+                "relation": relation,
+            }
+        )
+    return render(
+        request,
+        "matching/alert.html",
+        {
+            "alert": alert,
+            "sides": sides,
+            "lines": evidence_lines(alert.suspect_a, alert.suspect_b),
+            "form": form or DecisionForm(),
+            "decisions": alert.decisions.select_related("decided_by"),
+            "decided": alert.status in (Status.CONFIRMED, Status.REJECTED),
+        },
+        status=status,
+    )
+
+
+@coordinator_required
+def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_alert(request, code)
+
+
+@require_POST
+@coordinator_required
+def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
+    alert = selectors.get_alert_for_user(request.user, code)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+        return _render_alert(request, code, form, status=400)
+    services.alert_decide(
+        actor=_actor(request),
+        alert=alert,
+        decision=form.cleaned_data["decision"],
+        note=form.cleaned_data["note"],
+    )
+    messages.success(
+        request,
+        {
+            Status.CONFIRMED: _("Confirmed: the cases are linked under one repeat suspect."),
+            Status.REJECTED: _("Rejected: this pair will not be shown again."),
+            Status.UNSURE: _("Marked unsure: the alert stays in the queue."),
+        }[form.cleaned_data["decision"]],
+    )
+    return redirect("matching:queue")
+
+
+@require_POST
+@coordinator_required
+def alert_claim(request: HttpRequest, code: str) -> HttpResponse:
+    alert = selectors.get_alert_for_user(request.user, code)
+    services.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
+    return redirect("matching:queue")
