@@ -20,10 +20,30 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         if not request.path.startswith("/static/"):
             # Pages may show personal data: never store them in a browser or proxy cache.
             response.headers["Cache-Control"] = "no-store"
             response.headers.setdefault("Pragma", "no-cache")
         return response
+
+
+class SameOriginNullOriginMiddleware:
+    """Lets same-origin form posts pass Django's origin check under `Referrer-Policy: no-referrer`.
+
+    With no-referrer, Chromium sends `Origin: null` on form posts, even to the same site, and no
+    Referer, so Django's CSRF check would refuse every form. `Sec-Fetch-Site` is set by the browser
+    itself (scripts cannot forge it); when it says the post comes from this very origin, the
+    origin is restored for the check. The CSRF token is still required as before.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.META.get("HTTP_ORIGIN") == "null" and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
+            request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
+        return self.get_response(request)

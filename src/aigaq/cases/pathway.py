@@ -177,9 +177,12 @@ LOCAL_CHOICES: dict[str, tuple[tuple[str, Any], ...]] = {
 
 
 class EventLike(Protocol):
-    type: str
-    date: dt.date
-    facts: dict[str, Any]
+    @property
+    def type(self) -> str: ...
+    @property
+    def date(self) -> dt.date: ...
+    @property
+    def facts(self) -> dict[str, Any]: ...
 
 
 SEVERITY_ORDER = ("administrative", "misdemeanour", "minor", "medium", "grave", "especially_grave")

@@ -20,14 +20,15 @@ class Command(BaseCommand):
         problems: list[str] = []
         notes: list[str] = []
         db = settings.DATABASES["default"]
-        notes.append(f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('NAME')}")
+        engine = str(db["ENGINE"])
+        notes.append(f"database: {engine.rsplit('.', 1)[-1]} {db.get('NAME')}")
         try:
             connection.ensure_connection()
             executor = MigrationExecutor(connection)
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
             if pending:
                 problems.append(f"{len(pending)} database migrations are not applied: run `aigaq manage migrate`")
-        except Exception as exc:  # noqa: BLE001 - any connection failure is reported the same way
+        except Exception as exc:
             problems.append(f"cannot reach the database ({exc.__class__.__name__}: {exc}); check AIGAQ_DATABASE_URL")
         key_file = Path(settings.KEY_FILE)
         notes.append(f"key file: {key_file}")
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         else:
             if settings.DEBUG:
                 problems.append("DEBUG is on in production")
-            if "postgres" not in db["ENGINE"]:
+            if "postgres" not in engine:
                 notes.append("production on SQLite: fine for one small organisation; PostgreSQL is recommended")
             if not settings.REQUIRE_2FA:
                 problems.append("two-factor authentication is switched off (AIGAQ_REQUIRE_2FA=0) in production")

@@ -35,7 +35,9 @@ class Command(BaseCommand):
                 if options["if_missing"]:
                     crypto.load_key_file(path)  # still refuse an unsafe one
                     return
-                raise CommandError(f"{path} already exists; it holds the keys to existing data, so it is never overwritten")
+                raise CommandError(
+                    f"{path} already exists; it holds the keys to existing data, so it is never overwritten"
+                )
             crypto.generate_key_file(path)
             self.stdout.write(f"Created the key file {path} (mode 0600). Back it up separately from the data.")
         else:
