@@ -16,9 +16,7 @@ from aigaq.matching.models import MatchAlert, Status, SuspectBlockKey, SuspectEn
 from .conftest import ORAL, story
 
 
-def test_the_same_man_in_astana_and_oral_in_two_alphabets_raises_an_alert(
-    astana_case: Case, oral_case: Case
-) -> None:
+def test_the_same_man_in_astana_and_oral_in_two_alphabets_raises_an_alert(astana_case: Case, oral_case: Case) -> None:
     alert = MatchAlert.objects.get()
     assert {alert.case_a_id, alert.case_b_id} == {astana_case.pk, oral_case.pk}
     assert alert.status == Status.OPEN
@@ -28,9 +26,7 @@ def test_the_same_man_in_astana_and_oral_in_two_alphabets_raises_an_alert(
     assert alert.outcomes["birth"] == "agree"
 
 
-def test_namesakes_whose_ages_cannot_match_raise_no_alert(
-    alice: User, make_case: Callable[..., Case]
-) -> None:
+def test_namesakes_whose_ages_cannot_match_raise_no_alert(alice: User, make_case: Callable[..., Case]) -> None:
     make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": "1970", "sex": "male"}])
     make_case(
         alice,
@@ -40,18 +36,14 @@ def test_namesakes_whose_ages_cannot_match_raise_no_alert(
     assert not MatchAlert.objects.exists()
 
 
-def test_the_same_common_name_born_on_the_same_day_is_an_alert(
-    alice: User, make_case: Callable[..., Case]
-) -> None:
+def test_the_same_common_name_born_on_the_same_day_is_an_alert(alice: User, make_case: Callable[..., Case]) -> None:
     """The control for the namesakes: the same two names, born on the same day, in one city."""
     make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": "1990-03-14", "sex": "male"}])
     make_case(alice, suspects=[{"full_name": "Nurlan Akhmetov", "birth_date": "1990-03-14", "sex": "male"}])
     assert MatchAlert.objects.count() == 1
 
 
-def test_suspects_of_one_case_are_not_matched_with_each_other(
-    alice: User, make_case: Callable[..., Case]
-) -> None:
+def test_suspects_of_one_case_are_not_matched_with_each_other(alice: User, make_case: Callable[..., Case]) -> None:
     make_case(alice, suspects=[story(), story(full_name="Жәнібек Сейітов")])
     assert not MatchAlert.objects.exists()
 
@@ -67,9 +59,7 @@ def test_cases_of_another_organisation_are_never_matched(
 def test_a_case_without_consent_to_matching_takes_no_part(
     alice: User, astana_case: Case, make_case: Callable[..., Case]
 ) -> None:
-    make_case(
-        alice, incident=dict(ORAL), suspects=[story()], survivor={"sex": "female", "consent_matching": False}
-    )
+    make_case(alice, incident=dict(ORAL), suspects=[story()], survivor={"sex": "female", "consent_matching": False})
     assert not MatchAlert.objects.exists()
     assert SuspectEncoding.objects.count() == 1
 
@@ -77,9 +67,7 @@ def test_a_case_without_consent_to_matching_takes_no_part(
 def test_withdrawing_consent_removes_the_alerts_and_all_future_matching(
     alice: User, dina: User, astana_case: Case, oral_case: Case
 ) -> None:
-    services.survivor_consent_update(
-        actor=dina, case=oral_case, services=False, matching=False, statistics=True
-    )
+    services.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=False, statistics=True)
     assert not MatchAlert.objects.exclude(status=Status.WITHDRAWN).exists()
     assert not SuspectEncoding.objects.filter(case=oral_case).exists()
     assert not SuspectBlockKey.objects.filter(case=oral_case).exists()
@@ -90,12 +78,8 @@ def test_withdrawing_consent_removes_the_alerts_and_all_future_matching(
 
 
 def test_consent_given_again_brings_the_alert_back(dina: User, astana_case: Case, oral_case: Case) -> None:
-    services.survivor_consent_update(
-        actor=dina, case=oral_case, services=False, matching=False, statistics=True
-    )
-    services.survivor_consent_update(
-        actor=dina, case=oral_case, services=False, matching=True, statistics=True
-    )
+    services.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=False, statistics=True)
+    services.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=True, statistics=True)
     assert MatchAlert.objects.get().status == Status.OPEN
 
 
