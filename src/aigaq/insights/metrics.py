@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Count, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import get_language
@@ -146,10 +147,7 @@ def _table(
 
 
 def _with_rate(table: Table, numerator: int, denominator: int, label: str) -> Table:
-    rows = [
-        Row(r.key, r.label, [*r.cells, rate_cell(r.cells[numerator], r.cells[denominator])])
-        for r in table.rows
-    ]
+    rows = [Row(r.key, r.label, [*r.cells, rate_cell(r.cells[numerator], r.cells[denominator])]) for r in table.rows]
     return Table(
         table.key,
         table.title,
@@ -277,10 +275,7 @@ def funnel_and_police(f: Filter) -> list[Section]:
     funnel_section = Section(
         "funnel",
         _("Where cases are lost"),
-        _(
-            "Cases counted at each step they reached, each step only among the cases that reached the one "
-            "before it."
-        ),
+        _("Cases counted at each step they reached, each step only among the cases that reached the one before it."),
         [funnel],
         [_chart_from_total("funnel", _("Attrition funnel"), funnel)],
     )
@@ -414,9 +409,7 @@ def funnel_and_police(f: Filter) -> list[Section]:
     return [funnel_section, police_section, cost_section]
 
 
-def _place_table(
-    qs: QuerySet[CaseFigures], column: str, title: str, label: str, *, public: bool = True
-) -> Table:
+def _place_table(qs: QuerySet[CaseFigures], column: str, title: str, label: str, *, public: bool = True) -> Table:
     reported = qs.filter(reported=True)
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for row in reported.values(column, "refused").annotate(n=Count("*")):
@@ -459,9 +452,7 @@ def _place_table(
         .values(column, "days_to_registration")
         .annotate(n=Count("*"))
     ):
-        hist[row[column] if row[column] in values else other_key].append(
-            (row["days_to_registration"], row["n"])
-        )
+        hist[row[column] if row[column] in values else other_key].append((row["days_to_registration"], row["n"]))
     every = [pair for h in hist.values() for pair in h]
     rows = []
     for r in table.rows:
@@ -568,11 +559,7 @@ def courts(f: Filter) -> Section:
     outcomes = [*(e.code for e in reference.verdict_outcomes()), ""]
     heard: dict[str, list[int]] = {c: [0] * (len(outcomes) + 1) for c in codes}
     for row in qs.filter(defence_mask__gt=0).values("defence_mask", "verdict_outcome").annotate(n=Count("*")):
-        col = (
-            outcomes.index(row["verdict_outcome"])
-            if row["verdict_outcome"] in outcomes
-            else len(outcomes) - 1
-        )
+        col = outcomes.index(row["verdict_outcome"]) if row["verdict_outcome"] in outcomes else len(outcomes) - 1
         for bit, code in enumerate(codes):
             if row["defence_mask"] & (1 << bit):
                 heard[code][col] += row["n"]
@@ -601,9 +588,7 @@ def courts(f: Filter) -> Section:
     types = [e.code for e in reference.sentence_types()]
     sentenced: dict[str, list[int]] = defaultdict(lambda: [0] * (len(types) + 1))
     lengths: dict[str, list[int]] = defaultdict(lambda: [0] * (len(LENGTH_BANDS) + 2))
-    for row in (
-        qs.exclude(sentence_type="").values(by, "sentence_type", "sentence_months").annotate(n=Count("*"))
-    ):
+    for row in qs.exclude(sentence_type="").values(by, "sentence_type", "sentence_months").annotate(n=Count("*")):
         key = str(row[by])
         if row["sentence_type"] in types:
             sentenced[key][types.index(row["sentence_type"])] += row["n"]
@@ -673,11 +658,11 @@ def _band(months: int | None) -> int:
 
 
 def linked_case_ids(organisation_ids: list[int]) -> set[int]:
-    """Cases whose suspect is linked to another case, from match alerts once they exist (issue 5)."""
-    try:
-        from aigaq.matching.selectors import linked_case_ids as from_matching
-    except ImportError:
+    """Cases whose suspect is linked to another case, from match alerts (issue 5) when installed."""
+    if not apps.is_installed("aigaq.matching"):
         return set()
+    from aigaq.matching.selectors import linked_case_ids as from_matching
+
     return set(from_matching(organisation_ids))
 
 
@@ -707,10 +692,7 @@ def repeat_suspects(f: Filter) -> Section:
     return Section(
         "repeat_suspects",
         _("Repeat suspects"),
-        _(
-            "Cases with a suspect that a coordinator confirmed as the same person as a suspect of another "
-            "case."
-        ),
+        _("Cases with a suspect that a coordinator confirmed as the same person as a suspect of another case."),
         [table],
         [],
     )

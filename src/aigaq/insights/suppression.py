@@ -47,9 +47,7 @@ def suppress(grid: Sequence[Sequence[int]], *, rows_add_up: bool, row_kind: str)
     return states
 
 
-def _protect_equation(
-    grid: Sequence[Sequence[int]], states: list[list[str]], line: list[tuple[int, int]]
-) -> bool:
+def _protect_equation(grid: Sequence[Sequence[int]], states: list[list[str]], line: list[tuple[int, int]]) -> bool:
     *parts, total = line
     ti, tj = total
     if states[ti][tj] != SHOWN:

@@ -13,7 +13,7 @@ from aigaq.audit.models import Action
 
 from . import exports
 from .access import insights_required, organisations_for
-from .charts import chart_data_uri
+from .charts import chart_svg
 from .filters import Filter, FilterForm
 from .metrics import all_sections
 from .report import REPORT_LANGUAGES, render_report
@@ -44,7 +44,7 @@ def _audit(request: HttpRequest, action: Action, f: Filter, **extra: str) -> Non
 def dashboard(request: HttpRequest) -> HttpResponse:
     form, f = _filter(request)
     sections = all_sections(f)
-    charts = {c.key: chart_data_uri(c) for s in sections for c in s.charts}
+    charts = {c.key: chart_svg(c) for s in sections for c in s.charts}
     query = request.GET.urlencode()
     return render(
         request,

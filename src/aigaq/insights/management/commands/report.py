@@ -27,12 +27,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--lang", default="kk", help="kk, ru or en (default kk)")
         parser.add_argument("-o", "--output", required=True, help="where to write the PDF")
-        parser.add_argument(
-            "--organisation", default="", help="an organisation's code (default: every organisation)"
-        )
-        parser.add_argument(
-            "--region", default="", help="a region code such as KZ-75 (default: every region)"
-        )
+        parser.add_argument("--organisation", default="", help="an organisation's code (default: every organisation)")
+        parser.add_argument("--region", default="", help="a region code such as KZ-75 (default: every region)")
         parser.add_argument("--by", default="year", help="break down by year, region, area or gbv_type")
 
     def handle(self, *args: Any, **options: Any) -> None:

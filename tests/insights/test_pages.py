@@ -1,0 +1,112 @@
+"""Who sees insights, what the exports hold, and that downloads are audited."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import re
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from aigaq.accounts.models import User
+from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.models import Case
+
+pytestmark = pytest.mark.django_db
+URL = "/insights/"
+
+
+@pytest.fixture
+def cases(cora: User, build: Callable[..., Case]) -> list[Case]:
+    refused = [
+        ("police_contacted", dt.date(2025, 5, 5), {"unit": "Almaly"}),
+        ("report_refused", dt.date(2025, 5, 5), {"reason": "natural_instincts"}),
+    ]
+    made = [build(cora, refused) for _ in range(6)]
+    made += [build(cora, refused, region="KZ-75", city="almaty", date_from=dt.date(2024, 3, 9)) for _ in range(2)]
+    return made
+
+
+def test_caseworkers_and_lawyers_get_404(alice: User, bob: User, login: Callable[[User], Client]) -> None:
+    for user in (alice, bob):
+        client = login(user)
+        for url in (URL, URL + "export.csv", URL + "export.json", URL + "report.pdf"):
+            assert client.get(url).status_code == 404
+
+
+def test_an_analyst_lands_on_the_dashboard_and_sees_no_case_code(
+    ann: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    client = login(ann)
+    assert client.get("/")["Location"] == URL
+    response = client.get(URL)
+    body = response.content.decode()
+    assert response.status_code == 200
+    assert "<svg" in body and "<table" in body
+    assert not any(c.code in body or c.short_code in body for c in cases)
+    assert "style=" not in body and "<script>" not in body
+
+
+def test_the_dashboard_follows_the_filter(ann: User, cases: list[Case], login: Callable[[User], Client]) -> None:
+    body = login(ann).get(URL, {"region": "KZ-71", "by": "region"}).content.decode()
+    assert "Almaty" not in body.split("Attrition funnel")[1].split("</table>")[0]
+    assert login(ann).get(URL, {"since": "2025-02-01", "until": "2025-01-01"}).status_code == 400
+
+
+def test_a_coordinator_sees_only_her_organisation(
+    olga: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    rows = list(csv.DictReader(io.StringIO(login(olga).get(URL + "export.csv").content.decode())))
+    funnel_total = [r for r in rows if r["table"] == "funnel" and r["group"] == "total"]
+    assert funnel_total and all(r["value"] == "0" for r in funnel_total)
+
+
+def test_exports_are_suppressed_filtered_audited_and_hold_no_code_date_or_unit(
+    ann: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    client = login(ann)
+    text = client.get(URL + "export.csv", {"by": "region"}).content.decode()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    funnel = {r["group"]: r["value"] for r in rows if r["table"] == "funnel" and r["measure"] == "incident"}
+    assert funnel == {"KZ-71": "6", "KZ-75": "<5", "total": "x"} or funnel["KZ-75"] == "<5"
+    assert not any(c.code in text for c in cases)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text.split("\n", 1)[1])
+    assert "Almaly" not in text  # police units are below city level
+    data = json.loads(client.get(URL + "export.json", {"since": "2025-01-01"}).content)
+    assert data["filter"]["period"].startswith("from")
+    assert {r["group"] for r in data["rows"] if r["table"] == "funnel"} == {"2025", "total"}
+    exported = AuditEntry.objects.filter(action=Action.EXPORTED)
+    assert [e.extra["format"] for e in exported] == ["csv", "json"]
+
+
+def test_the_report_downloads_as_a_pdf_in_kazakh_and_is_audited(
+    ann: User, cases: list[Case], login: Callable[[User], Client], tmp_path: Path
+) -> None:
+    response = login(ann).get(URL + "report.pdf", {"lang": "kk"})
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(response.content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Істер" in text or "Іс" in text
+    assert AuditEntry.objects.get(action=Action.REPORT_DOWNLOADED).extra["lang"] == "kk"
+
+
+def test_the_report_command_writes_a_pdf_and_refuses_bad_input(cases: list[Case], tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    call_command("report", "--period", "2025", "--lang", "ru", "-o", str(out))
+    assert out.read_bytes().startswith(b"%PDF")
+    for args, message in (
+        (["--period", "2025-2024"], "ends before"),
+        (["--period", "last year"], "cannot read"),
+        (["--period", "2025", "--lang", "de"], "kk, ru or en"),
+        (["--period", "2025", "--organisation", "nope"], "no organisation"),
+    ):
+        with pytest.raises(CommandError, match=message):
+            call_command("report", *args, "-o", str(out))
