@@ -27,7 +27,7 @@ MUTED = "#5c5c66"
 FONT = "DejaVu Sans, Noto Sans, Segoe UI, Arial, sans-serif"
 WIDTH = 640
 LABEL_WIDTH = 250
-CHAR_WIDTH = 6.2  # DejaVu Sans at 11 px averages about this much per letter
+CHAR_WIDTH = 7.0  # DejaVu Sans at 11 px, Cyrillic capitals included, with a margin
 LINE = 14
 
 
