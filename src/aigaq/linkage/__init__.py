@@ -94,9 +94,7 @@ def link(
             encoded, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
         )
     index = plain_index(mentions, city_key, progress)
-    return run(
-        index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
-    )
+    return run(index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link)
 
 
 def link_encoded(

@@ -173,9 +173,7 @@ def main_link(argv: list[str]) -> int:
     return 0
 
 
-def pairwise_scores(
-    clusters: dict[str, str], persons: dict[str, str]
-) -> tuple[float, float, float, int, int, int]:
+def pairwise_scores(clusters: dict[str, str], persons: dict[str, str]) -> tuple[float, float, float, int, int, int]:
     """(precision, recall, f1, true positives, predicted pairs, true pairs) over mention pairs."""
 
     def pairs(counter: Counter[object]) -> int:

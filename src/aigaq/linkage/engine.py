@@ -172,6 +172,7 @@ class Index(Protocol):
     def hard_conflict(self, i: int, j: int) -> bool: ...
     def bounds(self, i: int) -> tuple[float, float] | None: ...
     def block_keys(self, i: int) -> list[str]: ...
+    def place_key(self, i: int) -> str | None: ...
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]: ...
 
 
@@ -202,8 +203,7 @@ class PlainIndex:
             for t in range(len(tt.stems))
         ]
         self.full_f = [
-            max((tf_frequency(full_count[v.full_key], self.n, 1e-4) for v in x.variants), default=0.0)
-            for x in feats
+            max((tf_frequency(full_count[v.full_key], self.n, 1e-4) for v in x.variants), default=0.0) for x in feats
         ]
 
     def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
@@ -228,6 +228,9 @@ class PlainIndex:
 
     def block_keys(self, i: int) -> list[str]:
         return plain_block_keys(self.f[i], self.tt)
+
+    def place_key(self, i: int) -> str | None:
+        return self.f[i].city
 
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
         a, b = self.f[i], self.f[j]
@@ -302,12 +305,22 @@ def _plain_text(name: str, lv: int, a: Features, b: Features, nm: NameMatch | No
         if lv == 1:
             return "same region or a similar city name"
         return f"different places ({a.city_text or a.region} / {b.city_text or b.region})"
-    return {3: "same address", 2: "similar addresses", 1: "partly similar addresses"}.get(
-        lv, "different addresses"
-    )
+    return {3: "same address", 2: "similar addresses", 1: "partly similar addresses"}.get(lv, "different addresses")
 
 
 # --- Blocking -----------------------------------------------------------------------------------------
+
+
+def _sub_blocks(members: list[int], index: Index) -> list[list[int]]:
+    groups: dict[tuple[str, object], list[int]] = {}
+    for i in members:
+        b = index.bounds(i)
+        if b is not None:
+            groups.setdefault(("y", int((b[0] + b[1]) / 2)), []).append(i)
+        place = index.place_key(i)
+        if place is not None:
+            groups.setdefault(("c", place), []).append(i)
+    return list(groups.values())
 
 
 def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarray:
@@ -329,12 +342,16 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
             continue
         arr = np.asarray(members, dtype=np.int64)
         if size <= MAX_BLOCK:
-            if size not in tri:
-                tri[size] = np.triu_indices(size, 1)
-            r, c = tri[size]
-            chunks.append(arr[r] * n + arr[c])
+            r, c = tri.setdefault(size, np.triu_indices(size, 1))
+            chunks.append(np.minimum(arr[r], arr[c]) * n + np.maximum(arr[r], arr[c]))
             continue
-        # Sorted neighbourhood: order by birth year so near neighbours are plausible partners.
+        # A big block is mostly namesakes: compare within its birth-year and city sub-blocks,
+        # plus a sorted neighbourhood by birth for mentions that have neither.
+        for sub in _sub_blocks(members, index):
+            if 1 < len(sub) <= MAX_BLOCK:
+                sarr = np.asarray(sub, dtype=np.int64)
+                r, c = tri.setdefault(len(sub), np.triu_indices(len(sub), 1))
+                chunks.append(np.minimum(sarr[r], sarr[c]) * n + np.maximum(sarr[r], sarr[c]))
         arr = arr[np.argsort(mid[arr], kind="stable")]
         for off in range(1, WINDOW + 1):
             a, b = arr[:-off], arr[off:]
@@ -368,9 +385,7 @@ def _levels_matrix(
 
 def _counts(lv: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
     idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
-    return [
-        np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))
-    ]
+    return [np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))]
 
 
 def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
@@ -439,9 +454,7 @@ def score(model: Model, lv: np.ndarray, tf_u: np.ndarray) -> tuple[np.ndarray, n
     w = model.weight_table()
     idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
     per_field = (
-        np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1)
-        if len(lv)
-        else np.zeros((0, len(FIELDS)))
+        np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1) if len(lv) else np.zeros((0, len(FIELDS)))
     )
     if len(lv):
         u_level = np.asarray(model.u["name"])[np.clip(idx[:, F_NAME], 0, N_LEVELS[F_NAME] - 1)]
@@ -577,9 +590,7 @@ def run(
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
         weights = [float(x) for x in per_field[k]]
         ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
-        out.append(
-            ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k]))
-        )
+        out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k])))
     return LinkResult(clusters, out, model)
 
 

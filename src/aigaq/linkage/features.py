@@ -98,9 +98,7 @@ def birth_of(m: Mention, iins: Sequence[str]) -> Birth | None:
             end = dt.date(y + (mo == 12), mo % 12 + 1, 1) - dt.timedelta(days=1)
             return Birth(_year_float(start), _year_float(end), None, "date", f"born {m.birth_date}")
         y = parts[0]
-        return Birth(
-            _year_float(dt.date(y, 1, 1)), _year_float(dt.date(y, 12, 31)), None, "date", f"born {y}"
-        )
+        return Birth(_year_float(dt.date(y, 1, 1)), _year_float(dt.date(y, 12, 31)), None, "date", f"born {y}")
     for iin in iins:
         born = iin_birth_date(iin)
         if born:
@@ -223,9 +221,7 @@ def compare_variants(tt: TokenTable, va: NameVariant, vb: NameVariant) -> NameMa
     return NameMatch(hit[0], hit[1], va.text, vb.text)
 
 
-def _align(
-    tt: TokenTable, va: NameVariant, vb: NameVariant
-) -> tuple[int, tuple[tuple[int, int, float], ...]]:
+def _align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[tuple[int, int, float], ...]]:
     ta, tb = va.tokens, vb.tokens
     cand = sorted(((tt.sim(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True)
     used_a: set[int] = set()
@@ -409,10 +405,8 @@ def plain_block_keys(f: Features, tt: TokenTable) -> list[str]:
         keys += sorted(combos)[:_MAX_COMBOS]
         if len(v.tokens) == 1:
             keys += [f"s:{c}" for c in ck[0]]
-        elif not v.tokens and v.initials:
-            continue
         # Word + birth year + the other words' initials catches a typo the consonant keys miss,
-        # without filing every namesake of a common surname under one key.
+        # without filing every namesake of a common given name under one key.
         stems = [tt.freq_key[t] for t in v.tokens]
         for k, stem in enumerate(stems):
             others = "".join(sorted(x[:1] for x in stems[:k] + stems[k + 1 :]))

@@ -94,9 +94,7 @@ class _Keyed:
     def positions(self, purpose: str, gram: str) -> np.ndarray:
         pos = self._pos.get((purpose, gram))
         if pos is None:
-            digest = hashlib.blake2b(
-                gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K
-            ).digest()
+            digest = hashlib.blake2b(gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K).digest()
             pos = np.frombuffer(digest, dtype="<u2") % BLOOM_BITS
             self._pos[(purpose, gram)] = pos
         return pos
@@ -141,9 +139,7 @@ class EncodedMention:
                 "id": self.id,
                 "tokens": self.tokens,
                 "name_bf": [base64.b64encode(r.tobytes()).decode() for r in self.name_bf],
-                "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode()
-                if self.addr_bf is not None
-                else None,
+                "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode() if self.addr_bf is not None else None,
                 "birth": list(self.birth) if self.birth else None,
                 "blocks": self.blocks,
             },
@@ -315,9 +311,7 @@ class EncodedIndex:
             tf = Counter(t for x in self.e for t in set(x.tokens.get("name", [])))
         self.tf = tf
         self.n_tf = n_for_tf if n_for_tf is not None else len(self.e)
-        self.pop = [
-            popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e
-        ]
+        self.pop = [popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e]
 
     def _name_dice(self, i: int, j: int) -> tuple[float, float]:
         """(best Dice, best overlap coefficient) over the two mentions' name variants.
@@ -390,6 +384,10 @@ class EncodedIndex:
 
     def block_keys(self, i: int) -> list[str]:
         return self.e[i].blocks
+
+    def place_key(self, i: int) -> str | None:
+        city = self.e[i].tokens.get("city")
+        return city[0] if city else None
 
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
         out = []
