@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
@@ -26,8 +25,7 @@ class Command(BaseCommand):
 
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
-        if not settings.DEV:
-            call_command("collectstatic", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Aigaq is serving on {url} (Ctrl+C to stop)")
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
