@@ -43,7 +43,8 @@ def test_an_older_key_store_backup_does_not_bring_an_erased_case_back(
     key_backup = tmp_path / "keys.aigaqbak"
     backup.backup_key_store(key_backup)
     erasure.case_erase(actor=cora, case=erased)
-    erased_codes = set(AuditEntry.objects.filter(action=Action.CASE_ERASED).values_list("case_code", flat=True))
+    erased_codes = set(
+        AuditEntry.objects.filter(action=Action.CASE_ERASED).values_list("case_code", flat=True))
     _, restored = backup.restore_key_store(key_backup, erased=erased_codes)
     assert not keys.case_key_exists(erased.code)
     assert keys.case_key_exists(kept.code) and restored >= 1

@@ -32,7 +32,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from django.conf import settings
 from django.db import connection
@@ -77,7 +77,7 @@ def _scratch() -> Iterator[Path]:
 class _Progress:
     """Counts bytes read through it and reports to stderr (when it is a terminal)."""
 
-    def __init__(self, src: BinaryIO, label: str) -> None:
+    def __init__(self, src: IO[bytes], label: str) -> None:
         from tqdm import tqdm
 
         self.src = src
@@ -92,7 +92,7 @@ class _Progress:
         self.bar.close()
 
 
-def _seal_to(out: Path, kind: str, payload: BinaryIO) -> dict[str, Any]:
+def _seal_to(out: Path, kind: str, payload: IO[bytes]) -> dict[str, Any]:
     header = {"kind": kind, "engine": engine(), "id": crypto.random_code(10),
               "created": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}
     line = json.dumps(header, sort_keys=True, separators=(",", ":")).encode("utf-8")
@@ -159,7 +159,7 @@ def _pg_tool(name: str) -> str:
     found = shutil.which(name)
     if found is None:
         raise BackupError(f"{name} is not installed; install the PostgreSQL {major} client tools")
-    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True).stdout
+    version = subprocess.run([found, "--version"], capture_output=True, text=True, check=True).stdout  # noqa: S603
     client = re.search(r"(\d+)(?:\.\d+)?", version)
     if client is None or int(client.group(1)) < major:
         raise BackupError(f"{found} ({version.strip()}) is older than the server (PostgreSQL {major})")
@@ -228,7 +228,7 @@ def restore_database(path: Path) -> dict[str, Any]:
             connection.close()  # hold no lock on the tables pg_restore drops
             cmd = [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
                    "--single-transaction", "--exit-on-error", *args, str(plain)]
-            done = subprocess.run(cmd, capture_output=True, text=True, env=env)  # noqa: S603
+            done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)  # noqa: S603
             if done.returncode != 0:
                 raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
     return header

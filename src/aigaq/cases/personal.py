@@ -20,4 +20,5 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     # Evidence files are sealed in the file store; their row seals the description, the original
     # name and the hashes (a plain hash would tell whether a known file is held).
     "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
+    "AlertDecision": ("note",),
 }

@@ -22,7 +22,8 @@ class Command(BaseCommand):
             self.stdout.write("AIGAQ_RETENTION_YEARS is not set: no case is erased for its age.")
             return
         if options["dry_run"]:
-            self.stdout.write(f"{len(erasure.retention_due())} cases were closed more than {years} years ago.")
+            due = len(erasure.retention_due())
+            self.stdout.write(f"{due} cases were closed more than {years} years ago.")
             return
         erased = erasure.retention_erase()
         self.stdout.write(f"Erased {len(erased)} cases closed more than {years} years ago.")
