@@ -79,6 +79,7 @@ def link(
     must_not_link: Iterable[tuple[str, str]] = (),
     must_link: Iterable[tuple[str, str]] = (),
     city_key: CityKey = default_city_key,
+    workers: int | None = None,
 ) -> LinkResult:
     """Cluster mentions into persons.
 
@@ -87,14 +88,27 @@ def link(
     total) is called now and then. must_not_link / must_link: reviewers' decisions by id pair;
     cannot-link holds through chains of other links. city_key maps a city name to a comparable
     key (default: aigaq.reference.find_city when available, else the name's skeleton).
+    workers: processes that score candidate pairs on big inputs (default: the CPUs available).
     """
     if key is not None:
         encoded = encode_mentions(mentions, key, city_key=city_key, progress=progress)
         return link_encoded(
-            encoded, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link
+            encoded,
+            threshold=threshold,
+            progress=progress,
+            must_not_link=must_not_link,
+            must_link=must_link,
+            workers=workers,
         )
     index = plain_index(mentions, city_key, progress)
-    return run(index, threshold=threshold, progress=progress, must_not_link=must_not_link, must_link=must_link)
+    return run(
+        index,
+        threshold=threshold,
+        progress=progress,
+        must_not_link=must_not_link,
+        must_link=must_link,
+        workers=workers,
+    )
 
 
 def link_encoded(
@@ -105,6 +119,7 @@ def link_encoded(
     must_not_link: Iterable[tuple[str, str]] = (),
     must_link: Iterable[tuple[str, str]] = (),
     model: Model | None = None,
+    workers: int | None = None,
 ) -> LinkResult:
     """Link already-encoded mentions (e.g. pooled from several organisations sharing a key)."""
     index = EncodedIndex(encoded)
@@ -115,6 +130,7 @@ def link_encoded(
         must_not_link=must_not_link,
         must_link=must_link,
         model=model,
+        workers=workers,
     )
     if result.model is not None and not result.model.tf:
         result.model.tf = dict(index.tf)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import json
 import math
+import multiprocessing as mp
+import os
 import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -78,6 +80,7 @@ WINDOW = 8
 TF_CLIP = 10.0
 TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
+CHUNK_PAIRS = 50_000
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 
 
@@ -365,22 +368,66 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
 # --- Scoring and EM --------------------------------------------------------------------------------------
 
 
-def _levels_matrix(
-    index: Index, pairs: np.ndarray, progress: Progress | None, stage: str
+def _levels_serial(
+    index: Index, pairs: np.ndarray, progress: Progress | None = None, stage: str = ""
 ) -> tuple[np.ndarray, np.ndarray]:
     p = len(pairs)
     lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
     tf = np.full(p, np.nan)
-    step = max(1, p // 50)
     levels = index.levels
-    for k, (i, j) in enumerate(pairs.tolist()):
-        row, u = levels(i, j)
-        lv[k] = row
-        if u is not None:
-            tf[k] = u
-        if progress and (k % step == 0 or k == p - 1):
-            progress(stage, k + 1, p)
+    # Rows are gathered per chunk as Python lists (fast to fill) and packed into int8, so memory
+    # stays at 11 bytes a pair however many pairs there are.
+    for start in range(0, p, CHUNK_PAIRS):
+        rows: list[list[int]] = []
+        for k, (i, j) in enumerate(pairs[start : start + CHUNK_PAIRS].tolist(), start):
+            row, u = levels(i, j)
+            rows.append(row)
+            if u is not None:
+                tf[k] = u
+        lv[start : start + len(rows)] = rows
+        if progress:
+            progress(stage, start + len(rows), p)
     return lv, tf
+
+
+# Forked workers read the index and the pairs from these module globals (copy-on-write), so
+# nothing big is pickled; only each chunk's small level matrix travels back.
+_SHARED: tuple[Index, np.ndarray] | None = None
+PARALLEL_MIN_PAIRS = 200_000
+
+
+def _levels_span(span: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    assert _SHARED is not None
+    index, pairs = _SHARED
+    return _levels_serial(index, pairs[span[0] : span[1]])
+
+
+def default_workers() -> int:
+    return max(1, min(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1, 8))
+
+
+def _levels_matrix(
+    index: Index, pairs: np.ndarray, progress: Progress | None, stage: str, workers: int = 1
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels of every pair; above PARALLEL_MIN_PAIRS the pairs are split over forked workers."""
+    p = len(pairs)
+    if workers < 2 or p < PARALLEL_MIN_PAIRS or "fork" not in mp.get_all_start_methods():
+        return _levels_serial(index, pairs, progress, stage)
+    global _SHARED
+    _SHARED = (index, pairs)
+    try:
+        spans = [(s, min(s + CHUNK_PAIRS, p)) for s in range(0, p, CHUNK_PAIRS)]
+        lvs: list[np.ndarray] = []
+        tfs: list[np.ndarray] = []
+        with mp.get_context("fork").Pool(workers) as pool:
+            for (_, end), (lv, tf) in zip(spans, pool.imap(_levels_span, spans), strict=True):
+                lvs.append(lv)
+                tfs.append(tf)
+                if progress:
+                    progress(stage, end, p)
+        return np.concatenate(lvs), np.concatenate(tfs)
+    finally:
+        _SHARED = None
 
 
 def _counts(lv: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarray]:
@@ -408,7 +455,7 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
             if i != j:
                 seen.add((min(i, j), max(i, j)))
         pairs = np.array(sorted(seen), dtype=np.int64)
-    lv, _ = _levels_matrix(index, pairs, None, "u")
+    lv, _ = _levels_serial(index, pairs)
     counts = _counts(lv)
     u: dict[str, list[float]] = {}
     for f, name in enumerate(FIELDS):
@@ -539,13 +586,15 @@ def run(
     must_not_link: Iterable[tuple[str, str]],
     must_link: Iterable[tuple[str, str]],
     model: Model | None = None,
+    workers: int | None = None,
 ) -> LinkResult:
     thr = DEFAULT_THRESHOLD if threshold is None else threshold
     n = len(index.ids)
     if n == 0:
         return LinkResult({}, [], model)
     pairs = candidate_pairs(index, progress)
-    lv, tf_u = _levels_matrix(index, pairs, progress, "scoring")
+    n_workers = default_workers() if workers is None else workers
+    lv, tf_u = _levels_matrix(index, pairs, progress, "scoring", n_workers)
     if model is None:
         model = fit(index, lv, tf_u)
     total, per_field = score(model, lv, tf_u)
