@@ -173,3 +173,17 @@ def test_private_mode_finds_the_same_links_without_plaintext() -> None:
     plain = pairwise_scores(link(mentions).clusters, labels)[2]
     private = pairwise_scores(link(mentions, key=b"\x01" * 32).clusters, labels)[2]
     assert private >= plain - 0.05
+
+
+def test_scoring_over_forked_workers_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    import aigaq.linkage.engine as engine
+
+    mentions, _ = generate(150, seed=9)
+    serial = link(mentions, workers=1)
+    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(engine, "CHUNK_PAIRS", 97)
+    parallel = link(mentions, workers=2)
+    assert parallel.clusters == serial.clusters
+    assert [(p.a, p.b, round(p.match_weight, 9)) for p in parallel.pairs] == [
+        (p.a, p.b, round(p.match_weight, 9)) for p in serial.pairs
+    ]
