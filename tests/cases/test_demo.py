@@ -22,6 +22,7 @@ from aigaq.cases.forms import parse_phones
 from aigaq.cases.models import Case, PathwayEvent
 from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES
 from aigaq.cases.selectors import case_list, derived_for
+from aigaq.matching.models import MatchAlert
 
 TODAY = dt.date(2026, 11, 29)
 
@@ -179,6 +180,18 @@ def test_every_pathway_is_in_date_order_never_in_the_future_and_in_legal_order(t
     assert set(stages) == {code for code, _ in STAGES}
     assert set(flags) == {"refused_registration", "waiting", "downgraded", "closed_hearing", "custodial",
                           "non_custodial"}
+
+
+@pytest.mark.django_db
+def test_the_demo_raises_alerts_for_the_same_man_and_none_for_namesakes(tmp_path: Path) -> None:
+    run_demo(tmp_path / "demo-accounts.txt")
+    pairs = {frozenset((a.suspect_a.full_name, a.suspect_b.full_name))
+             for a in MatchAlert.objects.select_related("suspect_a", "suspect_b")}
+    assert frozenset(("Жәнібек Сейітов", "ZHANIBEK SEITOV")) in pairs
+    assert len(pairs) >= 5  # a handful of true repeats, written differently in each case
+    akhmetovs = {"Нурлан Ахметов", "Ахметов Нұрлан Серікұлы", "NURLAN AKHMETOV"}
+    saparovs = {"Асхат Сапаров", "Сапаров Асхат"}
+    assert not [p for p in pairs if p <= akhmetovs or p <= saparovs]  # namesakes whose ages cannot match
 
 
 def test_every_coded_fact_is_a_code_the_forms_offer() -> None:

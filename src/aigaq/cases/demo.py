@@ -452,8 +452,9 @@ QUOTES: dict[str, Texts] = {
 REFUSALS: dict[str, Mapping[str, float]] = {
     "sexual": {"no_evidence": 4, "no_visible_injuries": 2, "natural_instincts": 2, "come_back_later": 1,
                "told_to_reconcile": 1, "medical_exam_required": 2, "wrong_jurisdiction": 1, "other": 1},
-    "other": {"private_matter": 4, "told_to_reconcile": 3, "no_visible_injuries": 2, "no_evidence": 1,
-              "come_back_later": 1, "wrong_jurisdiction": 0.5},
+    "online": {"no_evidence": 4, "wrong_jurisdiction": 2, "come_back_later": 1, "other": 1},
+    "family": {"private_matter": 4, "told_to_reconcile": 3, "no_visible_injuries": 2, "no_evidence": 1,
+               "come_back_later": 1, "wrong_jurisdiction": 0.5},
 }
 
 NOTES: dict[str, Texts] = {
@@ -487,7 +488,14 @@ NOTES: dict[str, Texts] = {
         "ru": ("Следователь третью неделю не отвечает на звонки, решения нет.",),
     },
     "downgraded": {
-        "kk": ("Іс ұсақ бұзақылыққа ауыстырылды; зардап шегуші келіспейді, шағым беруді талқылап жатырмыз.",),
+        "kk": ("Іс жеңілірек бапқа қайта сараланды; зардап шегуші келіспейді, шағым беруді талқылап "
+               "жатырмыз.",),
+        "ru": ("Дело переквалифицировали на более мягкую статью; пострадавшая не согласна, обсуждаем "
+               "жалобу.",),
+    },
+    "downgraded_to_offence": {
+        "kk": ("Іс ұсақ бұзақылық ретінде қайта сараланды; зардап шегуші келіспейді, шағым беруді "
+               "талқылап жатырмыз.",),
         "ru": ("Дело переквалифицировали на мелкое хулиганство; пострадавшая не согласна, обсуждаем "
                "жалобу.",),
     },
@@ -506,14 +514,16 @@ NOTES: dict[str, Texts] = {
 }
 
 TO_WHOM: Texts = {
-    "kk": ("құрбысына", "анасына", "әпкесіне", "мектеп психологына", "150 сенім телефонына", "дәрігерге"),
-    "ru": ("подруге", "маме", "сестре", "школьному психологу", "на телефон доверия 150", "врачу"),
+    "kk": ("құрбысына", "анасына", "әпкесіне", "150 сенім телефонына", "дәрігерге"),
+    "ru": ("подруге", "маме", "сестре", "на телефон доверия 150", "врачу"),
 }
+TO_WHOM_AT_SCHOOL: Texts = {"kk": ("мектеп психологына", "сынып жетекшісіне"),
+                            "ru": ("школьному психологу", "классному руководителю")}
 
 DESCRIPTIONS: Texts = {
     "kk": ("бойы ұзын, арық, қара куртка киген", "30 шамасында, сақалы бар, спорттық киімде",
            "толық денелі, басында қара кепка", "сол қолында татуировка бар", "көзілдірікті, костюм киген",
-           "қасының үстінде тыртық бар", "сөзінде оңтүстік говоры бар"),
+           "қасының үстінде тыртық бар", "оңтүстік диалектісімен сөйлейді"),
     "ru": ("высокий, худой, в чёрной куртке", "лет тридцати, с бородой, в спортивном костюме",
            "плотного телосложения, в чёрной кепке", "татуировка на левой руке", "в очках, в деловом костюме",
            "шрам над бровью", "говорит с южным акцентом"),
@@ -529,10 +539,11 @@ WITNESS_STATEMENTS: Texts = {
 }
 
 PROVIDERS: dict[str, Texts] = {
-    "legal_aid": {"kk": ("Ерікті адвокат (pro bono)", "Заң клиникасы, студент-еріктілер", "ГКЗК адвокаты"),
+    "legal_aid": {"kk": ("Ерікті адвокат (pro bono)", "Заң клиникасы, студент-еріктілер",
+                         "Мемлекет кепілдік берген заң көмегінің адвокаты"),
                   "ru": ("Адвокат-волонтёр (pro bono)", "Юридическая клиника, студенты-волонтёры",
                          "Адвокат ГГЮП")},
-    "psychological": {"kk": ("Дағдарыс орталығының психологы", "Жасөспірімдер орталығының психологы"),
+    "psychological": {"kk": ("Дағдарыс орталығының психологы", "Жастар орталығының психологы"),
                       "ru": ("Психолог кризисного центра", "Психолог молодёжного центра")},
     "medical": {"kk": ("Қалалық емхана", "Әйелдер консультациясы"),
                 "ru": ("Городская поликлиника", "Женская консультация")},
@@ -763,6 +774,10 @@ class _Case:
         self.wait(gap)
         self.steps.append(Step(type_, self.day, {k: v for k, v in data.items() if v not in (None, "", [])}))
 
+    def confidant(self) -> str:
+        """Whom she first told: a girl at school may tell a teacher or the school psychologist."""
+        return self.pick(TO_WHOM_AT_SCHOOL if self.age < 18 and self.chance(0.4) else TO_WHOM)
+
     def note(self, topic: str) -> None:
         self.notes.append(self.pick(NOTES[topic]))
 
@@ -770,10 +785,6 @@ class _Case:
         return self.pick(NOTES[topic]) if self.chance(p) else ""
 
     # Words of the police and the courts, in the case's language.
-
-    def _city_label(self) -> str:
-        found = reference.city(self.city) if self.city else None
-        return found.label(self.lang) if found else ""
 
     def unit(self) -> str:
         city = reference.city(self.city) if self.city else None
@@ -788,20 +799,19 @@ class _Case:
             return f"{label} аудандық полиция бөлімі" if self.lang == "kk" else f"ОП с. {label}"
         return f"{label} қалалық полиция басқармасы" if self.lang == "kk" else f"УП г. {label}"
 
-    def court(self, *, administrative: bool) -> str:
-        label = self._city_label()
-        if administrative:
-            if self.lang == "kk":
-                return f"{label} мамандандырылған әкімшілік соты".strip()
-            return f"Специализированный административный суд {('г. ' + label) if label else 'района'}"
+    def court(self) -> str:
+        city = reference.city(self.city) if self.city else None
+        if city is None:
+            return "аудандық сот" if self.lang == "kk" else "районный суд"
+        label = city.label(self.lang)
         if self.district:
             kk, ru = self.district
             if self.lang == "kk":
                 return f"{label} қаласы {kk} аудандық соты"
             return f"{ru} районный суд г. {label}"
-        if self.lang == "kk":
-            return f"{label} қалалық соты" if label else "аудандық сот"
-        return f"Городской суд г. {label}" if label else "Районный суд"
+        if city.population_class == "village":
+            return f"{label} аудандық соты" if self.lang == "kk" else f"Районный суд ({label})"
+        return f"{label} қалалық соты" if self.lang == "kk" else f"Городской суд г. {label}"
 
     def officer(self) -> str:
         if self.chance(0.25):
@@ -810,7 +820,9 @@ class _Case:
         return f"{self.rng.choice(RANKS[self.lang])} {surname}"
 
     def judge(self) -> str:
-        surname = self.rng.choice(OFFICIAL_SURNAMES)[0 if self.lang == "kk" else 1] + "а"
+        surname = self.rng.choice(OFFICIAL_SURNAMES)[0 if self.lang == "kk" else 1]
+        if surname.endswith(("ов", "ев", "ин")):  # most judges in these cases are women: -ова, -ева, -ина
+            surname += "а"
         return f"судья {surname} {self.rng.choice(INITIALS)}.{self.rng.choice(INITIALS)}."
 
     def kui(self) -> str:
@@ -828,14 +840,15 @@ class _Case:
 
 def _go_to_police(c: _Case, *, arrived: float = 0.3) -> None:
     if c.chance(0.35):
-        c.event("disclosure", (0, 20), to_whom=c.pick(TO_WHOM))
+        c.event("disclosure", (0, 20), to_whom=c.confidant())
     c.event("police_contacted", (0, 3), unit=c.unit())
     if c.chance(arrived):
         c.event("police_arrived", minutes_after_call=c.rng.choice((12, 20, 35, 50, 90, 180)), unit=c.unit())
 
 
 def _refuse(c: _Case) -> None:
-    reason = _weighted(c.rng, REFUSALS["sexual" if c.kind.sexual else "other"])
+    heard = "sexual" if c.kind.sexual else "online" if c.kind_code == "online" else "family"
+    reason = _weighted(c.rng, REFUSALS[heard])
     c.event("report_refused", (0, 2), reason=reason, quote=c.pick(QUOTES[reason]) if c.chance(0.7) else "",
             unit=c.unit(), officer=c.officer() if c.chance(0.5) else "")
     c.note("refused")
@@ -865,8 +878,8 @@ def _downgrade_to_offence(c: _Case) -> None:
     assert c.crime is not None
     c.offence = DOWNGRADE_TO_OFFENCE[c.crime]
     c.event("requalified", (10, 90), from_article=c.crime, to_article=c.offence,
-            note=c.maybe_note("downgraded"))
-    c.note("downgraded")
+            note=c.maybe_note("downgraded_to_offence"))
+    c.note("downgraded_to_offence")
     _administrative_decision(c, (5, 40))
 
 
@@ -916,9 +929,6 @@ def _sentence(c: _Case, article_code: str) -> None:
     elif severity == "medium":
         kind = _weighted(rng, {"imprisonment": 0.5, "restriction_of_liberty": 0.3, "suspended": 0.2})
         c.event("sentence", sentence_type=kind, length_months=rng.randint(12, 60))
-    elif severity == "administrative":
-        kind = _weighted(rng, {"fine": 0.7, "arrest": 0.15, "community_work": 0.15})
-        c.event("sentence", sentence_type=kind, amount=_fine(rng, c.day, 5, 20) if kind == "fine" else None)
     else:
         kind = _weighted(rng, {"fine": 0.4, "community_work": 0.3, "restriction_of_liberty": 0.2,
                                "arrest": 0.1})
@@ -927,9 +937,7 @@ def _sentence(c: _Case, article_code: str) -> None:
 
 
 def _court(c: _Case, article_code: str, *, outcome: str, appeal: float = 0.25) -> None:
-    administrative = article_code.startswith("CAO")
-    c.event("sent_to_court", (40, 200) if not administrative else (3, 20), article=article_code,
-            court=c.court(administrative=administrative))
+    c.event("sent_to_court", (40, 200), article=article_code, court=c.court())
     judge = c.judge()
     _hearings(c, judge)
     c.event("verdict", (0, 20), outcome=outcome, article=article_code, judge=judge if c.chance(0.3) else "")
@@ -956,7 +964,7 @@ def _pathway(c: _Case, scenario: str) -> None:
     rng = c.rng
     public = c.kind_code in ("street", "taxi")
     if scenario == "intake_only":
-        c.event("disclosure", (0, 30), to_whom=c.pick(TO_WHOM))
+        c.event("disclosure", (0, 30), to_whom=c.confidant())
     elif scenario == "police_pending":
         _go_to_police(c, arrived=0.6)
     elif scenario == "refused":
@@ -1017,7 +1025,7 @@ def _pathway(c: _Case, scenario: str) -> None:
     elif scenario == "court_waiting":
         _go_to_police(c)
         _register(c)
-        c.event("sent_to_court", (40, 200), article=c.crime, court=c.court(administrative=False))
+        c.event("sent_to_court", (40, 200), article=c.crime, court=c.court())
         c.note("waiting")
     elif scenario == "protective_order":
         _go_to_police(c, arrived=0.9)
@@ -1194,7 +1202,9 @@ def _plan_case(rng: random.Random, slot: _Slot, today: dt.date, numbers: _Number
     first_contact = events[0].date if events else day
     created_on = min(today, first_contact + _days(rng.randint(0, 10)))
     return CasePlan(
-        survivor=_survivor(c, numbers),
+        # A planted man's survivors consent to matching, so the demo raises his alerts (and shows that
+        # namesakes raise none).
+        survivor={**_survivor(c, numbers), **({"consent_matching": True} if planted else {})},
         incident={
             "date_from": date_from, "date_to": day if date_from != day else None, "region": region,
             "city": city_code, "settlement": settlement, "area": area, "place_type": place,
@@ -1255,13 +1265,15 @@ def _referrals(c: _Case, start: dt.date, lawyer: bool) -> tuple[dict[str, Any], 
 
 
 def _costs(c: _Case, events: Sequence[Step], start: dt.date, lawyer: bool) -> tuple[dict[str, Any], ...]:
-    rng, today = c.rng, c.today
+    rng = c.rng
+    # Costs fall while the case is active: from the intake to shortly after its last event.
+    end = min(c.today, max(start, events[-1].date if events else start) + _days(30))
     out: list[dict[str, Any]] = []
     if lawyer and c.chance(0.7):
         payer = _weighted(rng, {"survivor": 4.5, "volunteer_pro_bono": 2.5, "organisation": 2, "family": 1,
                                 "state_legal_aid": 0.5})
         out.append({"kind": "lawyer", "amount": Decimal(rng.randrange(30_000, 300_000, 5_000)),
-                    "payer": payer, "paid_on": _between(rng, start, today)})
+                    "payer": payer, "paid_on": _between(rng, start, end)})
     for step in events:
         if step.type == "forensic_exam" and step.data.get("payer") and c.chance(0.8):
             out.append({"kind": "forensic_exam", "amount": Decimal(rng.randrange(8_000, 25_000, 500)),
@@ -1269,15 +1281,15 @@ def _costs(c: _Case, events: Sequence[Step], start: dt.date, lawyer: bool) -> tu
     if c.chance(0.3):
         out.append({"kind": "travel", "amount": Decimal(rng.randrange(1_500, 40_000, 500)),
                     "payer": _weighted(rng, {"survivor": 3, "organisation": 1, "family": 1}),
-                    "paid_on": _between(rng, start, today)})
+                    "paid_on": _between(rng, start, end)})
     if c.kind_code in ("rape", "domestic") and c.chance(0.4):
         out.append({"kind": "medical", "amount": Decimal(rng.randrange(5_000, 60_000, 1_000)),
                     "payer": _weighted(rng, {"survivor": 3, "family": 1}),
-                    "paid_on": _between(rng, start, today)})
+                    "paid_on": _between(rng, start, end)})
     if c.chance(0.15):
         out.append({"kind": "psychological", "amount": Decimal(rng.randrange(8_000, 20_000, 1_000)),
                     "payer": _weighted(rng, {"survivor": 2, "organisation": 3}),
-                    "paid_on": _between(rng, start, today)})
+                    "paid_on": _between(rng, start, end)})
     return tuple(out)
 
 
@@ -1383,7 +1395,7 @@ def _story_oral(today: dt.date) -> CasePlan:
         Step("report_registered", day + _days(1), {"kui_number": "КУИ № 11873", "initial_article": "CC-121",
                                                    "unit": unit}),
         Step("requalified", day + _days(6), {"from_article": "CC-121", "to_article": "CAO-434",
-                                             "note": "Іс ұсақ бұзақылыққа ауыстырылды."}),
+                                             "note": "Іс ұсақ бұзақылық ретінде қайта сараланды."}),
         Step("sent_to_court", day + _days(9), {"article": "CAO-434", "court": court}),
         Step("hearing", day + _days(16), {
             "closed": False, "judge": "судья Тлеуова Г.М.",
@@ -1412,7 +1424,7 @@ def _story_oral(today: dt.date) -> CasePlan:
         ),
         costs=(
             {"kind": "lawyer", "amount": Decimal(40_000), "payer": "survivor", "paid_on": day + _days(3),
-             "note": "Ерікті студент-заңгер; жол мен құжат шығынын өзі төледі."},
+             "note": "Ерікті студент-заңгердің жол және құжат шығындарын зардап шегуші өзі төледі."},
         ),
         notes=(
             "Мемлекет күдіктіге тегін адвокат берді, ал зардап шегуші заңгерге өзі төлейді.",
