@@ -79,8 +79,10 @@ def test_a_post_without_a_csrf_token_is_refused(alice: User) -> None:
     assert "_auth_user_id" not in client.session
 
 
-def test_check_deploy_is_clean_under_production_settings() -> None:
-    # tests/settings.py only switches off the HTTPS redirect, which the test client cannot follow.
+def test_check_deploy_is_clean_under_production_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    # tests/settings.py only switches off the HTTPS redirect, which the test client cannot follow;
+    # the browser tests (Playwright) set DJANGO_ALLOW_ASYNC_UNSAFE in this process, never a server.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     with override_settings(SECURE_SSL_REDIRECT=True, DEBUG=False):
         call_command("check", deploy=True, fail_level="WARNING")
 
