@@ -7,13 +7,38 @@ import re
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case, PathwayEvent
 
-from ..conftest import client_for
+from ..conftest import PASSWORD, client_for
 
 
-def test_it_shows_the_pathway_and_the_suspect(alice: User, case: Case) -> None:
+def test_it_shows_the_suspects_name_and_masks_his_phone(alice: User, case: Case) -> None:
     body = client_for(alice).get(f"/cases/{case.code}/").content.decode()
     assert "Жәнібек Сейітов" in body
-    assert "+7" in body or "701" in body
+    assert "555-12-34" not in body
+    assert "•34" in body
+
+
+def test_his_identifiers_are_shown_after_step_up_and_the_viewing_is_audited(alice: User, case: Case) -> None:
+    from aigaq.audit.models import Action, AuditEntry
+
+    client = client_for(alice)
+    suspect = case.suspects.get()
+    url = f"/cases/{case.code}/suspects/{suspect.code}/reveal/"
+    confirm = client.post(url)
+    assert confirm.status_code == 200  # the step-up form, nothing revealed yet
+    assert not AuditEntry.objects.filter(action=Action.SUSPECT_REVEALED).exists()
+    done = client.post(url, {"step_up_method": "POST", "step_up_password": PASSWORD})
+    assert done.status_code == 302
+    body = client.get(f"/cases/{case.code}/").content.decode()
+    assert "8 (701) 555-12-34" in body
+    entry = AuditEntry.objects.get(action=Action.SUSPECT_REVEALED)
+    assert (entry.case_code, entry.object_code, entry.actor_id) == (case.code, suspect.code, alice.id)
+
+
+def test_another_organisation_cannot_reveal_a_suspect(olga: User, case: Case) -> None:
+    suspect = case.suspects.get()
+    response = client_for(olga).post(f"/cases/{case.code}/suspects/{suspect.code}/reveal/",
+                                     {"step_up_method": "POST", "step_up_password": PASSWORD})
+    assert response.status_code == 404
 
 
 def test_a_refusal_is_added_with_its_reason_and_the_officers_words(alice: User, case: Case) -> None:

@@ -63,6 +63,13 @@ def test_a_decided_complaint_awaits_nothing_but_a_pending_one_does() -> None:
     assert pending.waiting
 
 
+def test_a_decided_appeal_awaits_nothing_but_a_pending_one_does() -> None:
+    decided = derive([E("appeal", d(60), {"outcome": "upheld"})], today=TODAY, waiting_limit_days=30)
+    pending = derive([E("appeal", d(60), {"outcome": "pending"})], today=TODAY, waiting_limit_days=30)
+    assert not decided.waiting
+    assert pending.waiting
+
+
 def test_a_verdict_is_not_waiting_for_a_decision() -> None:
     got = derive([E("verdict", d(400), {"outcome": "convicted"})], today=TODAY, waiting_limit_days=30)
     assert not got.waiting

@@ -270,8 +270,9 @@ def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: i
     waiting_days = None
     if ordered:
         last = ordered[-1]
-        decided_complaint = last.type == "complaint_filed" and (last.facts or {}).get("outcome") != "pending"
-        if last.type in AWAITING_DECISION and not decided_complaint:
+        # A complaint or an appeal recorded with its outcome already awaits nothing more.
+        decided = last.type in ("complaint_filed", "appeal") and (last.facts or {}).get("outcome") != "pending"
+        if last.type in AWAITING_DECISION and not decided:
             days = (today - last.date).days
             # Strictly more than the limit: on day N itself the case is not yet overdue.
             if days > waiting_limit_days:

@@ -108,6 +108,11 @@ def suspect_add(*, actor: User, case: Case, data: dict[str, Any]) -> Suspect:
 
 
 @transaction.atomic
+def suspect_revealed(*, actor: User, suspect: Suspect) -> None:
+    record(actor=actor, action=Action.SUSPECT_REVEALED, case_code=suspect.case.code, object_code=suspect.code)
+
+
+@transaction.atomic
 def suspect_update(*, actor: User, suspect: Suspect, data: dict[str, Any]) -> Suspect:
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
     matching_service.suspect_match(suspect=suspect)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/events/<str:event_type>/", views.event_add, name="event_add"),
     path("<str:code>/suspects/", views.suspect_add, name="suspect_add"),
+    path("<str:code>/suspects/<str:suspect_code>/reveal/", views.suspect_reveal, name="suspect_reveal"),
     path("<str:code>/referrals/", views.referral_add, name="referral_add"),
     path("<str:code>/notes/", views.note_add, name="note_add"),
     path("<str:code>/costs/", views.cost_add, name="cost_add"),

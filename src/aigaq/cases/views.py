@@ -11,13 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from aigaq import reference
 
-from . import services
+from aigaq.accounts.decorators import require_step_up
+
+from . import reveal, services
 from .access import can_edit, get_case_for_user, membership_of
 from .forms import (
     CaseFilterForm,
@@ -113,7 +116,11 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "city": reference.city(incident.city) if incident and incident.city else None,
         "place": _label(reference.place_types(), incident.place_type, lang) if incident else "",
         "gbv": _label(reference.gbv_types(), incident.gbv_type, lang) if incident else "",
-        "suspects": [(s, _label(reference.relations(), s.relation, lang)) for s in case.suspects.all()],
+        "suspects": [
+            (s, _label(reference.relations(), s.relation, lang), reveal.identifiers(request, s),
+             reveal.is_revealed(request, s.code))
+            for s in case.suspects.all()
+        ],
         "witnesses": case.witnesses.all(),
         "referrals": [(r, _label(reference.referral_types(), r.kind, lang),
                        _label(reference.referral_statuses(), r.status, lang)) for r in case.referrals.all()],
@@ -252,3 +259,17 @@ cost_add = _simple_add(CostForm, "cost", lambda r, c, f: services.cost_add(
     actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The cost was added."))
 witness_add = _simple_add(WitnessForm, "witness", lambda r, c, f: services.witness_add(
     actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The witness was added."))
+
+
+@require_POST
+@records_required
+@require_step_up
+def suspect_reveal(request: HttpRequest, code: str, suspect_code: str) -> HttpResponse:
+    """Shows one suspect's identifiers after step-up re-authentication; written to the audit log."""
+    case = get_case_for_user(request.user, code)
+    suspect = case.suspects.filter(code=suspect_code).first()
+    if suspect is None:
+        raise Http404("No such suspect")
+    services.suspect_revealed(actor=request.user, suspect=suspect)  # type: ignore[arg-type]
+    reveal.mark_revealed(request, suspect.code)
+    return redirect(f"{reverse('cases:detail', args=[case.code])}#suspect-{suspect.code}")

@@ -1,0 +1,44 @@
+"""A suspect's identifiers are masked on the case page until she asks to see them.
+
+Phones, accounts, plates, IINs and dates of birth identify a man outside the case; showing them
+takes a deliberate step (with step-up re-authentication) that is written to the audit log, so a
+glance at a screen, or a compromised session, does not hand them over by default (ASVS 7.5.3).
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.http import HttpRequest
+
+REVEALED_KEY = "aigaq_revealed_suspects"
+MASK = "•"
+IDENTIFIER_FIELDS = ("phones", "handles", "plates", "iins", "birth_date")
+
+
+def mask(value: str) -> str:
+    """Keeps the last two characters of each line, so she can tell which number it was."""
+    lines = []
+    for line in value.splitlines():
+        visible = line.strip()
+        lines.append(MASK * max(len(visible) - 2, 3) + visible[-2:] if len(visible) > 2 else MASK * 3)
+    return "\n".join(lines)
+
+
+def mark_revealed(request: HttpRequest, suspect_code: str) -> None:
+    revealed = dict(request.session.get(REVEALED_KEY, {}))
+    revealed[suspect_code] = time.time()
+    request.session[REVEALED_KEY] = revealed
+
+
+def is_revealed(request: HttpRequest, suspect_code: str) -> bool:
+    at = request.session.get(REVEALED_KEY, {}).get(suspect_code)
+    return at is not None and 0 <= time.time() - float(at) <= settings.STEP_UP_SECONDS
+
+
+def identifiers(request: HttpRequest, suspect: object) -> dict[str, str]:
+    """The identifier fields as the page may show them: whole if revealed, masked otherwise."""
+    shown = is_revealed(request, suspect.code)  # type: ignore[attr-defined]
+    values = {name: getattr(suspect, name) or "" for name in IDENTIFIER_FIELDS}
+    return values if shown else {name: mask(value) if value else "" for name, value in values.items()}
