@@ -17,7 +17,6 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
 from aigaq import reference
-
 from aigaq.accounts.decorators import require_step_up
 
 from . import reveal, services
