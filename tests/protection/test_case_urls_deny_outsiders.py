@@ -49,9 +49,10 @@ def test_the_sweep_finds_the_case_pages() -> None:
 
 @pytest.fixture
 def outsiders(olga: User, ann: User, bob: User) -> dict[str, Client]:
-    # Olga is stepped up, so even step-up-protected pages go as far as the access check.
-    return {"olga (other organisation)": step_up_session(client_for(olga)), "ann (analyst)": client_for(ann),
-            "bob (lawyer, not assigned)": client_for(bob)}
+    # All are freshly re-authenticated, so step-up-protected pages go as far as the access check.
+    return {"olga (other organisation)": step_up_session(client_for(olga)),
+            "ann (analyst)": step_up_session(client_for(ann)),
+            "bob (lawyer, not assigned)": step_up_session(client_for(bob))}
 
 
 def test_outsiders_get_404_on_every_url_that_carries_a_case_code(
