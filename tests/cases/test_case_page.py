@@ -34,10 +34,11 @@ def test_his_identifiers_are_shown_after_step_up_and_the_viewing_is_audited(alic
     assert (entry.case_code, entry.object_code, entry.actor_id) == (case.code, suspect.code, alice.id)
 
 
-def test_another_organisation_cannot_reveal_a_suspect(olga: User, case: Case) -> None:
+def test_another_organisation_cannot_reveal_a_suspect_nor_see_the_confirmation(olga: User, case: Case) -> None:
     suspect = case.suspects.get()
-    response = client_for(olga).post(f"/cases/{case.code}/suspects/{suspect.code}/reveal/",
-                                     {"step_up_method": "POST", "step_up_password": PASSWORD})
+    url = f"/cases/{case.code}/suspects/{suspect.code}/reveal/"
+    assert client_for(olga).post(url).status_code == 404
+    response = client_for(olga).post(url, {"step_up_method": "POST", "step_up_password": PASSWORD})
     assert response.status_code == 404
 
 

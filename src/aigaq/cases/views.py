@@ -35,7 +35,7 @@ from .forms import (
     WitnessForm,
     event_forms,
 )
-from .models import Case
+from .models import Case, Suspect
 from .pathway import SPECS, STAGES
 from .selectors import FLAGS, derived_for
 from .selectors import case_list as select_cases
@@ -262,13 +262,20 @@ witness_add = _simple_add(WitnessForm, "witness", lambda r, c, f: services.witne
 
 @require_POST
 @records_required
-@require_step_up
 def suspect_reveal(request: HttpRequest, code: str, suspect_code: str) -> HttpResponse:
-    """Shows one suspect's identifiers after step-up re-authentication; written to the audit log."""
+    """Shows one suspect's identifiers after step-up re-authentication; written to the audit log.
+
+    Access is checked before step-up, so someone without access to the case gets 404 and never
+    even the confirmation form."""
     case = get_case_for_user(request.user, code)
     suspect = case.suspects.filter(code=suspect_code).first()
     if suspect is None:
         raise Http404("No such suspect")
+    return _reveal_after_step_up(request, case, suspect)
+
+
+@require_step_up
+def _reveal_after_step_up(request: HttpRequest, case: Case, suspect: Suspect) -> HttpResponse:
     services.suspect_revealed(actor=request.user, suspect=suspect)  # type: ignore[arg-type]
     reveal.mark_revealed(request, suspect.code)
     return redirect(f"{reverse('cases:detail', args=[case.code])}#suspect-{suspect.code}")
