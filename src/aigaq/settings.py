@@ -66,6 +66,7 @@ KEY_FILE = Path(
 # database, so a database backup holds no key at all and erasing a case's key shreds every backup.
 KEY_STORE = Path(os.environ.get("AIGAQ_KEY_STORE") or KEY_FILE.with_name(KEY_FILE.stem + ".casekeys.sqlite3"))
 
+
 def _secret_key() -> str:
     """AIGAQ_SECRET_KEY, or one generated once and kept (mode 0600) in the data directory."""
     secret = envsecret("AIGAQ_SECRET_KEY")

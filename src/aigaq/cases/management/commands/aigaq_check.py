@@ -36,9 +36,15 @@ class Command(BaseCommand):
             crypto.load_key_file(key_file)
         except crypto.KeyFileError as exc:
             problems.append(f"{exc} (create one with `aigaq keys init`)")
-        if key_file.resolve().is_relative_to(Path(settings.DATA_DIR).resolve()):
+        data_dir = Path(settings.DATA_DIR).resolve()
+        if key_file.resolve().is_relative_to(data_dir):
             problems.append("the key file is inside the data directory: a copy of the data would carry its key; "
                             "set AIGAQ_KEY_FILE to a path outside AIGAQ_DATA_DIR")
+        key_store = Path(settings.KEY_STORE)
+        notes.append(f"case key store: {key_store}")
+        if key_store.resolve().is_relative_to(data_dir):
+            problems.append("the case key store is inside the data directory: a backup of the data would carry the "
+                            "case keys and erased cases could be read again; set AIGAQ_KEY_STORE outside it")
         if settings.DEV:
             notes.append("AIGAQ_DEV=1: development mode (plain HTTP cookies, no required 2FA) — never in production")
         else:
