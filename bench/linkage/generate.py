@@ -58,12 +58,18 @@ def _zipf(n: int, exponent: float = 1.0) -> list[float]:
 
 
 def _weights(lists: NameLists) -> dict[str, list[float]]:
-    """Zipf weights by list order; surnames are a little flatter than first names, as in census data."""
+    """Zipf weights by list order, flattened so that the commonest name is common but not dominant.
+
+    Exponents give the top Kazakh first name about 9 % of Kazakh men, Александр about 11 % of
+    Russian men and the top surnames 6–8 %; two random persons then share a full name about once
+    in 4,600 pairs (12,000 persons, seed 1: 48 Нұрлан Ахметовs). That is still far more namesakes
+    than in the real population, on purpose, without making a name worthless as evidence.
+    """
     return {
-        "kz_male": _zipf(len(lists.kz_male)), "kz_female": _zipf(len(lists.kz_female)),
-        "ru_male": _zipf(len(lists.ru_male)), "ru_female": _zipf(len(lists.ru_female)),
-        "kz_surnames": _zipf(len(lists.kz_surnames), 0.9), "ru_surnames": _zipf(len(lists.ru_surnames), 0.9),
-        "ru_fathers": _zipf(len([n for n in lists.ru_male if not n.endswith("я")])),
+        "kz_male": _zipf(len(lists.kz_male), 0.7), "kz_female": _zipf(len(lists.kz_female), 0.7),
+        "ru_male": _zipf(len(lists.ru_male), 0.5), "ru_female": _zipf(len(lists.ru_female), 0.5),
+        "kz_surnames": _zipf(len(lists.kz_surnames), 0.6), "ru_surnames": _zipf(len(lists.ru_surnames), 0.6),
+        "ru_fathers": _zipf(len([n for n in lists.ru_male if not n.endswith("я")]), 0.5),
     }
 
 

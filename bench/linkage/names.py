@@ -1,8 +1,8 @@
 """Name, place and trait lists for the synthetic mention generator.
 
 Lists are ordered roughly by how common a name is in Kazakhstan; the generator weights them by a
-Zipf law over this order, so the first entries (Нұрлан, Ахметов, Александр, Иванов) recur as
-namesakes the way they do in real caseloads. Names are in their canonical Kazakh Cyrillic form
+flat Zipf law over this order, so the first entries (Нұрлан, Ахметов, Александр, Иванов) recur as
+namesakes while most full names stay rare. Names are in their canonical Kazakh Cyrillic form
 (Russian names are the same in both alphabets); every other spelling is derived from it.
 """
 
@@ -44,11 +44,25 @@ KAZAKH_SURNAMES = _words(
     "Қуанышев Бөлекбаев Шайхисламов Ермеков Тілеубаев Ордабаев Қайыпов Мырзахметов Аманжолов"
 )
 
+# Surnames made from a forefather's name (Нұрлан → Нұрланов, Жұма → Жұмабаев) are the commonest
+# Kazakh pattern; deriving them widens the list to a realistic spread of rarer surnames.
+_BAI_ROOTS = _words(
+    "Жұма Сәрсен Иман Кенже Тілеу Орда Бөлек Есен Ақан Дос Жақып Құл Мұса Нұр Омар Сейіт Тоқ Ұзақ Шал Ыдырыс"
+)
+_DERIVED = dict.fromkeys(  # a dict, not a set: insertion order keeps the generator deterministic
+    [n[:-1] + "ев" if n.endswith("й") else n + "ов" for n in KAZAKH_MALE]
+    + [r + "баев" for r in _BAI_ROOTS] + [r + "беков" for r in _BAI_ROOTS]
+)
+KAZAKH_SURNAMES = KAZAKH_SURNAMES + tuple(n for n in _DERIVED if n not in KAZAKH_SURNAMES)
+
 RUSSIAN_SURNAMES = _words(
     "Иванов Смирнов Кузнецов Попов Васильев Петров Соколов Михайлов Новиков Фёдоров Морозов Волков "
     "Алексеев Лебедев Семёнов Егоров Павлов Козлов Степанов Николаев Орлов Андреев Макаров Никитин "
     "Захаров Ким Пак Цой Шевченко Бондаренко Коваленко Ткаченко Мельников Шмидт Юсупов Ахмедов Рахимов "
-    "Хабибуллин Сабиров Гусейнов"
+    "Хабибуллин Сабиров Гусейнов Соловьёв Виноградов Богданов Воробьёв Фролов Баранов Куликов Ковалёв "
+    "Ильин Гусев Титов Кузьмин Кудрявцев Белов Комаров Тарасов Беляев Зайцев Яковлев Сорокин Романов "
+    "Григорьев Медведев Жуков Фомин Дмитриев Калинин Антонов Тимофеев Широков Поляков Миронов Руденко "
+    "Литвиненко Вагнер Ли Тен Каримов Исмаилов"
 )
 
 # Everyday forms a survivor or caseworker writes instead of the passport name (in Russian Cyrillic,
