@@ -57,9 +57,7 @@ def test_bad_input_exits_non_zero_names_the_line_and_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     src = tmp_path / "m.jsonl"
-    src.write_text(
-        json.dumps(LINES[0]) + "\n" + '{"id": "x", "birth_date": "1985-13-01"}\n', encoding="utf-8"
-    )
+    src.write_text(json.dumps(LINES[0]) + "\n" + '{"id": "x", "birth_date": "1985-13-01"}\n', encoding="utf-8")
     out, pairs = tmp_path / "c.jsonl", tmp_path / "p.jsonl"
     assert main_link([str(src), "-o", str(out), "--pairs", str(pairs)]) == 2
     err = capsys.readouterr().err
@@ -106,9 +104,7 @@ def test_help_explains_the_format_with_an_example(capsys: pytest.CaptureFixture[
     assert '"full_name": "Жәнібек Сейітов"' in text and "--private" in text and "--pairs" in text
 
 
-def test_link_eval_prints_pairwise_precision_recall_f1(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_link_eval_prints_pairwise_precision_recall_f1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     src = _write(tmp_path / "m.jsonl", LINES)
     labels = _write(
         tmp_path / "l.jsonl",

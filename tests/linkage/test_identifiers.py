@@ -164,10 +164,7 @@ def test_ages_a_year_apart_six_months_apart_are_compatible() -> None:
 
 def test_birth_years_fifteen_years_apart_are_impossible() -> None:
     assert birth_level(_birth(birth_date="1980"), _birth(birth_date="1995")) == 0
-    assert (
-        birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01"))
-        == 0
-    )
+    assert birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01")) == 0
 
 
 def test_typing_slips_in_dates_are_not_conflicts() -> None:

@@ -50,9 +50,7 @@ def test_unknown_fields_are_collected_once() -> None:
         (['{"id": "a", "city": 5}'], 1, "city must be a string"),
     ],
 )
-def test_bad_lines_raise_input_error_naming_line_and_reason(
-    lines: list[str], line_no: int, reason: str
-) -> None:
+def test_bad_lines_raise_input_error_naming_line_and_reason(lines: list[str], line_no: int, reason: str) -> None:
     with pytest.raises(InputError) as err:
         parse_mentions(lines)
     assert err.value.line_no == line_no

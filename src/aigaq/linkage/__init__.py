@@ -133,5 +133,9 @@ def link_encoded(
         workers=workers,
     )
     if result.model is not None and not result.model.tf:
-        result.model.tf = dict(index.tf)
+        groups = [0] * len(encoded)
+        pos = {x.id: k for k, x in enumerate(encoded)}
+        for mid, cid in result.clusters.items():
+            groups[pos[mid]] = pos[cid]
+        result.model.tf, result.model.tf_total = index.name_counts(groups)
     return result

@@ -13,7 +13,6 @@ import math
 import multiprocessing as mp
 import os
 import random
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -81,6 +80,7 @@ TF_CLIP = 10.0
 TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
 CHUNK_PAIRS = 50_000
+GROUP_OTHER_BITS = 10.0  # evidence besides the name for a link to group mentions when counting names
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 
 
@@ -129,7 +129,8 @@ class Model:
     u: dict[str, list[float]]
     lambda_all: float  # prior probability that two random mentions are one man
     n_mentions: int
-    tf: dict[str, int] = field(default_factory=dict)  # private mode: keyed name token → count
+    tf: dict[str, int] = field(default_factory=dict)  # private mode: keyed whole name → persons
+    tf_total: int = 0  # persons (first-pass clusters) the tf counts are out of
 
     def weight_table(self) -> np.ndarray:
         w = np.zeros((len(FIELDS), LMAX + 1))
@@ -144,13 +145,21 @@ class Model:
     def to_json(self) -> str:
         return json.dumps(
             {"mode": self.mode, "m": self.m, "u": self.u, "lambda_all": self.lambda_all,
-             "n_mentions": self.n_mentions, "tf": self.tf}
+             "n_mentions": self.n_mentions, "tf": self.tf, "tf_total": self.tf_total}
         )  # fmt: skip
 
     @classmethod
     def from_json(cls, text: str) -> Model:
         d = json.loads(text)
-        return cls(d["mode"], d["m"], d["u"], float(d["lambda_all"]), int(d["n_mentions"]), d.get("tf", {}))
+        return cls(
+            d["mode"],
+            d["m"],
+            d["u"],
+            float(d["lambda_all"]),
+            int(d["n_mentions"]),
+            d.get("tf", {}),
+            int(d.get("tf_total", 0)),
+        )
 
     @classmethod
     def default(cls, mode: str = "plain") -> Model:
@@ -171,7 +180,8 @@ class Index(Protocol):
     ids: list[str]
     mode: str
 
-    def levels(self, i: int, j: int) -> tuple[list[int], float | None]: ...
+    def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]: ...
+    def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]: ...
     def hard_conflict(self, i: int, j: int) -> bool: ...
     def bounds(self, i: int) -> tuple[float, float] | None: ...
     def block_keys(self, i: int) -> list[str]: ...
@@ -179,9 +189,46 @@ class Index(Protocol):
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]: ...
 
 
-def tf_frequency(count: int, n: int, prior: float) -> float:
-    """Share of mentions carrying a value, smoothed toward a prior so tiny inputs stay sane."""
-    return (count + TF_PSEUDO * prior) / (n + TF_PSEUDO)
+def _group_counts(
+    mention_keys: Sequence[Sequence[int]],
+    mention_full: Sequence[Sequence[int]],
+    n_keys: int,
+    n_full: int,
+    groups: Sequence[int] | None,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """How many groups carry each key and each whole-name key, and the number of groups."""
+    tok = np.zeros(n_keys)
+    full = np.zeros(n_full)
+    if groups is None:
+        for ks in mention_keys:
+            tok[list(ks)] += 1
+        for ks in mention_full:
+            full[list(ks)] += 1
+        return tok, full, len(mention_keys)
+    seen_t: set[tuple[int, int]] = set()
+    seen_f: set[tuple[int, int]] = set()
+    for g, ks, fs in zip(groups, mention_keys, mention_full, strict=True):
+        for k in ks:
+            if (k, g) not in seen_t:
+                seen_t.add((k, g))
+                tok[k] += 1
+        for k in fs:
+            if (k, g) not in seen_f:
+                seen_f.add((k, g))
+                full[k] += 1
+    return tok, full, len(set(groups))
+
+
+def tf_u_from(
+    keys: np.ndarray, name_level: np.ndarray, first: np.ndarray, tables: tuple[np.ndarray, np.ndarray]
+) -> np.ndarray:
+    """Per pair, the chance that a random person carries the agreeing name words (NaN: no TF)."""
+    f, full = tables
+    k0, k1 = keys[:, 0], keys[:, 1]
+    u = np.where(k0 >= 0, f[np.maximum(k0, 0)], 1.0) * np.where(k1 >= 0, f[np.maximum(k1, 0)], 1.0)
+    if len(full):
+        u = np.where(name_level == 5, np.maximum(u, full[first]), u)
+    return np.where((name_level >= 2) & (k0 >= 0), u, np.nan)
 
 
 # --- Plain index ------------------------------------------------------------------------------------
@@ -195,32 +242,41 @@ class PlainIndex:
         self.tt = tt
         self.ids = [x.id for x in feats]
         self.n = len(feats)
-        tok_count: Counter[str] = Counter()
-        full_count: Counter[str] = Counter()
-        for x in feats:
-            tok_count.update({tt.freq_key[t] for v in x.variants for t in v.tokens})
-            full_count.update({v.full_key for v in x.variants if len(v.tokens) >= 2})
-        # Frequencies are looked up per candidate pair, so they are tabulated once here.
-        self.tok_f = [
-            tf_frequency(tok_count[tt.freq_key[t]], self.n, 0.02 if tt.is_common(t) else 0.002)
-            for t in range(len(tt.stems))
+        key_ids: dict[str, int] = {}
+        self.key_of_token = [key_ids.setdefault(tt.freq_key[t], len(key_ids)) for t in range(len(tt.stems))]
+        prior = np.full(len(key_ids), 0.002)
+        for t in range(len(tt.stems)):
+            if tt.is_common(t):
+                prior[self.key_of_token[t]] = 0.02
+        self.key_prior = prior
+        full_ids: dict[str, int] = {}
+        self.mention_keys = [sorted({self.key_of_token[t] for v in x.variants for t in v.tokens}) for x in feats]
+        self.mention_full = [
+            sorted({full_ids.setdefault(v.full_key, len(full_ids)) for v in x.variants if len(v.tokens) >= 2})
+            for x in feats
         ]
-        self.full_f = [
-            max((tf_frequency(full_count[v.full_key], self.n, 1e-4) for v in x.variants), default=0.0) for x in feats
-        ]
+        self.n_full = len(full_ids)
+        self.f0 = self.tf_tables(None)[0]
 
-    def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
+    def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(frequency per name word, frequency of each mention's whole name), counting each group
+        (a cluster of a first pass) once, so a serial offender does not make his own name common."""
+        tok, full, total = _group_counts(self.mention_keys, self.mention_full, len(self.key_prior), self.n_full, groups)
+        f = (tok + TF_PSEUDO * self.key_prior) / (total + TF_PSEUDO)
+        ff = (full + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO)
+        per_mention = np.array([max((ff[k] for k in ks), default=0.0) for ks in self.mention_full])
+        return f, per_mention
+
+    def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]:
         levels, nm = compare_features(self.tt, self.f[i], self.f[j])
         if nm is None or nm.level < 2:
-            return levels, None
-        tok_f = self.tok_f
-        u = 1.0
-        for a, b, _ in nm.matched:
-            fa, fb = tok_f[a], tok_f[b]
-            u *= fa if fa > fb else fb
-        if nm.level == 5 and self.full_f[i] > u:
-            u = self.full_f[i]
-        return levels, u
+            return levels, ()
+        kt, f0 = self.key_of_token, self.f0
+        keys = []
+        for a, b, _ in nm.matched[:2]:
+            ka, kb = kt[a], kt[b]
+            keys.append(ka if f0[ka] >= f0[kb] else kb)
+        return levels, tuple(keys)
 
     def hard_conflict(self, i: int, j: int) -> bool:
         return plain_hard_conflict(self.f[i], self.f[j])
@@ -371,23 +427,24 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
 def _levels_serial(
     index: Index, pairs: np.ndarray, progress: Progress | None = None, stage: str = ""
 ) -> tuple[np.ndarray, np.ndarray]:
+    """(levels, TF keys) of every pair: int8 (P, fields) and int32 (P, 2) padded with −1."""
     p = len(pairs)
     lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
-    tf = np.full(p, np.nan)
+    keys = np.full((p, 2), -1, dtype=np.int32)
     levels = index.levels
     # Rows are gathered per chunk as Python lists (fast to fill) and packed into int8, so memory
-    # stays at 11 bytes a pair however many pairs there are.
+    # stays at 19 bytes a pair however many pairs there are.
     for start in range(0, p, CHUNK_PAIRS):
         rows: list[list[int]] = []
         for k, (i, j) in enumerate(pairs[start : start + CHUNK_PAIRS].tolist(), start):
-            row, u = levels(i, j)
+            row, ks = levels(i, j)
             rows.append(row)
-            if u is not None:
-                tf[k] = u
+            if ks:
+                keys[k, : len(ks)] = ks
         lv[start : start + len(rows)] = rows
         if progress:
             progress(stage, start + len(rows), p)
-    return lv, tf
+    return lv, keys
 
 
 # Forked workers read the index and the pairs from these module globals (copy-on-write), so
@@ -418,14 +475,14 @@ def _levels_matrix(
     try:
         spans = [(s, min(s + CHUNK_PAIRS, p)) for s in range(0, p, CHUNK_PAIRS)]
         lvs: list[np.ndarray] = []
-        tfs: list[np.ndarray] = []
+        kss: list[np.ndarray] = []
         with mp.get_context("fork").Pool(workers) as pool:
-            for (_, end), (lv, tf) in zip(spans, pool.imap(_levels_span, spans), strict=True):
+            for (_, end), (lv, ks) in zip(spans, pool.imap(_levels_span, spans), strict=True):
                 lvs.append(lv)
-                tfs.append(tf)
+                kss.append(ks)
                 if progress:
                     progress(stage, end, p)
-        return np.concatenate(lvs), np.concatenate(tfs)
+        return np.concatenate(lvs), np.concatenate(kss)
     finally:
         _SHARED = None
 
@@ -578,6 +635,46 @@ def fit(index: Index, lv: np.ndarray, tf_u: np.ndarray) -> Model:
     return model
 
 
+def _cluster(
+    index: Index,
+    pairs: np.ndarray,
+    lv: np.ndarray,
+    total: np.ndarray,
+    per_field: np.ndarray,
+    thr: float,
+    must_not: dict[int, set[int]],
+    must_link: list[tuple[int, int]],
+    progress: Progress | None,
+) -> tuple[_Clusters, np.ndarray]:
+    """Greedy constrained union of links, strongest first; returns clusters and which pairs joined."""
+    # A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
+    # IIN, or the same document number, name and address): there the dates are a recording error.
+    # The waiver is per pair, so a chain through other mentions never waives anything.
+    other_bits = total - per_field[:, F_BIRTH]
+    waive = np.flatnonzero((lv[:, F_BIRTH] == 0) & (other_bits >= OVERRIDE_BITS))
+    overridden = {(int(pairs[k, 0]), int(pairs[k, 1])) for k in waive}
+    cl = _Clusters(index, must_not, overridden)
+    for i, j in must_link:
+        ri, rj = cl.find(i), cl.find(j)
+        if ri != rj:
+            cl.union(ri, rj)
+    keep = np.flatnonzero((probability(total) >= thr) & np.isfinite(total))
+    keep = keep[np.argsort(-total[keep], kind="stable")]
+    linked = np.zeros(len(pairs), dtype=bool)
+    step = max(1, len(keep) // 20)
+    for c, k in enumerate(keep.tolist()):
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        ri, rj = cl.find(i), cl.find(j)
+        if ri == rj:
+            linked[k] = True
+        elif not cl.conflict(i, j) and cl.can_merge(ri, rj):
+            cl.union(ri, rj)
+            linked[k] = True
+        if progress and (c % step == 0 or c == len(keep) - 1):
+            progress("clustering", c + 1, len(keep))
+    return cl, linked
+
+
 def run(
     index: Index,
     *,
@@ -594,40 +691,35 @@ def run(
         return LinkResult({}, [], model)
     pairs = candidate_pairs(index, progress)
     n_workers = default_workers() if workers is None else workers
-    lv, tf_u = _levels_matrix(index, pairs, progress, "scoring", n_workers)
+    lv, keys = _levels_matrix(index, pairs, progress, "scoring", n_workers)
+    tf_u = tf_u_from(keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(None))
+    fitted = model is None
     if model is None:
         model = fit(index, lv, tf_u)
-    total, per_field = score(model, lv, tf_u)
-    prob = probability(total)
     must_not: dict[int, set[int]] = {}
     for i, j in _id_pairs(index, must_not_link):
         must_not.setdefault(i, set()).add(j)
         must_not.setdefault(j, set()).add(i)
-    # A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
-    # IIN, or the same document number, name and address): there the dates are a recording error.
-    # The waiver is per pair, so a chain through other mentions never waives anything.
-    other_bits = total - per_field[:, F_BIRTH]
-    waive = np.flatnonzero((lv[:, F_BIRTH] == 0) & (other_bits >= OVERRIDE_BITS))
-    overridden = {(int(pairs[k, 0]), int(pairs[k, 1])) for k in waive}
-    cl = _Clusters(index, must_not, overridden)
-    for i, j in _id_pairs(index, must_link):
-        ri, rj = cl.find(i), cl.find(j)
-        if ri != rj:
-            cl.union(ri, rj)
+    links = list(_id_pairs(index, must_link))
+    total, per_field = score(model, lv, tf_u)
+    if fitted:
+        # Second pass: word frequencies counted once per first-pass cluster, i.e. per person
+        # rather than per mention, so that a man named in ten cases does not make his own name
+        # look common and weigh less; then EM again with the same u.
+        # Only links that stand without the name are used for this grouping: otherwise namesakes
+        # linked by their name would make that name rarer and link them ever more easily.
+        without_name = total - per_field[:, F_NAME] - model.prior_bits()
+        strong = np.where(without_name >= GROUP_OTHER_BITS, total, -np.inf)  # -inf: never a link
+        cl, _ = _cluster(index, pairs, lv, strong, per_field, thr, must_not, links, None)
+        roots = [cl.find(i) for i in range(n)]
+        tf_u = tf_u_from(keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(roots))
+        model = em(lv, tf_u, model.u, max(n * (n - 1) // 2, 1))
+        model.mode, model.n_mentions = index.mode, n
+        total, per_field = score(model, lv, tf_u)
+    prob = probability(total)
+    cl, linked = _cluster(index, pairs, lv, total, per_field, thr, must_not, links, progress)
     keep = np.flatnonzero(prob >= thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
-    linked = np.zeros(len(pairs), dtype=bool)
-    step = max(1, len(keep) // 20)
-    for c, k in enumerate(keep.tolist()):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        ri, rj = cl.find(i), cl.find(j)
-        if ri == rj:
-            linked[k] = True
-        elif not cl.conflict(i, j) and cl.can_merge(ri, rj):
-            cl.union(ri, rj)
-            linked[k] = True
-        if progress and (c % step == 0 or c == len(keep) - 1):
-            progress("clustering", c + 1, len(keep))
     clusters: dict[str, str] = {}
     for r in range(n):
         if cl.members[r]:

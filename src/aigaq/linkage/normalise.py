@@ -56,6 +56,8 @@ _FOLDS = (
 )  # fmt: skip
 _LONE_C = re.compile(r"c(?!h)")
 _IE = re.compile(r"ie")
+_IO = re.compile(r"io")
+_J_AS_I = re.compile(r"(?<=[aeiou])j(?=[^aeiou]|$)")
 _DOUBLE = re.compile(r"(.)\1+")
 _NON_ALPHA = re.compile(r"[^a-z]")
 _VOWELS = re.compile(r"[aeiou]")
@@ -90,6 +92,11 @@ def skeleton(word: str) -> str:
     for old, new in _FOLDS:
         out = out.replace(old, new)
     out = _LONE_C.sub("k", out)
+    # GOST writes й as j ("Andrej", "Dmitrij"); after a vowel and before a consonant or the end
+    # of the word that j is й, not the Kazakh ж (which stands before vowels in names).
+    out = _J_AS_I.sub("i", out)
+    # ё is written е, yo, io or ë: Семёнов / Семенов / Semyonov / Semionov all meet at "e".
+    out = _IO.sub("e", out)
     out = _IE.sub("e", out)
     return _DOUBLE.sub(r"\1", out)
 

@@ -18,7 +18,6 @@ import hmac
 import json
 import os
 import secrets
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -31,14 +30,16 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from .engine import (
     FIELDS,
     HARD_GAP_YEARS,
+    TF_PSEUDO,
     Evidence,
     Model,
     Progress,
     ScoredPair,
+    _group_counts,
     _outcome,
     probability,
     score,
-    tf_frequency,
+    tf_u_from,
 )
 from .features import TokenTable, build_features, plain_block_keys
 from .mention import Mention
@@ -303,15 +304,29 @@ def _shared(a: dict[str, list[str]], b: dict[str, list[str]], name: str) -> int:
 class EncodedIndex:
     mode = "private"
 
-    def __init__(self, enc: Sequence[EncodedMention], tf: Counter[str] | dict[str, int] | None = None,
-                 n_for_tf: int | None = None) -> None:  # fmt: skip
+    def __init__(self, enc: Sequence[EncodedMention], tf: dict[str, int] | None = None, tf_total: int = 0) -> None:
+        """tf/tf_total: keyed whole-name counts from a fitted model (scoring new mentions);
+        without them the counts come from ``enc`` itself."""
         self.e = list(enc)
         self.ids = [x.id for x in self.e]
-        if tf is None:
-            tf = Counter(t for x in self.e for t in set(x.tokens.get("name", [])))
-        self.tf = tf
-        self.n_tf = n_for_tf if n_for_tf is not None else len(self.e)
+        self.external = (dict(tf), tf_total) if tf is not None else None
+        names = sorted({t for x in self.e for t in x.tokens.get("name", ())} | set(tf or ()))
+        self.key_ids = {t: k for k, t in enumerate(names)}
+        self.mention_keys = [sorted({self.key_ids[t] for t in x.tokens.get("name", ())}) for x in self.e]
         self.pop = [popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e]
+
+    def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        if self.external is not None and groups is None:
+            counts, total = self.external
+            tok = np.array([counts.get(t, 0) for t in self.key_ids], dtype=float)
+        else:
+            tok, _, total = _group_counts(self.mention_keys, [[] for _ in self.e], len(self.key_ids), 0, groups)
+        return (tok + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO), np.zeros(0)
+
+    def name_counts(self, groups: Sequence[int] | None) -> tuple[dict[str, int], int]:
+        """Keyed whole-name token → number of groups carrying it, and the number of groups."""
+        tok, _, total = _group_counts(self.mention_keys, [[] for _ in self.e], len(self.key_ids), 0, groups)
+        return {t: int(tok[k]) for t, k in self.key_ids.items() if tok[k]}, total
 
     def _name_dice(self, i: int, j: int) -> tuple[float, float]:
         """(best Dice, best overlap coefficient) over the two mentions' name variants.
@@ -329,15 +344,15 @@ class EncodedIndex:
         overlap = inter / np.maximum(np.minimum(pa, pb), 1)
         return float(dice.max()), float(overlap.max())
 
-    def levels(self, i: int, j: int) -> tuple[list[int], float | None]:
+    def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]:
         a, b = self.e[i], self.e[j]
         ta, tb = a.tokens, b.tokens
         lv = [-1] * len(FIELDS)
-        tf_u: float | None = None
+        keys: tuple[int, ...] = ()
         shared_names = set(ta.get("name", ())) & set(tb.get("name", ()))
         if shared_names:
             lv[0] = 5
-            tf_u = max(tf_frequency(self.tf.get(t, 0), self.n_tf, 1e-4) for t in shared_names)
+            keys = (self.key_ids[min(shared_names)],)
         else:
             d, overlap = self._name_dice(i, j)
             if d >= 0:
@@ -369,7 +384,7 @@ class EncodedIndex:
             inter = int(popcount_rows((a.addr_bf & b.addr_bf)[None, :])[0])
             denom = int(popcount_rows(a.addr_bf[None, :])[0] + popcount_rows(b.addr_bf[None, :])[0])
             lv[10] = _addr_level(2.0 * inter / max(denom, 1))
-        return lv, tf_u
+        return lv, keys
 
     @staticmethod
     def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -457,14 +472,14 @@ def score_encoded(
     if not keep:
         return []
     chosen = [candidates[k] for k in keep]
-    index = EncodedIndex([new, *chosen], tf=model.tf, n_for_tf=max(model.n_mentions, 1))
+    index = EncodedIndex([new, *chosen], tf=model.tf, tf_total=max(model.tf_total, 1))
     lv = np.full((len(chosen), len(FIELDS)), -1, dtype=np.int8)
-    tf_u = np.full(len(chosen), np.nan)
+    keys = np.full((len(chosen), 2), -1, dtype=np.int32)
     for k in range(len(chosen)):
-        row, u = index.levels(0, k + 1)
+        row, ks = index.levels(0, k + 1)
         lv[k] = row
-        if u is not None:
-            tf_u[k] = u
+        keys[k, : len(ks)] = ks
+    tf_u = tf_u_from(keys, lv[:, 0], np.zeros(len(chosen), dtype=np.int64), index.tf_tables(None))
     total, per_field = score(model, lv, tf_u)
     prob = probability(total)
     out = []
