@@ -112,6 +112,11 @@ def _bigrams(word: str) -> list[str]:
     return [w[i : i + 2] for i in range(len(w) - 1)]
 
 
+def _name_keys(full_key: str) -> list[str]:
+    words = full_key.split()
+    return [full_key] + [f"{a} {b}" for i, a in enumerate(words) for b in words[i + 1 :]]
+
+
 def slip_variants(s: str) -> list[str]:
     """The value with each position masked and each neighbour pair sorted: equal tokens then mean
     "one character wrong" or "two characters swapped", which is what the plain path calls a slip."""
@@ -193,7 +198,9 @@ def encode_mentions(
         put("sex", [f.sex] if f.sex else [])
         put("city", [f.city] if f.city else [])
         put("region", [f.region] if f.region else [])
-        put("name", [v.full_key for v in f.variants if v.tokens])
+        # The whole canonical name and every pair of its words: two mentions sharing a token agree
+        # on at least two words whatever else either adds ("Сейітов Тұрсын Қуанышұлы").
+        put("name", [k for v in f.variants if v.tokens for k in _name_keys(v.full_key)])
         if f.birth is not None and f.birth.exact:
             tok["date"] = [kd.token("date", f.birth.exact)]
             tok["date_slip"] = sorted({kd.token("date", "slip:" + v) for v in slip_variants(f.birth.exact)})
@@ -313,6 +320,7 @@ class EncodedIndex:
         names = sorted({t for x in self.e for t in x.tokens.get("name", ())} | set(tf or ()))
         self.key_ids = {t: k for k, t in enumerate(names)}
         self.mention_keys = [sorted({self.key_ids[t] for t in x.tokens.get("name", ())}) for x in self.e]
+        self.f0 = self.tf_tables(None)[0]
         self.pop = [popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e]
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
@@ -352,7 +360,8 @@ class EncodedIndex:
         shared_names = set(ta.get("name", ())) & set(tb.get("name", ()))
         if shared_names:
             lv[0] = 5
-            keys = (self.key_ids[min(shared_names)],)
+            # The most frequent shared token: the conservative frequency for the agreement.
+            keys = (max((self.key_ids[t] for t in shared_names), key=lambda k: self.f0[k]),)
         else:
             d, overlap = self._name_dice(i, j)
             if d >= 0:
