@@ -80,10 +80,19 @@ def incident_data(m: dict[str, Any], rng: random.Random) -> dict[str, Any]:
     from aigaq import reference
 
     city = reference.find_city(str(m.get("city", ""))) if m.get("city") else None
-    day = dt.date.fromisoformat(str(m["incident_date"])) if m.get("incident_date") else dt.date(
-        2020 + rng.randrange(5), 1 + rng.randrange(12), 1 + rng.randrange(28))
-    return {"date_from": day, "region": city.region if city else "KZ-75", "city": city.code if city else "",
-            "area": "urban", "place_type": "street", "gbv_type": "sexual_assault"}
+    day = (
+        dt.date.fromisoformat(str(m["incident_date"]))
+        if m.get("incident_date")
+        else dt.date(2020 + rng.randrange(5), 1 + rng.randrange(12), 1 + rng.randrange(28))
+    )
+    return {
+        "date_from": day,
+        "region": city.region if city else "KZ-75",
+        "city": city.code if city else "",
+        "area": "urban",
+        "place_type": "street",
+        "gbv_type": "sexual_assault",
+    }
 
 
 def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
@@ -103,9 +112,12 @@ def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
         with keys._store() as conn:  # one key-store transaction for the batch (the bench's shortcut)
             conn.executemany("INSERT INTO case_key (case_code, wrapped) VALUES (?, ?)", wrapped)
         Case.objects.bulk_create(cases)
-        Survivor.objects.bulk_create(Survivor(case=c, pseudonym=f"S-{c.code[:6]}", consent_matching=True,
-                                              consent_statistics=True) for c in cases)
-        Incident.objects.bulk_create(Incident(case=c, **incident_data(m, rng)) for c, m in zip(cases, chunk, strict=True))
+        Survivor.objects.bulk_create(
+            Survivor(case=c, pseudonym=f"S-{c.code[:6]}", consent_matching=True, consent_statistics=True) for c in cases
+        )
+        Incident.objects.bulk_create(
+            Incident(case=c, **incident_data(m, rng)) for c, m in zip(cases, chunk, strict=True)
+        )
         Suspect.objects.bulk_create(Suspect(case=c, **suspect_data(m)) for c, m in zip(cases, chunk, strict=True))
         print(f"  populated {start + len(chunk)}/{len(mentions)}", file=sys.stderr)
 
@@ -120,12 +132,12 @@ def main() -> int:
     url = configure(args.db)
 
     from django.db import connection
+    from generate import generate
 
     from aigaq.accounts.models import Membership, Organisation, Role, User
     from aigaq.cases import services
     from aigaq.matching import services as matching
     from aigaq.matching.models import MatchAlert, SuspectBlockKey
-    from generate import generate
 
     org = Organisation.objects.create(name="Bench network")
     user = User.objects.create_user("bench")
@@ -146,8 +158,12 @@ def main() -> int:
     relink_s = time.perf_counter() - t0
     print(f"relink {relink_s:.1f}s: {summary}", file=sys.stderr)
 
-    empty = [services.case_create(actor=user, survivor={"consent_matching": True},
-                                  incident=incident_data(m, rng), suspects=[]) for m in added]
+    empty = [
+        services.case_create(
+            actor=user, survivor={"consent_matching": True}, incident=incident_data(m, rng), suspects=[]
+        )
+        for m in added
+    ]
     times, alerts = [], 0
     for case, m in zip(empty, added, strict=True):
         t = time.perf_counter()
@@ -157,12 +173,19 @@ def main() -> int:
         alerts += len(found)
     times.sort()
     result = {
-        "db": args.db, "vendor": connection.vendor, "suspects": summary.suspects,
-        "block_keys": SuspectBlockKey.objects.count(), "relink_s": round(relink_s, 1),
-        "candidate_pairs": summary.candidate_pairs, "alerts_after_relink": summary.alerts_open,
+        "db": args.db,
+        "vendor": connection.vendor,
+        "suspects": summary.suspects,
+        "block_keys": SuspectBlockKey.objects.count(),
+        "relink_s": round(relink_s, 1),
+        "candidate_pairs": summary.candidate_pairs,
+        "alerts_after_relink": summary.alerts_open,
         "add_ms_median": round(statistics.median(times), 1),
-        "add_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1), "add_ms_max": round(times[-1], 1),
-        "adds": len(times), "alerts_from_adds": alerts, "url": url.split("@")[-1],
+        "add_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1),
+        "add_ms_max": round(times[-1], 1),
+        "adds": len(times),
+        "alerts_from_adds": alerts,
+        "url": url.split("@")[-1],
     }
     print(json.dumps(result))
     return 0
