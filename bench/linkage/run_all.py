@@ -2,8 +2,10 @@
 
 Every system runs in its own subprocess on the same mentions file; wall time is the whole process
 (start-up, import, training, scoring, clustering, writing); peak memory is the largest resident
-set of the process tree, from wait4() and from sampling /proc every 0.1 s (so child processes a
-system starts are counted). Every CLUSTERS file is scored by metrics.pairwise against the labels.
+set of any one process (wait4) or the summed proportional set size of the whole process tree,
+sampled from /proc every 0.25 s, whichever is larger (so worker processes a system forks are
+counted, and the pages they share with their parent only once). Every CLUSTERS file is scored
+by metrics.pairwise against the labels.
 
     python bench/linkage/run_all.py                       # FEBRL4 and 20,000 multi-script mentions
     python bench/linkage/run_all.py --million             # also Aigaq alone on 1,000,000 mentions
@@ -19,6 +21,7 @@ import json
 import os
 import platform
 import secrets
+import signal
 import subprocess
 import sys
 import threading
@@ -50,8 +53,12 @@ class Measured:
     note: str = ""
 
 
-def _tree_rss_kb(root: int) -> int:
-    """Summed VmRSS of root and all its descendants, read from /proc."""
+def _tree_pss_kb(root: int) -> int:
+    """Summed proportional set size of root and all its descendants, read from /proc.
+
+    PSS, not RSS: forked workers share their parent's pages, and summing RSS would count those
+    pages once per worker.
+    """
     children: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -67,29 +74,41 @@ def _tree_rss_kb(root: int) -> int:
         pid = stack.pop()
         stack.extend(children.get(pid, ()))
         try:
-            with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
-                total += next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{pid}/smaps_rollup", encoding="ascii", errors="replace") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
         except OSError:
             continue
     return total
 
 
-def measure(cmd: Sequence[str], log: Path) -> tuple[float, float, float]:
-    """Run cmd; return (wall s, CPU s, peak MB). Raises CalledProcessError on failure.
+class TimedOut(Exception):
+    def __init__(self, wall: float, peak_mb: float) -> None:
+        super().__init__(f"killed after {wall:.0f} s")
+        self.wall, self.peak_mb = wall, peak_mb
 
-    CPU time (user + system of the process and the children it waited for) is reported next to
-    wall time because it moves much less than wall time when other work shares the machine.
+
+def measure(cmd: Sequence[str], log: Path, timeout: float | None = None) -> tuple[float, float, float]:
+    """Run cmd; return (wall s, CPU s, peak MB).
+
+    Raises CalledProcessError on failure and TimedOut (after killing the run's process group)
+    when it runs past timeout. CPU time (user + system of the process and the children it waited
+    for) is reported next to wall time because it moves much less than wall time when other work
+    shares the machine.
     """
     with log.open("w", encoding="utf-8") as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=err, stderr=err, cwd=ROOT)
+        proc = subprocess.Popen(cmd, stdout=err, stderr=err, cwd=ROOT, start_new_session=True)
         peak_kb = 0
+        killed = False
         done = threading.Event()
 
         def sample() -> None:
-            nonlocal peak_kb
-            while not done.wait(0.1):
-                peak_kb = max(peak_kb, _tree_rss_kb(proc.pid))
+            nonlocal peak_kb, killed
+            while not done.wait(0.25):
+                peak_kb = max(peak_kb, _tree_pss_kb(proc.pid))
+                if timeout and time.perf_counter() - start > timeout and not killed:
+                    killed = True
+                    os.killpg(proc.pid, signal.SIGKILL)  # the group of the run started above
 
         sampler = threading.Thread(target=sample, daemon=True)
         sampler.start()
@@ -98,9 +117,12 @@ def measure(cmd: Sequence[str], log: Path) -> tuple[float, float, float]:
         done.set()
         sampler.join()
         proc.returncode = os.waitstatus_to_exitcode(status)
+    peak_mb = max(peak_kb, usage.ru_maxrss) / 1024
+    if killed:
+        raise TimedOut(wall, peak_mb)
     if proc.returncode:
         raise subprocess.CalledProcessError(proc.returncode, list(cmd))
-    return wall, usage.ru_utime + usage.ru_stime, max(peak_kb, usage.ru_maxrss) / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak_mb
 
 
 def best_of(sweep_dir: Path, labels: dict[str, str]) -> tuple[float, float]:
@@ -148,7 +170,9 @@ def commands(system: str, mentions: Path, clusters: Path, key: Path, sweep: Path
             *(["--sweep-dir", str(sweep)] if sweep else [])]
 
 
-def run_one(dataset: str, system: str, paths: tuple[Path, Path], out: Path, key: Path) -> Measured:
+def run_one(
+    dataset: str, system: str, paths: tuple[Path, Path], out: Path, key: Path, timeout: float | None = None
+) -> Measured:
     mentions, label_path = paths
     labels = metrics.read_map(label_path, "person")
     runs = out / "runs" / dataset
@@ -156,7 +180,10 @@ def run_one(dataset: str, system: str, paths: tuple[Path, Path], out: Path, key:
     clusters = runs / f"{system}.clusters.jsonl"
     print(f"{dataset}: {system}…", file=sys.stderr, flush=True)
     try:
-        wall, cpu, peak = measure(commands(system, mentions, clusters, key, None), runs / f"{system}.log")
+        wall, cpu, peak = measure(commands(system, mentions, clusters, key, None), runs / f"{system}.log", timeout)
+    except TimedOut as exc:
+        return Measured(dataset, system, len(labels), 0, 0, 0, exc.wall, 0, exc.peak_mb,
+                        note=f"did not finish: killed after {exc.wall:.0f} s, peak {exc.peak_mb:,.0f} MB so far")
     except subprocess.CalledProcessError as exc:
         return Measured(dataset, system, len(labels), 0, 0, 0, 0, 0, 0, note=f"failed (exit {exc.returncode})")
     scores = metrics.pairwise(metrics.read_map(clusters, "cluster"), labels)
@@ -224,6 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--million", action="store_true", help="also run Aigaq alone on 1,000,000 mentions")
     parser.add_argument("--only", choices=("febrl4", "multiscript", "million"), action="append")
     parser.add_argument("--systems", default="aigaq,aigaq-private,splink,anonlink")
+    parser.add_argument("--timeout", type=float, default=1800, help="kill a run after this many seconds")
     args = parser.parse_args(argv)
     only = set(args.only or ("febrl4", "multiscript", *(("million",) if args.million else ())))
     sets = prepare(args.out, args.mentions, args.seed, "million" in only)
@@ -237,7 +265,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if dataset not in only:
             continue
         systems = ["aigaq"] if dataset == "million" else args.systems.split(",")
-        results.extend(run_one(dataset, s, sets[dataset], args.out, key) for s in systems)
+        results.extend(run_one(dataset, s, sets[dataset], args.out, key, args.timeout) for s in systems)
     loads = f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}"
     report = f"{table(results)}\n\n{targets(results)}\n\n({os.cpu_count()} CPUs, {loads})\n"
     print(report)

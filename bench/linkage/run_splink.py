@@ -26,7 +26,7 @@ import splink.comparison_library as cl
 from splink import Linker, SettingsCreator, block_on
 from splink.backends.duckdb import DuckDBAPI
 
-SWEEP = (0.5, 0.8, 0.9, 0.95, 0.99)
+SWEEP = (0.1, 0.3, 0.5, 0.8, 0.9, 0.95, 0.99)
 
 
 def frame(mentions: list[dict]) -> pd.DataFrame:
@@ -120,7 +120,7 @@ def run(mentions_path: Path, out: Path, threshold: float, sweep_dir: Path | None
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule, estimate_without_term_frequencies=True)
     t2 = time.perf_counter()
-    predictions = linker.inference.predict(threshold_match_probability=min((threshold, *SWEEP)))
+    predictions = linker.inference.predict(threshold_match_probability=min((threshold, *(SWEEP if sweep_dir else ()))))
     t3 = time.perf_counter()
     t4 = t3
     for t in (threshold, *(x for x in SWEEP if sweep_dir and x != threshold)):
