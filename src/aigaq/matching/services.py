@@ -403,7 +403,6 @@ def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[
     also = [(str(a), str(b)) for a, b in raised.values_list("suspect_a_id", "suspect_b_id")]
     fitted = weights.fit(encoded, labels, progress, also=also)
     model = fitted.model
-    model.tf = dict(fitted.index.tf)
     total_w, _per_field = score(model, fitted.levels, fitted.tf_u)
     prob = probability(total_w)
     ids = fitted.index.ids

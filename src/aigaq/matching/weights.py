@@ -32,8 +32,9 @@ from aigaq.linkage.engine import (
     estimate_u,
     probability,
     score,
+    tf_u_from,
 )
-from aigaq.linkage.features import FIELDS, N_LEVELS
+from aigaq.linkage.features import F_NAME, FIELDS, N_LEVELS
 from aigaq.linkage.private import EncodedIndex
 
 
@@ -72,7 +73,8 @@ def fit(
     if len(extra):
         pairs = np.concatenate([pairs, np.stack([extra // n, extra % n], axis=1)])
         codes = np.concatenate([codes, extra])
-    lv, tf_u = _levels_matrix(index, pairs, progress, "scoring")
+    lv, tf_keys = _levels_matrix(index, pairs, progress, "scoring")
+    tf_u = tf_u_from(tf_keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(None))
     clamp = np.full(len(pairs), np.nan)
     found = np.flatnonzero(np.isin(codes, wanted))
     row = dict(zip(codes[found].tolist(), found.tolist(), strict=True))
