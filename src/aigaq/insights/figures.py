@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from aigaq import reference
 from aigaq.cases.models import Case, Cost, PathwayEvent
 from aigaq.cases.pathway import EventLike, derive
 
 from .models import CaseFigures
+from .rollup import tally_rebuild_all, tally_refresh
 
 POLICE_EVENTS = ("police_contacted", "police_arrived", "report_refused", "report_registered")
 SURVIVOR_PAYERS = ("survivor", "family")
@@ -234,18 +235,34 @@ def _rows(cases: list[dict[str, Any]]) -> list[CaseFigures]:
     return [r for c in cases if (r := _row(c, events[c["id"]], costs[c["id"]])) is not None]
 
 
+def _cell(row: CaseFigures) -> tuple[int, dt.date, str]:
+    return row.organisation_id, row.incident_date.replace(day=1), row.region
+
+
 @transaction.atomic
 def figures_refresh(*, case: Case) -> None:
-    """Rebuilds one case's row (or removes it when the survivor does not consent to statistics)."""
+    """Rebuilds one case's row (or removes it when the survivor does not consent to statistics),
+    then the monthly sums of the month it left and the month it is in."""
+    old = list(CaseFigures.objects.filter(case_id=case.pk))
     CaseFigures.objects.filter(case_id=case.pk).delete()
-    CaseFigures.objects.bulk_create(_rows(list(Case.objects.filter(pk=case.pk).values(*CASE_COLUMNS))))
+    new = CaseFigures.objects.bulk_create(_rows(list(Case.objects.filter(pk=case.pk).values(*CASE_COLUMNS))))
+    for organisation_id, month, region in {_cell(r) for r in [*old, *new]}:
+        tally_refresh(organisation_id=organisation_id, day=month, region=region)
+
+
+def figures_deleted(*, row: CaseFigures) -> None:
+    """A counted case was erased (its row goes with it): its month no longer counts it."""
+    tally_refresh(organisation_id=row.organisation_id, day=row.incident_date, region=row.region)
 
 
 def figures_rebuild_all(*, batch: int = 5000) -> int:
-    """Rebuilds every row from the cases; returns how many cases are counted."""
+    """Rebuilds every row from the cases, then the monthly sums; returns how many cases are counted."""
     counted = 0
     with transaction.atomic():
-        CaseFigures.objects.all().delete()
+        # Plain SQL: QuerySet.delete() would load every row to send the signal that apps.py
+        # listens to for erased cases.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {CaseFigures._meta.db_table}")  # noqa: S608 - a model's table name
         last = 0
         while True:
             cases = list(Case.objects.filter(pk__gt=last).order_by("pk").values(*CASE_COLUMNS)[:batch])
@@ -255,4 +272,5 @@ def figures_rebuild_all(*, batch: int = 5000) -> int:
             rows = _rows(cases)
             CaseFigures.objects.bulk_create(rows, batch_size=1000)
             counted += len(rows)
+        tally_rebuild_all()
     return counted

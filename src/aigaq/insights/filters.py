@@ -22,6 +22,7 @@ from aigaq import reference
 from aigaq.accounts.models import Organisation
 
 from .models import CaseFigures
+from .rollup import Tallied, tally
 
 BREAKDOWNS: tuple[tuple[str, Any], ...] = (
     ("year", gettext_lazy("Year")),
@@ -48,6 +49,10 @@ class Filter:
         if self.region:
             rows = rows.filter(region=self.region)
         return rows
+
+    def tally(self, measure: str, *, keys: list[str] | None = None) -> list[Tallied]:
+        """A measure of `rollup.MEASURES` over this filter, grouped by the breakdown."""
+        return tally(self.organisations, self.since, self.until, self.region, self.by, measure, keys=keys)
 
     def period_label(self) -> str:
         if self.since and self.until:

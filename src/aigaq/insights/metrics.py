@@ -1,8 +1,8 @@
 """The metrics of docs/metrics.md, computed by a few aggregate queries over `CaseFigures`.
 
-No metric loops over model instances: each section asks the database for counts grouped by the
-breakdown dimension and a few coded columns, then suppresses small cells (`suppression`) before
-anything is shown, exported or printed. A section is a list of tables plus the chart drawn from
+No metric loops over cases: each section asks for a measure of `rollup` (counts grouped by the
+breakdown and a coded column, summed from the monthly cache) and suppresses small cells
+(`suppression`) before anything is shown, exported or printed. A section is a list of tables plus the chart drawn from
 them; charts only ever see suppressed tables.
 """
 
@@ -15,8 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -24,12 +23,11 @@ from aigaq import reference
 
 from .figures import ENDINGS, FUNNEL_STEPS, defence_codes
 from .filters import BREAKDOWNS, Filter
-from .models import CaseFigures
+from .rollup import LENGTH_BANDS, Tallied, bucket_width
 from .suppression import SHOWN, Cell, count_cell, measure_cell, rate_cell, suppress
 
 TOTAL = "__total__"
 TOP_PLACES = 20  # cities and police units listed one by one; the rest are summed as "other"
-LENGTH_BANDS = ((0, 12), (12, 36), (36, 60), (60, 120), (120, None))
 
 
 @dataclass(frozen=True)
@@ -173,21 +171,32 @@ def _quantile(histogram: Sequence[tuple[int, int]], q: float) -> int | None:
     return None
 
 
+def _days_cell(low: int | None, n: int) -> Cell:
+    """A quantile in days; a bucket wider than a day is shown as its range (rollup.bucket_width)."""
+    cell = measure_cell(low, n)
+    if low is None or cell.value is None or bucket_width(low) == 1:
+        return cell
+    return Cell(cell.value, f"{low}–{low + bucket_width(low) - 1}")
+
+
+def _histograms(tallied: Iterable[Tallied]) -> dict[str, list[tuple[int, int]]]:
+    hist: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for t in tallied:
+        if t.value is not None:
+            hist[t.group].append((t.value, t.n))
+    return hist
+
+
 def _timing_table(
     key: str,
     title: str,
     group_label: str,
-    qs: QuerySet[CaseFigures],
+    hist: dict[str, list[tuple[int, int]]],
     by: str,
-    column: str,
-    groups: list[tuple[str, str]] | None = None,
     *,
     public: bool = True,
 ) -> Table:
-    hist: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in qs.filter(**{f"{column}__isnull": False}).values(by, column).annotate(n=Count("*")):
-        hist[str(row[by])].append((row[column], row["n"]))
-    groups = groups if groups is not None else _groups(by, hist)
+    groups = _groups(by, hist)
     counts = {k: [sum(c for _, c in h)] for k, h in hist.items()}
     base = _table(
         key,
@@ -207,7 +216,7 @@ def _timing_table(
         if r.cells[0].suppressed:
             extra = [Cell(None, "x", r.cells[0].state), Cell(None, "x", r.cells[0].state)]
         else:
-            extra = [measure_cell(_quantile(h, 0.5), n), measure_cell(_quantile(h, 0.9), n)]
+            extra = [_days_cell(_quantile(h, 0.5), n), _days_cell(_quantile(h, 0.9), n)]
         rows.append(Row(r.key, r.label, [*r.cells, *extra]))
     cols = [
         *base.columns,
@@ -233,26 +242,23 @@ def _chart_from_column(key: str, title: str, table: Table, column: int, *, perce
 
 
 def funnel_and_police(f: Filter) -> list[Section]:
-    qs, by = f.figures(), f.by
+    by = f.by
     steps: dict[str, list[int]] = defaultdict(lambda: [0] * len(FUNNEL_STEPS))
     police: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    costs: dict[str, dict[str, int]] = {}
-    rows = qs.values(by, "funnel_step", "refused").annotate(
-        n=Count("*"),
-        paid_n=Count("case_id", filter=Q(survivor_paid__gt=0)),
-        paid=Coalesce(Sum("survivor_paid"), 0, output_field=IntegerField()),
-        lawyer=Coalesce(Sum("survivor_paid_lawyer"), 0, output_field=IntegerField()),
-    )
-    for row in rows:
-        key = str(row[by])
-        for k in range(row["funnel_step"] + 1):
-            steps[key][k] += row["n"]
-        if row["funnel_step"] >= 1:
-            police[key][0] += row["n"]
-            police[key][1] += row["n"] if row["refused"] else 0
-        c = costs.setdefault(key, {"n": 0, "paid_n": 0, "paid": 0, "lawyer": 0})
-        for name in c:
-            c[name] += row[name]
+    costs: dict[str, dict[str, int]] = defaultdict(lambda: {"n": 0, "paid_n": 0, "paid": 0, "lawyer": 0})
+    for t in f.tally("funnel"):
+        for k in range((t.value or 0) + 1):
+            steps[t.group][k] += t.n
+        if (t.value or 0) >= 1:
+            police[t.group][0] += t.n
+        costs[t.group]["n"] += t.n
+    refused = f.tally("refused")
+    for t in refused:  # a refused case was reported to police, so its group is already there
+        police[t.group][1] += t.n
+    for t in f.tally("paid"):
+        costs[t.group]["paid_n"] += t.n
+        costs[t.group]["paid"] += t.total
+        costs[t.group]["lawyer"] += t.total_lawyer
     groups = _groups(by, steps)
     step_labels = [
         _("Incidents"),
@@ -294,21 +300,20 @@ def funnel_and_police(f: Filter) -> list[Section]:
         0,
         _("Refusal rate"),
     )
+    registration = _histograms(f.tally("registration"))
     timing = _timing_table(
         "registration_days",
         _("Days from first contact with police to registration"),
         _by_label(by),
-        qs,
+        registration,
         by,
-        "days_to_registration",
     )
     reasons_codes = [e.code for e in reference.refusal_reasons()]
     reasons: dict[str, list[int]] = defaultdict(lambda: [0] * (len(reasons_codes) + 1))
-    for row in qs.filter(refused=True).values(by, "refusal_reason").annotate(n=Count("*")):
-        key = str(row[by])
-        if row["refusal_reason"] in reasons_codes:
-            reasons[key][reasons_codes.index(row["refusal_reason"])] += row["n"]
-        reasons[key][-1] += row["n"]
+    for t in refused:
+        if t.key in reasons_codes:
+            reasons[t.group][reasons_codes.index(t.key)] += t.n
+        reasons[t.group][-1] += t.n
     reason_table = _table(
         "refusal_reasons",
         _("Reasons police gave for refusing"),
@@ -321,11 +326,13 @@ def funnel_and_police(f: Filter) -> list[Section]:
         dict(reasons),
         row_kind="partition",
     )
+    every_registration = [pair for h in registration.values() for pair in h]
     places = [
-        _place_table(qs, "city", _("Refusals and time to registration by city"), _("City")),
+        _place_table(f, "city", every_registration, _("Refusals and time to registration by city"), _("City")),
         _place_table(
-            qs,
-            "police_unit",
+            f,
+            "unit",
+            every_registration,
             _("Refusals and time to registration by police unit"),
             _("Police unit"),
             public=False,
@@ -409,12 +416,23 @@ def funnel_and_police(f: Filter) -> list[Section]:
     return [funnel_section, police_section, cost_section]
 
 
-def _place_table(qs: QuerySet[CaseFigures], column: str, title: str, label: str, *, public: bool = True) -> Table:
-    reported = qs.filter(reported=True)
+def _place_table(
+    f: Filter,
+    measure: str,
+    every: list[tuple[int, int]],
+    title: str,
+    label: str,
+    *,
+    public: bool = True,
+) -> Table:
+    """Reported cases, refusals and the median days to registration per place, the TOP_PLACES
+    places with most reports one by one and the rest pooled; `every` is the histogram of days of
+    all the filter's registered cases, so the pooled rest is `every` minus the top places."""
+    column = "city" if measure == "city" else "police_unit"
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in reported.values(column, "refused").annotate(n=Count("*")):
-        counts[row[column]][0] += row["n"]
-        counts[row[column]][1] += row["n"] if row["refused"] else 0
+    for t in f.tally(measure):
+        counts[t.key][0] += t.n
+        counts[t.key][1] += t.n if t.value else 0
     ranked = sorted((k for k in counts if k), key=lambda k: -counts[k][0])
     top, rest = ranked[:TOP_PLACES], set(ranked[TOP_PLACES:]) | ({""} & set(counts))
     other_key = "__other__"
@@ -445,20 +463,24 @@ def _place_table(qs: QuerySet[CaseFigures], column: str, title: str, label: str,
         0,
         _("Refusal rate"),
     )
-    # The median days per place, over the same places; the rest pooled as "other".
     hist: dict[str, list[tuple[int, int]]] = defaultdict(list)
-    for row in (
-        reported.filter(days_to_registration__isnull=False)
-        .values(column, "days_to_registration")
-        .annotate(n=Count("*"))
-    ):
-        hist[row[column] if row[column] in values else other_key].append((row["days_to_registration"], row["n"]))
-    every = [pair for h in hist.values() for pair in h]
+    if top:
+        for t in f.tally(f"{measure}_days", keys=top):
+            if t.value is not None:
+                hist[t.key].append((t.value, t.n))
+    if rest:
+        left: dict[int, int] = defaultdict(int)
+        for value, n in every:
+            left[value] += n
+        for h in hist.values():
+            for value, n in h:
+                left[value] -= n
+        hist[other_key] = [(value, n) for value, n in left.items() if n]
     rows = []
     for r in table.rows:
         h = every if r.is_total else hist.get(r.key, [])
         n = sum(c for _, c in h)
-        rows.append(Row(r.key, r.label, [*r.cells, measure_cell(_quantile(h, 0.5), n)]))
+        rows.append(Row(r.key, r.label, [*r.cells, _days_cell(_quantile(h, 0.5), n)]))
     return Table(
         table.key,
         title,
@@ -471,17 +493,16 @@ def _place_table(qs: QuerySet[CaseFigures], column: str, title: str, label: str,
 
 
 def downgrades(f: Filter) -> Section:
-    qs, by = f.figures().filter(registered_sexual=True), f.by
+    by = f.by
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     endings: dict[str, list[int]] = defaultdict(lambda: [0] * (len(ENDINGS) + 1))
-    for row in qs.values(by, "downgraded", "ending").annotate(n=Count("*")):
-        key = str(row[by])
-        counts[key][0] += row["n"]
-        if row["downgraded"]:
-            counts[key][1] += row["n"]
-            if row["ending"] in ENDINGS:
-                endings[key][ENDINGS.index(row["ending"])] += row["n"]
-            endings[key][-1] += row["n"]
+    for t in f.tally("downgrade"):
+        counts[t.group][0] += t.n
+        if t.value:
+            counts[t.group][1] += t.n
+            if t.key in ENDINGS:
+                endings[t.group][ENDINGS.index(t.key)] += t.n
+            endings[t.group][-1] += t.n
     groups = _groups(by, counts)
     share = _with_rate(
         _table(
@@ -535,11 +556,11 @@ def _ending_label(code: str) -> str:
 
 
 def courts(f: Filter) -> Section:
-    qs, by = f.figures(), f.by
+    by = f.by
     hearings: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in qs.filter(had_hearing=True).values(by, "closed_hearing").annotate(n=Count("*")):
-        hearings[str(row[by])][0] += row["n"]
-        hearings[str(row[by])][1] += row["n"] if row["closed_hearing"] else 0
+    for t in f.tally("hearing"):
+        hearings[t.group][0] += t.n
+        hearings[t.group][1] += t.n if t.value else 0
     closed = _with_rate(
         _table(
             "closed_hearings",
@@ -558,12 +579,12 @@ def courts(f: Filter) -> Section:
     codes = defence_codes()
     outcomes = [*(e.code for e in reference.verdict_outcomes()), ""]
     heard: dict[str, list[int]] = {c: [0] * (len(outcomes) + 1) for c in codes}
-    for row in qs.filter(defence_mask__gt=0).values("defence_mask", "verdict_outcome").annotate(n=Count("*")):
-        col = outcomes.index(row["verdict_outcome"]) if row["verdict_outcome"] in outcomes else len(outcomes) - 1
+    for t in f.tally("defence"):
+        col = outcomes.index(t.key) if t.key in outcomes else len(outcomes) - 1
         for bit, code in enumerate(codes):
-            if row["defence_mask"] & (1 << bit):
-                heard[code][col] += row["n"]
-                heard[code][-1] += row["n"]
+            if (t.value or 0) & (1 << bit):
+                heard[code][col] += t.n
+                heard[code][-1] += t.n
     arguments = _table(
         "defence_arguments",
         _("Defence arguments heard, and the verdicts that followed"),
@@ -588,13 +609,12 @@ def courts(f: Filter) -> Section:
     types = [e.code for e in reference.sentence_types()]
     sentenced: dict[str, list[int]] = defaultdict(lambda: [0] * (len(types) + 1))
     lengths: dict[str, list[int]] = defaultdict(lambda: [0] * (len(LENGTH_BANDS) + 2))
-    for row in qs.exclude(sentence_type="").values(by, "sentence_type", "sentence_months").annotate(n=Count("*")):
-        key = str(row[by])
-        if row["sentence_type"] in types:
-            sentenced[key][types.index(row["sentence_type"])] += row["n"]
-        sentenced[key][-1] += row["n"]
-        lengths[key][_band(row["sentence_months"])] += row["n"]
-        lengths[key][-1] += row["n"]
+    for t in f.tally("sentence"):
+        if t.key in types:
+            sentenced[t.group][types.index(t.key)] += t.n
+        sentenced[t.group][-1] += t.n
+        lengths[t.group][t.value if t.value is not None else len(LENGTH_BANDS)] += t.n
+        lengths[t.group][-1] += t.n
     sentence_table = _table(
         "sentence_types",
         _("Sentences"),
@@ -648,15 +668,6 @@ def courts(f: Filter) -> Section:
     )
 
 
-def _band(months: int | None) -> int:
-    if months is None:
-        return len(LENGTH_BANDS)
-    for i, (low, high) in enumerate(LENGTH_BANDS):
-        if months >= low and (high is None or months < high):
-            return i
-    return len(LENGTH_BANDS)
-
-
 def linked_case_ids(organisation_ids: list[int]) -> set[int]:
     """Cases whose suspect is linked to another case, from match alerts (issue 5) when installed."""
     if not apps.is_installed("aigaq.matching"):
@@ -669,8 +680,8 @@ def linked_case_ids(organisation_ids: list[int]) -> set[int]:
 def repeat_suspects(f: Filter) -> Section:
     qs, by = f.figures(), f.by
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for row in qs.values(by).annotate(n=Count("*")):
-        counts[str(row[by])][0] += row["n"]
+    for t in f.tally("funnel"):
+        counts[t.group][0] += t.n
     linked = sorted(linked_case_ids([o.pk for o in f.organisations]))
     for start in range(0, len(linked), 5000):  # stays under every database's limit on query parameters
         for row in qs.filter(case_id__in=linked[start : start + 5000]).values(by).annotate(n=Count("*")):
@@ -703,9 +714,8 @@ def timing(f: Filter) -> Section:
         "verdict_days",
         _("Days from the incident to the first verdict"),
         _by_label(f.by),
-        f.figures(),
+        _histograms(f.tally("verdict")),
         f.by,
-        "days_to_verdict",
     )
     return Section(
         "timing",

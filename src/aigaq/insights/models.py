@@ -60,3 +60,40 @@ class CaseFigures(models.Model):
 
     def __str__(self) -> str:
         return f"figures of case #{self.case_id}"
+
+
+class FigureTally(models.Model):
+    """The statistics cache summed by month: counts of `CaseFigures` rows per organisation, month of
+    the incident, region and one breakdown group, for each measure the metrics read.
+
+    Derived from `CaseFigures` by `aigaq.insights.rollup` and nothing else: a month's rows are
+    recomputed whenever one of its cases changes, and all of them by `insights_rebuild`. A
+    dashboard over a million cases sums a few thousand of these rows instead of 850,000 cases.
+    """
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    # "month": the incidents of one month, `month` its first day; "year": the sum of a year's
+    # month rows, `month` its 1 January. A period is read from whole years, then whole months.
+    span = models.CharField(max_length=5)
+    month = models.DateField()
+    region = models.CharField(max_length=8)
+    # Which breakdown `group` holds: "" (none; year and region come from month and region),
+    # "area" or "gbv_type".
+    by = models.CharField(max_length=8, blank=True)
+    group = models.CharField(max_length=24, blank=True)
+    measure = models.CharField(max_length=16)
+    key = models.CharField(max_length=120, blank=True)
+    value = models.IntegerField(null=True)
+    n = models.BigIntegerField()
+    total = models.BigIntegerField(default=0)
+    total_lawyer = models.BigIntegerField(default=0)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["measure", "by", "span", "organisation", "month"], name="tally_measure"),
+            models.Index(fields=["measure", "span", "organisation", "key", "month"], name="tally_measure_key"),
+            models.Index(fields=["organisation", "span", "month", "region"], name="tally_cell"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.measure} of {self.month:%Y-%m}"

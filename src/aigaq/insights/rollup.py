@@ -1,0 +1,352 @@
+"""The statistics cache summed by month and by year (`FigureTally`), and how a filter reads it.
+
+Each metric asks for a *measure*: the `CaseFigures` rows it counts, grouped by one coded column
+(`key`) and one whole number (`value`: a funnel step, a flag, a bucket of days). A measure is
+defined once, as a database aggregate, and the same definition fills the cache and counts the days
+of a period that do not make a whole month, so the two cannot disagree:
+
+- month rows: `measure_rows()` over the cases of one organisation, month and region;
+- year rows: the sum of a year's month rows;
+- a period is read from the year rows of its whole years, the month rows of its other whole
+  months, and `CaseFigures` itself for the days left at either end (at most two part-months).
+
+A month is recomputed from its cases whenever one of them changes (the insights hook of
+`cases.services`) and when a counted case is deleted; `insights_rebuild` recomputes every month.
+Recomputing a month rather than adding and subtracting one case keeps one definition of every
+measure, at the cost of a few small queries per write.
+
+Durations are counted in buckets so that a year of a region holds a few dozen rows, not one per
+case: to the day up to 34 days, to the week (35, 42, …) up to 419 days, then to 30 days (420, 450,
+…). A median or percentile is exact to its bucket: the value shown is the bucket's first day, and
+`bucket_width()` says how wide it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    Expression,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+
+from aigaq.accounts.models import Organisation
+
+from .models import CaseFigures, FigureTally
+
+EXACT_DAYS = 34
+WEEKLY_UNTIL = 419  # 420 = 60 weeks = 14 × 30 days, so the week and 30-day buckets do not overlap
+LENGTH_BANDS = ((0, 12), (12, 36), (36, 60), (60, 120), (120, None))  # sentence months, [low, high)
+VARIANTS = ("", "area", "gbv_type")  # "": no group column (year and region are in every row)
+
+
+def bucket_width(low: int) -> int:
+    """How many days the bucket starting at `low` spans."""
+    return 1 if low <= EXACT_DAYS else 7 if low <= WEEKLY_UNTIL else 30
+
+
+def _days_bucket(column: str) -> Expression:
+    # Integer division of two integers truncates in SQLite and PostgreSQL alike.
+    return Case(
+        When(**{f"{column}__lte": EXACT_DAYS}, then=F(column)),
+        When(**{f"{column}__lte": WEEKLY_UNTIL}, then=F(column) / 7 * 7),
+        default=F(column) / 30 * 30,
+        output_field=IntegerField(),
+    )
+
+
+def _flag(column: str) -> Expression:
+    return Case(When(**{column: True}, then=Value(1)), default=Value(0), output_field=IntegerField())
+
+
+def _length_band() -> Expression:
+    """The index of the sentence's band in LENGTH_BANDS; len(LENGTH_BANDS) when not recorded."""
+    whens = [
+        When(Q(sentence_months__gte=low) & (Q(sentence_months__lt=high) if high else Q()), then=Value(i))
+        for i, (low, high) in enumerate(LENGTH_BANDS)
+    ]
+    return Case(*whens, default=Value(len(LENGTH_BANDS)), output_field=IntegerField())
+
+
+@dataclass(frozen=True, eq=False)
+class Measure:
+    where: Q
+    key: str = ""  # a CaseFigures column
+    value: Any = None  # an expression (F, Case) of the row
+    sums: bool = False  # also sum what the survivor paid, in all and for a lawyer
+    broken_down: bool = True  # kept per breakdown group; False: only for the whole filter
+
+
+MEASURES: dict[str, Measure] = {
+    "funnel": Measure(Q(), value=F("funnel_step")),
+    "refused": Measure(Q(refused=True), key="refusal_reason"),
+    "paid": Measure(Q(survivor_paid__gt=0), sums=True),
+    "registration": Measure(Q(days_to_registration__isnull=False), value=_days_bucket("days_to_registration")),
+    "city": Measure(Q(reported=True), key="city", value=_flag("refused"), broken_down=False),
+    "city_days": Measure(
+        Q(reported=True, days_to_registration__isnull=False),
+        key="city",
+        value=_days_bucket("days_to_registration"),
+        broken_down=False,
+    ),
+    "unit": Measure(Q(reported=True), key="police_unit", value=_flag("refused"), broken_down=False),
+    "unit_days": Measure(
+        Q(reported=True, days_to_registration__isnull=False),
+        key="police_unit",
+        value=_days_bucket("days_to_registration"),
+        broken_down=False,
+    ),
+    "downgrade": Measure(Q(registered_sexual=True), key="ending", value=_flag("downgraded")),
+    "hearing": Measure(Q(had_hearing=True), value=_flag("closed_hearing")),
+    "defence": Measure(Q(defence_mask__gt=0), key="verdict_outcome", value=F("defence_mask"), broken_down=False),
+    "sentence": Measure(~Q(sentence_type=""), key="sentence_type", value=_length_band()),
+    "verdict": Measure(Q(days_to_verdict__isnull=False), value=_days_bucket("days_to_verdict")),
+}
+
+
+def measure_rows(rows: QuerySet[CaseFigures], measure: Measure, group: Any, *dims: str) -> QuerySet[Any]:
+    """Counts (and sums) of `rows` in the measure, grouped by `dims`, `group`, key and value."""
+    text = CharField()
+    counted = rows.filter(measure.where).annotate(
+        t_group=group,
+        t_key=F(measure.key) if measure.key else Value("", output_field=text),
+        t_value=measure.value if measure.value is not None else Value(None, output_field=IntegerField()),
+    )
+    sums = (
+        {
+            "t_total": Coalesce(Sum("survivor_paid"), 0, output_field=IntegerField()),
+            "t_lawyer": Coalesce(Sum("survivor_paid_lawyer"), 0, output_field=IntegerField()),
+        }
+        if measure.sums
+        else {}
+    )
+    return counted.values(*dims, "t_group", "t_key", "t_value").annotate(t_n=Count("*"), **sums)
+
+
+# Filling the cache
+
+
+def _variant_group(variant: str) -> Any:
+    return F(variant) if variant else Value("", output_field=CharField())
+
+
+def _fill_months(rows: QuerySet[CaseFigures]) -> None:
+    made = []
+    for name, measure in MEASURES.items():
+        for variant in VARIANTS if measure.broken_down else ("",):
+            grouped = measure_rows(
+                rows.annotate(t_month=TruncMonth("incident_date")),
+                measure,
+                _variant_group(variant),
+                "organisation_id",
+                "t_month",
+                "region",
+            )
+            made += [
+                FigureTally(
+                    organisation_id=r["organisation_id"],
+                    span="month",
+                    month=r["t_month"],
+                    region=r["region"],
+                    by=variant,
+                    group=r["t_group"],
+                    measure=name,
+                    key=r["t_key"],
+                    value=r["t_value"],
+                    n=r["t_n"],
+                    total=r.get("t_total", 0),
+                    total_lawyer=r.get("t_lawyer", 0),
+                )
+                for r in grouped.iterator(chunk_size=10000)
+            ]
+            if len(made) > 20000:
+                FigureTally.objects.bulk_create(made, batch_size=5000)
+                made = []
+    FigureTally.objects.bulk_create(made, batch_size=5000)
+
+
+def _fill_years(months: QuerySet[FigureTally]) -> None:
+    grouped = (
+        months.annotate(t_year=ExtractYear("month"))
+        .values("organisation_id", "t_year", "region", "by", "group", "measure", "key", "value")
+        .annotate(t_n=Sum("n"), t_total=Sum("total"), t_lawyer=Sum("total_lawyer"))
+    )
+    FigureTally.objects.bulk_create(
+        (
+            FigureTally(
+                organisation_id=r["organisation_id"],
+                span="year",
+                month=dt.date(r["t_year"], 1, 1),
+                region=r["region"],
+                by=r["by"],
+                group=r["group"],
+                measure=r["measure"],
+                key=r["key"],
+                value=r["value"],
+                n=r["t_n"],
+                total=r["t_total"],
+                total_lawyer=r["t_lawyer"],
+            )
+            for r in grouped.iterator(chunk_size=10000)
+        ),
+        batch_size=5000,
+    )
+
+
+def _next_month(first: dt.date) -> dt.date | None:
+    if (first.year, first.month) == (dt.MAXYEAR, 12):
+        return None
+    return dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
+
+
+def _previous_month(first: dt.date) -> dt.date | None:
+    return None if first == dt.date.min else (first - dt.timedelta(days=1)).replace(day=1)
+
+
+def _month_of(day: dt.date) -> tuple[dt.date, dt.date]:
+    first = day.replace(day=1)
+    following = _next_month(first)
+    return first, following - dt.timedelta(days=1) if following else dt.date.max
+
+
+@transaction.atomic
+def tally_refresh(*, organisation_id: int, day: dt.date, region: str) -> None:
+    """Recomputes the month (and its year) of one organisation and region, after a case of it changed."""
+    # Writes to one organisation's statistics take turns: two recomputations of the same month in
+    # parallel transactions would each keep their own rows, counting the month twice.
+    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
+    first, last = _month_of(day)
+    january = first.replace(month=1)
+    cell = FigureTally.objects.filter(organisation_id=organisation_id, region=region)
+    cell.filter(span="month", month=first).delete()
+    cell.filter(span="year", month=january).delete()
+    _fill_months(
+        CaseFigures.objects.filter(
+            organisation_id=organisation_id, region=region, incident_date__gte=first, incident_date__lte=last
+        )
+    )
+    _fill_years(cell.filter(span="month", month__gte=january, month__lte=january.replace(month=12)))
+
+
+@transaction.atomic
+def tally_rebuild_all() -> int:
+    """Recomputes every row from `CaseFigures`; returns how many rows the cache holds."""
+    FigureTally.objects.all().delete()
+    _fill_months(CaseFigures.objects.all())
+    _fill_years(FigureTally.objects.filter(span="month"))
+    return FigureTally.objects.count()
+
+
+# Reading it for a filter
+
+
+@dataclass(frozen=True)
+class Tallied:
+    group: str
+    key: str
+    value: int | None
+    n: int
+    total: int = 0
+    total_lawyer: int = 0
+
+
+def _periods(since: dt.date | None, until: dt.date | None) -> tuple[Q, list[tuple[dt.date, dt.date]]]:
+    """The cache rows that make up [since, until] as whole years and whole months, and the ranges of
+    days left over (read from the cases)."""
+    low = since or dt.date.min
+    high = until or dt.date.max
+    start = low if low.day == 1 else _next_month(low.replace(day=1))  # the first whole month
+    end_first, end_last = _month_of(high)
+    end = end_first if high == end_last else _previous_month(end_first)  # the last whole month
+    if start is None or end is None or start > end:
+        return Q(pk__in=[]), [(low, high)]
+    raw = []
+    if low < start:
+        raw.append((low, start - dt.timedelta(days=1)))
+    month_end = _month_of(end)[1]
+    if month_end < high:
+        raw.append((month_end + dt.timedelta(days=1), high))
+    first_year = start.year if start.month == 1 else start.year + 1
+    last_year = end.year if end.month == 12 else end.year - 1
+    if first_year > last_year:
+        return Q(span="month", month__gte=start, month__lte=end), raw
+    years = Q(span="year", month__gte=dt.date(first_year, 1, 1), month__lte=dt.date(last_year, 1, 1))
+    before = Q(span="month", month__gte=start, month__lt=dt.date(first_year, 1, 1))
+    after = Q(span="month", month__gt=dt.date(last_year, 12, 1), month__lte=end)
+    return years | before | after, raw
+
+
+def tally(
+    organisations: Iterable[Organisation],
+    since: dt.date | None,
+    until: dt.date | None,
+    region: str,
+    by: str,
+    name: str,
+    *,
+    keys: Iterable[str] | None = None,
+) -> list[Tallied]:
+    """The measure `name` over the filter, grouped by the breakdown `by` (year, region, area or
+    gbv_type; ignored for measures that are not broken down), key and value."""
+    measure = MEASURES[name]
+    org_ids = [o.pk for o in organisations]
+    wanted = list(keys) if keys is not None else None
+    whole, raw = _periods(since, until)
+    variant = by if by in VARIANTS and measure.broken_down else ""
+    cached = FigureTally.objects.filter(whole, measure=name, by=variant, organisation_id__in=org_ids)
+    if region:
+        cached = cached.filter(region=region)
+    if wanted is not None:
+        cached = cached.filter(key__in=wanted)
+    if not measure.broken_down:
+        group: Any = Value("", output_field=CharField())
+    elif by == "year":
+        group = ExtractYear("month")
+    else:
+        group = F("region") if by == "region" else F("group")
+    sums: dict[tuple[str, str, int | None], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for r in (
+        cached.annotate(t_group=group)
+        .values("t_group", "key", "value")
+        .annotate(t_n=Sum("n"), t_total=Sum("total"), t_lawyer=Sum("total_lawyer"))
+    ):
+        s = sums[(str(r["t_group"]), r["key"], r["value"])]
+        s[0] += r["t_n"]
+        s[1] += r["t_total"]
+        s[2] += r["t_lawyer"]
+    if raw:
+        days = Q()
+        for first, last in raw:
+            days |= Q(incident_date__gte=first, incident_date__lte=last)
+        cases = CaseFigures.objects.filter(days, organisation_id__in=org_ids)
+        if region:
+            cases = cases.filter(region=region)
+        if wanted is not None:
+            cases = cases.filter(**{f"{measure.key}__in": wanted})
+        if not measure.broken_down:
+            live: Any = Value("", output_field=CharField())
+        elif by == "year":
+            live = ExtractYear("incident_date")
+        else:
+            live = F(by)
+        for r in measure_rows(cases, measure, live):
+            s = sums[(str(r["t_group"]), r["t_key"], r["t_value"])]
+            s[0] += r["t_n"]
+            s[1] += r.get("t_total", 0)
+            s[2] += r.get("t_lawyer", 0)
+    return [Tallied(g, k, v, *s) for (g, k, v), s in sums.items() if s[0]]
