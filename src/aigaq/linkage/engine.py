@@ -417,7 +417,9 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
             chunks.append(np.minimum(a, b) * n + np.maximum(a, b))
     if not chunks:
         return np.zeros((0, 2), dtype=np.int64)
-    codes = np.unique(np.concatenate(chunks))
+    codes = np.concatenate(chunks)
+    codes.sort()  # sort-based de-duplication: faster than np.unique's hashing on tens of millions
+    codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
     return np.stack([codes // n, codes % n], axis=1)
 
 
@@ -535,13 +537,23 @@ def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) 
     model = Model("plain", {k: list(v) for k, v in PRIOR_M.items()}, u, LAMBDA_PRIOR_ALL, 0)
     if len(lv) == 0:
         return model
-    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
+    # Pairs share few distinct level patterns, so EM runs on patterns with the TF adjustment
+    # (which depends on u only, not on m) precomputed per pair.
+    patterns, inverse = np.unique(lv, axis=0, return_inverse=True)
+    inverse = inverse.reshape(-1)
+    pidx = np.where(patterns < 0, MISSING, patterns).astype(np.int64)
+    adj = (
+        score(model, lv, tf_u)[1][:, F_NAME]
+        - model.weight_table()[F_NAME, np.where(lv[:, F_NAME] < 0, MISSING, lv[:, F_NAME])]
+    )
     for _ in range(EM_ITERATIONS):
-        total, _ = score(model, lv, tf_u)
-        g = probability(total)
+        w = model.weight_table()
+        pattern_w = sum(w[f, pidx[:, f]] for f in range(len(FIELDS)))
+        g = probability(pattern_w[inverse] + adj + model.prior_bits())
         lam = float(min(max(g.sum() / n_all, 1e-12), 0.5))
+        gp = np.bincount(inverse, weights=g, minlength=len(patterns))
         for f, name in enumerate(FIELDS):
-            cm = np.bincount(idx[:, f], weights=g, minlength=LMAX + 1)[: N_LEVELS[f]]
+            cm = np.bincount(pidx[:, f], weights=gp, minlength=LMAX + 1)[: N_LEVELS[f]]
             prior = np.asarray(PRIOR_M[name])
             model.m[name] = [
                 float(max(x, 1e-9)) for x in (cm + M_PRIOR_STRENGTH * prior) / (cm.sum() + M_PRIOR_STRENGTH)

@@ -101,6 +101,7 @@ def skeleton(word: str) -> str:
     return _DOUBLE.sub(r"\1", out)
 
 
+@lru_cache(maxsize=262144)
 def consonant_key(skel: str) -> str:
     """Coarse phonetic key for blocking: first letter plus the following consonants, at most 4."""
     if not skel:
