@@ -539,9 +539,18 @@ def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) 
         return model
     # Pairs share few distinct level patterns, so EM runs on patterns with the TF adjustment
     # (which depends on u only, not on m) precomputed per pair.
-    patterns, inverse = np.unique(lv, axis=0, return_inverse=True)
-    inverse = inverse.reshape(-1)
-    pidx = np.where(patterns < 0, MISSING, patterns).astype(np.int64)
+    code = np.zeros(len(lv), dtype=np.int64)
+    for f in range(len(FIELDS)):
+        code = code * (LMAX + 2) + (lv[:, f].astype(np.int64) + 1)
+    uniq = np.sort(code)
+    uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))]
+    inverse = np.searchsorted(uniq, code)
+    patterns = np.empty((len(uniq), len(FIELDS)), dtype=np.int64)
+    rest = uniq.copy()
+    for f in reversed(range(len(FIELDS))):
+        patterns[:, f] = rest % (LMAX + 2) - 1
+        rest //= LMAX + 2
+    pidx = np.where(patterns < 0, MISSING, patterns)
     adj = (
         score(model, lv, tf_u)[1][:, F_NAME]
         - model.weight_table()[F_NAME, np.where(lv[:, F_NAME] < 0, MISSING, lv[:, F_NAME])]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -158,7 +158,8 @@ class TokenTable:
         self.freq_key: list[str] = []
         self._sim: dict[tuple[int, int], float] = {}
         # Names recur (namesakes, one man in many cases), so whole-name alignments are cached too.
-        self.variant_cache: dict[tuple[object, ...], tuple[int, tuple[tuple[int, int, float], ...]]] = {}
+        self.variant_ids: dict[tuple[tuple[int, ...], tuple[str, ...]], int] = {}
+        self.variant_cache: dict[int, tuple[int, tuple[tuple[int, int, float], ...]]] = {}
         self._common = frozenset(name_forms()) | frozenset(s for v in name_forms().values() for s in v)
 
     def intern(self, skel: str, stem: str) -> int:
@@ -186,6 +187,8 @@ class TokenTable:
                 s = 1.0
             else:
                 s = JaroWinkler.normalized_similarity(self.stems[a], self.stems[b])
+            if len(self._sim) >= CACHE_LIMIT:
+                self._sim.clear()
             self._sim[key] = s
         return s
 
@@ -196,6 +199,7 @@ class NameVariant:
     initials: tuple[str, ...]
     text: str  # as written, for evidence
     full_key: str  # canonical stems sorted: the frequency key of the whole name
+    vid: int  # same words and initials → same id, the key of the alignment cache
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +217,22 @@ def compare_variants(tt: TokenTable, va: NameVariant, vb: NameVariant) -> NameMa
     3: one word the same and nothing contradicts (single word or consistent initials);
     2: one word the same, another contradicts; 1: only weakly similar; 0: different.
     """
-    key = (va.tokens, va.initials, vb.tokens, vb.initials)
+    hit = _cached_align(tt, va, vb)
+    return NameMatch(hit[0], hit[1], va.text, vb.text)
+
+
+CACHE_LIMIT = 500_000  # entries; the caches are emptied when full so memory stays bounded
+
+
+def _cached_align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[tuple[int, int, float], ...]]:
+    key = va.vid << 32 | vb.vid
     hit = tt.variant_cache.get(key)
     if hit is None:
         hit = _align(tt, va, vb)
+        if len(tt.variant_cache) >= CACHE_LIMIT:
+            tt.variant_cache.clear()
         tt.variant_cache[key] = hit
-    return NameMatch(hit[0], hit[1], va.text, vb.text)
+    return hit
 
 
 def _align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[tuple[int, int, float], ...]]:
@@ -283,7 +297,18 @@ def _variant(tt: TokenTable, text: str) -> tuple[NameVariant | None, list[int]]:
     if not names and not inits:
         return None, patr
     key = " ".join(sorted(tt.freq_key[t] for t in names))
-    return NameVariant(names, inits, text.strip(), key), patr
+    vid = tt.variant_ids.setdefault((names, inits), len(tt.variant_ids))
+    return NameVariant(names, inits, text.strip(), key, vid), patr
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _set(values: Iterable[str | None]) -> frozenset[str]:
+    """A frozenset of the non-empty values; the shared empty set when there are none (most
+    mentions have no plate, IIN or document number, and a million empty sets cost memory)."""
+    out = frozenset(v for v in values if v)
+    return out if out else _EMPTY
 
 
 def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_key) -> Features:
@@ -305,11 +330,11 @@ def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_
         id=m.id,
         variants=tuple(variants),
         patronymics=tuple(dict.fromkeys(patronymics)),
-        phones=frozenset(p for p in map(normalise_phone, m.phones) if p),
-        handles=frozenset(h for h in map(normalise_handle, m.handles) if h),
-        plates=frozenset(p for p in map(normalise_plate, m.plates) if p),
-        iins=frozenset(iins),
-        other_ids=frozenset(o for o in others if o),
+        phones=_set(map(normalise_phone, m.phones)),
+        handles=_set(map(normalise_handle, m.handles)),
+        plates=_set(map(normalise_plate, m.plates)),
+        iins=_set(iins),
+        other_ids=_set(others),
         birth=birth_of(m, iins),
         sex=normalise_sex(m.sex),
         city=city,
@@ -329,13 +354,16 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
     """Levels for every field (−1 = missing) and the best name alignment."""
     levels = [-1] * len(FIELDS)
     best: NameMatch | None = None
-    for va in a.variants:
-        for vb in b.variants:
-            nm = compare_variants(tt, va, vb)
-            if best is None or nm.level > best.level:
-                best = nm
-    if best is not None:
-        levels[0] = best.level
+    if a.variants and b.variants:
+        top: tuple[int, tuple[tuple[int, int, float], ...]] = (-1, ())
+        pair = (a.variants[0], b.variants[0])
+        for va in a.variants:
+            for vb in b.variants:
+                hit = _cached_align(tt, va, vb)
+                if hit[0] > top[0]:
+                    top, pair = hit, (va, vb)
+        best = NameMatch(top[0], top[1], pair[0].text, pair[1].text)
+        levels[0] = top[0]
     if a.birth is not None and b.birth is not None:
         levels[1] = birth_level(a.birth, b.birth)
     levels[2] = _exact(a.phones, b.phones)
