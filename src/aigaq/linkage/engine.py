@@ -13,6 +13,7 @@ import math
 import multiprocessing as mp
 import os
 import random
+from array import array
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -383,44 +384,56 @@ def _sub_blocks(members: list[int], index: Index) -> list[list[int]]:
 
 
 def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarray:
-    """Unique (i, j), i < j, sharing at least one block key; big blocks use a sliding window."""
+    """Unique (i, j), i < j, sharing at least one block key; big blocks are sub-blocked.
+
+    Keys are kept as 64-bit hashes in two flat arrays (key, mention) sorted by key, not as a dict
+    of lists: a million mentions file ~15 million keys, and pairs for all blocks of one size are
+    generated in one numpy step. A hash collision only adds candidates, never loses one.
+    """
     n = len(index.ids)
-    blocks: dict[str, list[int]] = {}
+    key_hash = array("q")
+    member = array("q")
     step = max(1, n // 20)
     for i in range(n):
-        for k in index.block_keys(i):
-            blocks.setdefault(k, []).append(i)
+        ks = index.block_keys(i)
+        key_hash.extend(map(hash, ks))
+        member.extend([i] * len(ks))
         if progress and (i % step == 0 or i == n - 1):
             progress("blocking", i + 1, n)
+    kh = np.frombuffer(key_hash, dtype=np.int64)
+    mi = np.frombuffer(member, dtype=np.int64)
+    order = np.lexsort((mi, kh))
+    kh, mi = kh[order], mi[order]
+    starts = np.flatnonzero(np.concatenate(([True], kh[1:] != kh[:-1])))
+    sizes = np.diff(np.concatenate((starts, [len(kh)])))
     chunks: list[np.ndarray] = []
-    tri: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= MAX_BLOCK)]).tolist():
+        block = mi[starts[sizes == size][:, None] + np.arange(size)]  # (blocks, size), ascending
+        r, c = np.triu_indices(size, 1)
+        chunks.append((block[:, r] * n + block[:, c]).reshape(-1))
     mid = np.array([(b[0] + b[1]) / 2 if b else 0.0 for b in map(index.bounds, range(n))])
-    for members in blocks.values():
-        size = len(members)
-        if size < 2:
-            continue
-        arr = np.asarray(members, dtype=np.int64)
-        if size <= MAX_BLOCK:
-            r, c = tri.setdefault(size, np.triu_indices(size, 1))
-            chunks.append(np.minimum(arr[r], arr[c]) * n + np.maximum(arr[r], arr[c]))
-            continue
+    for start, size in zip(starts[sizes > MAX_BLOCK].tolist(), sizes[sizes > MAX_BLOCK].tolist(), strict=True):
+        members = mi[start : start + size]
         # A big block is mostly namesakes: compare within its birth-year and city sub-blocks,
         # plus a sorted neighbourhood by birth for mentions that have neither.
-        for sub in _sub_blocks(members, index):
+        for sub in _sub_blocks(members.tolist(), index):
             if 1 < len(sub) <= MAX_BLOCK:
                 sarr = np.asarray(sub, dtype=np.int64)
-                r, c = tri.setdefault(len(sub), np.triu_indices(len(sub), 1))
+                r, c = np.triu_indices(len(sub), 1)
                 chunks.append(np.minimum(sarr[r], sarr[c]) * n + np.maximum(sarr[r], sarr[c]))
-        arr = arr[np.argsort(mid[arr], kind="stable")]
+        arr = members[np.argsort(mid[members], kind="stable")]
         for off in range(1, WINDOW + 1):
-            a, b = arr[:-off], arr[off:]
-            chunks.append(np.minimum(a, b) * n + np.maximum(a, b))
+            x, y = arr[:-off], arr[off:]
+            chunks.append(np.minimum(x, y) * n + np.maximum(x, y))
     if not chunks:
         return np.zeros((0, 2), dtype=np.int64)
     codes = np.concatenate(chunks)
+    del chunks
     codes.sort()  # sort-based de-duplication: faster than np.unique's hashing on tens of millions
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    return np.stack([codes // n, codes % n], axis=1)
+    a, b = codes // n, codes % n
+    keep = a != b  # two keys of one mention that collide in hash would pair it with itself
+    return np.stack([a[keep], b[keep]], axis=1)
 
 
 # --- Scoring and EM --------------------------------------------------------------------------------------
