@@ -565,7 +565,7 @@ def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) 
         rest //= LMAX + 2
     pidx = np.where(patterns < 0, MISSING, patterns)
     adj = (
-        score(model, lv, tf_u)[1][:, F_NAME]
+        score(model, lv, tf_u, (F_NAME,))[1][:, 0]
         - model.weight_table()[F_NAME, np.where(lv[:, F_NAME] < 0, MISSING, lv[:, F_NAME])]
     )
     for _ in range(EM_ITERATIONS):
@@ -587,21 +587,32 @@ def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) 
     return model
 
 
-def score(model: Model, lv: np.ndarray, tf_u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(match weight in bits, per-field weights) for each pair; TF adjusts name agreement."""
+def score(
+    model: Model, lv: np.ndarray, tf_u: np.ndarray, columns: Sequence[int] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(match weight in bits, weights of the requested fields) per pair; TF adjusts names.
+
+    Computed in chunks and returning only the columns asked for, so tens of millions of pairs
+    never hold a float per field per pair at once.
+    """
+    cols = list(range(len(FIELDS))) if columns is None else list(columns)
     w = model.weight_table()
-    idx = np.where(lv < 0, MISSING, lv).astype(np.int64)
-    per_field = (
-        np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1) if len(lv) else np.zeros((0, len(FIELDS)))
-    )
-    if len(lv):
-        u_level = np.asarray(model.u["name"])[np.clip(idx[:, F_NAME], 0, N_LEVELS[F_NAME] - 1)]
-        has = ~np.isnan(tf_u)
-        adj = np.zeros(len(lv))
-        adj[has] = np.clip(np.log2(u_level[has] / np.maximum(tf_u[has], 1e-12)), -TF_CLIP, TF_CLIP)
+    u_name = np.asarray(model.u["name"])
+    total = np.empty(len(lv))
+    picked = np.empty((len(lv), len(cols)))
+    for start in range(0, len(lv), 4 * CHUNK_PAIRS):
+        part = lv[start : start + 4 * CHUNK_PAIRS]
+        idx = np.where(part < 0, MISSING, part).astype(np.intp)
+        per_field = np.stack([w[f, idx[:, f]] for f in range(len(FIELDS))], axis=1)
+        tf = tf_u[start : start + 4 * CHUNK_PAIRS]
+        has = ~np.isnan(tf)
+        u_level = u_name[np.clip(idx[:, F_NAME], 0, N_LEVELS[F_NAME] - 1)]
+        adj = np.zeros(len(part))
+        adj[has] = np.clip(np.log2(u_level[has] / np.maximum(tf[has], 1e-12)), -TF_CLIP, TF_CLIP)
         per_field[:, F_NAME] += adj
-    total = per_field.sum(axis=1) + model.prior_bits()
-    return total, per_field
+        total[start : start + len(part)] = per_field.sum(axis=1) + model.prior_bits()
+        picked[start : start + len(part)] = per_field[:, cols]
+    return total, picked
 
 
 def probability(weight: np.ndarray) -> np.ndarray:
@@ -674,7 +685,7 @@ def _cluster(
     pairs: np.ndarray,
     lv: np.ndarray,
     total: np.ndarray,
-    per_field: np.ndarray,
+    birth_w: np.ndarray,
     thr: float,
     must_not: dict[int, set[int]],
     must_link: list[tuple[int, int]],
@@ -684,7 +695,7 @@ def _cluster(
     # A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
     # IIN, or the same document number, name and address): there the dates are a recording error.
     # The waiver is per pair, so a chain through other mentions never waives anything.
-    other_bits = total - per_field[:, F_BIRTH]
+    other_bits = total - birth_w
     waive = np.flatnonzero((lv[:, F_BIRTH] == 0) & (other_bits >= OVERRIDE_BITS))
     overridden = {(int(pairs[k, 0]), int(pairs[k, 1])) for k in waive}
     cl = _Clusters(index, must_not, overridden)
@@ -735,23 +746,23 @@ def run(
         must_not.setdefault(i, set()).add(j)
         must_not.setdefault(j, set()).add(i)
     links = list(_id_pairs(index, must_link))
-    total, per_field = score(model, lv, tf_u)
+    total, nb = score(model, lv, tf_u, (F_NAME, F_BIRTH))
     if fitted:
         # Second pass: word frequencies counted once per first-pass cluster, i.e. per person
         # rather than per mention, so that a man named in ten cases does not make his own name
         # look common and weigh less; then EM again with the same u.
         # Only links that stand without the name are used for this grouping: otherwise namesakes
         # linked by their name would make that name rarer and link them ever more easily.
-        without_name = total - per_field[:, F_NAME] - model.prior_bits()
+        without_name = total - nb[:, 0] - model.prior_bits()
         strong = np.where(without_name >= GROUP_OTHER_BITS, total, -np.inf)  # -inf: never a link
-        cl, _ = _cluster(index, pairs, lv, strong, per_field, thr, must_not, links, None)
+        cl, _ = _cluster(index, pairs, lv, strong, nb[:, 1], thr, must_not, links, None)
         roots = [cl.find(i) for i in range(n)]
         tf_u = tf_u_from(keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(roots))
         model = em(lv, tf_u, model.u, max(n * (n - 1) // 2, 1))
         model.mode, model.n_mentions = index.mode, n
-        total, per_field = score(model, lv, tf_u)
+        total, nb = score(model, lv, tf_u, (F_NAME, F_BIRTH))
     prob = probability(total)
-    cl, linked = _cluster(index, pairs, lv, total, per_field, thr, must_not, links, progress)
+    cl, linked = _cluster(index, pairs, lv, total, nb[:, 1], thr, must_not, links, progress)
     keep = np.flatnonzero(prob >= thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
     clusters: dict[str, str] = {}
@@ -761,9 +772,10 @@ def run(
             for x in cl.members[r]:
                 clusters[index.ids[x]] = cid
     out: list[ScoredPair] = []
-    for k in keep.tolist():
+    kept_weights = score(model, lv[keep], tf_u[keep])[1]
+    for row, k in enumerate(keep.tolist()):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        weights = [float(x) for x in per_field[k]]
+        weights = [float(x) for x in kept_weights[row]]
         ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
         out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k])))
     return LinkResult(clusters, out, model)
