@@ -3,13 +3,14 @@
 A pure library (it never imports Django). Public API, kept stable for the benchmarks and for
 ``aigaq.matching``::
 
-    from aigaq.linkage import (Mention, parse_mentions, InputError, link, LinkResult, ScoredPair,
-                               Evidence, Model, encode_mentions, EncodedMention, score_encoded,
-                               block_keys, load_key, generate_key)
+    from aigaq.linkage import (Mention, parse_mentions, InputError, link, link_encoded,
+                               LinkResult, ScoredPair, Evidence, Model, encode_mentions,
+                               EncodedMention, score_encoded, block_keys, load_key, generate_key)
 
     mentions, unknown = parse_mentions(open("mentions.jsonl", encoding="utf-8"))
     result = link(mentions)                      # plain mode
     result = link(mentions, key=load_key("k"))   # private mode: linkage sees only keyed encodings
+    result = link_encoded(encoded)               # pooled encodings from several organisations
     result.clusters   # {mention id: cluster id} for every input id
     result.pairs      # [ScoredPair(a, b, match_probability, match_weight, evidence, linked)]
 
