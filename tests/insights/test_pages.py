@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
@@ -110,3 +111,17 @@ def test_the_report_command_writes_a_pdf_and_refuses_bad_input(cases: list[Case]
     ):
         with pytest.raises(CommandError, match=message):
             call_command("report", *args, "-o", str(out))
+
+
+def test_the_report_command_speaks_english_whatever_the_server_language(cases: list[Case], tmp_path: Path) -> None:
+    out = tmp_path / "report.pdf"
+    with translation.override("kk"):
+        with pytest.raises(CommandError, match="cannot read the period"):
+            call_command("report", "--period", "last year", "-o", str(out))
+        with pytest.raises(CommandError, match="ends before it starts"):
+            call_command("report", "--period", "2025-01-02..2025-01-01", "-o", str(out))
+        printed = io.StringIO()
+        call_command("report", "--period", "2025", "--lang", "ru", "-o", str(out), stdout=printed)
+    assert "2025-01-01 – 2025-12-31" in printed.getvalue()
+    text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Где теряются дела" in " ".join(text.split())

@@ -40,13 +40,6 @@ ROW_IN = 0.3  # per line of label
 TOP_IN, BOTTOM_IN = 0.42, 0.08
 LABEL_SHARE = 0.4  # of the width, for the labels at the left
 LABEL_CHARS = 34  # characters of a label line at 9 pt in that space
-RC = {
-    "svg.fonttype": "none",
-    "svg.hashsalt": "aigaq",  # the same numbers give the same bytes (no random ids)
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "text.parse_math": False,  # a label with "$" is text, not a formula
-}
 # rc_context changes matplotlib's global settings, and waitress serves requests in threads.
 _LOCK = threading.Lock()
 
@@ -71,7 +64,18 @@ def _draw(
     height = TOP_IN + body + BOTTOM_IN
     numbers = [float(v) if v is not None else 0.0 for v in values]
     scale = 100.0 if percent else max([*numbers, 1.0])
-    with _LOCK, matplotlib.rc_context(RC):
+    with (
+        _LOCK,
+        matplotlib.rc_context(
+            {
+                "svg.fonttype": "none",
+                "svg.hashsalt": "aigaq",  # the same numbers give the same bytes (no random ids)
+                "font.family": "DejaVu Sans",
+                "font.size": 9,
+                "text.parse_math": False,  # a label with "$" is text, not a formula
+            }
+        ),
+    ):
         figure = Figure(figsize=(WIDTH_IN, height))
         axes = figure.add_axes((LABEL_SHARE, BOTTOM_IN / height, 1 - LABEL_SHARE - 0.12, body / height))
         axes.set_axis_off()
@@ -82,13 +86,8 @@ def _draw(
             centres.append(y + row / 2)
             y += row
         axes.set_ylim(max(y, ROW_IN), 0)
-        axes.barh(
-            centres,
-            [min(v, scale) if v is not None else 0 for v in values],
-            height=0.2,
-            color=BAR,
-            clip_on=False,
-        )
+        shown = [(c, min(v, scale)) for c, v in zip(centres, values, strict=True) if v is not None]
+        axes.barh([c for c, _ in shown], [v for _, v in shown], height=0.2, color=BAR, clip_on=False)
         axes.axvline(0, color=MUTED, linewidth=0.8, clip_on=False)
         for centre, label_lines, number, value, text in zip(centres, wrapped, numbers, values, texts, strict=True):
             axes.text(-0.015 * scale, centre, "\n".join(label_lines), ha="right", va="center", color=INK)
@@ -136,8 +135,7 @@ def _for_the_page(svg: str, title: str) -> str:
         svg = IDS.sub("", svg)
     return svg.replace(
         "<svg ",
-        f'<svg class="chart" role="img" aria-label={quoteattr(title)} '
-        'stroke-linejoin="round" stroke-linecap="butt" ',
+        f'<svg class="chart" role="img" aria-label={quoteattr(title)} stroke-linejoin="round" stroke-linecap="butt" ',
         1,
     )
 

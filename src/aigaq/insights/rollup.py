@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     Case,
     CharField,
@@ -43,7 +43,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractYear, TruncMonth
+from django.db.models.functions import Coalesce, ExtractYear, TruncMonth, TruncYear
 
 from aigaq.accounts.models import Organisation
 
@@ -125,7 +125,7 @@ def measure_rows(rows: QuerySet[CaseFigures], measure: Measure, group: Any, *dim
     counted = rows.filter(measure.where).annotate(
         t_group=group,
         t_key=F(measure.key) if measure.key else Value("", output_field=text),
-        t_value=measure.value if measure.value is not None else Value(None, output_field=IntegerField()),
+        t_value=measure.value if measure.value is not None else Value(0, output_field=IntegerField()),
     )
     sums = (
         {
@@ -140,13 +140,67 @@ def measure_rows(rows: QuerySet[CaseFigures], measure: Measure, group: Any, *dim
 
 # Filling the cache
 
+ALL_REGIONS = "*"  # rows summed over every region, read when the filter names no region
+TALLY_COLUMNS = (
+    "organisation_id",
+    "span",
+    "month",
+    "region",
+    "by",
+    "group",
+    "measure",
+    "key",
+    "value",
+    "n",
+    "total",
+    "total_lawyer",
+)
+
+
+def _insert_sql(select: QuerySet[Any], names: dict[str, str], constants: dict[str, str]) -> tuple[str, list[Any]]:
+    """INSERT … SELECT: the rows of `select` into the cache, in the database, without a round trip
+    through Python (the cache of a million cases holds millions of month rows). `names` maps a
+    cache column to the column of `select` that fills it; `constants` gives the others."""
+    sql, params = select.query.sql_with_params()
+    quote = connection.ops.quote_name
+    picked, values = [], []
+    for column in TALLY_COLUMNS:
+        if column in constants:
+            picked.append("%s")
+            values.append(constants[column])
+        else:
+            picked.append(quote(names.get(column, column)))
+    table = FigureTally._meta.db_table
+    insert = (
+        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in TALLY_COLUMNS)}) "  # noqa: S608 - names only
+        f"SELECT {', '.join(picked)} FROM ({sql}) grouped"
+    )
+    return insert, [*values, *params]
+
+
+def _insert(select: QuerySet[Any], names: dict[str, str], constants: dict[str, str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(*_insert_sql(select, names, constants))
+
 
 def _variant_group(variant: str) -> Any:
     return F(variant) if variant else Value("", output_field=CharField())
 
 
-def _fill_months(rows: QuerySet[CaseFigures]) -> None:
-    made = []
+MONTH_NAMES = {
+    "month": "t_month",
+    "group": "t_group",
+    "key": "t_key",
+    "value": "t_value",
+    "n": "t_n",
+    "total": "t_total",
+    "total_lawyer": "t_lawyer",
+}
+
+
+def _month_inserts(rows: QuerySet[CaseFigures]) -> list[tuple[str, list[Any]]]:
+    """The INSERT … SELECTs that write the month rows of each region of `rows`."""
+    inserts = []
     for name, measure in MEASURES.items():
         for variant in VARIANTS if measure.broken_down else ("",):
             grouped = measure_rows(
@@ -157,55 +211,70 @@ def _fill_months(rows: QuerySet[CaseFigures]) -> None:
                 "t_month",
                 "region",
             )
-            made += [
-                FigureTally(
-                    organisation_id=r["organisation_id"],
-                    span="month",
-                    month=r["t_month"],
-                    region=r["region"],
-                    by=variant,
-                    group=r["t_group"],
-                    measure=name,
-                    key=r["t_key"],
-                    value=r["t_value"],
-                    n=r["t_n"],
-                    total=r.get("t_total", 0),
-                    total_lawyer=r.get("t_lawyer", 0),
-                )
-                for r in grouped.iterator(chunk_size=10000)
-            ]
-            if len(made) > 20000:
-                FigureTally.objects.bulk_create(made, batch_size=5000)
-                made = []
-    FigureTally.objects.bulk_create(made, batch_size=5000)
+            if not measure.sums:
+                grouped = grouped.annotate(t_total=Value(0), t_lawyer=Value(0))
+            inserts.append(_insert_sql(grouped, MONTH_NAMES, {"span": "month", "by": variant, "measure": name}))
+    return inserts
 
 
-def _fill_years(months: QuerySet[FigureTally]) -> None:
-    grouped = (
-        months.annotate(t_year=ExtractYear("month"))
-        .values("organisation_id", "t_year", "region", "by", "group", "measure", "key", "value")
-        .annotate(t_n=Sum("n"), t_total=Sum("total"), t_lawyer=Sum("total_lawyer"))
-    )
-    FigureTally.objects.bulk_create(
-        (
-            FigureTally(
-                organisation_id=r["organisation_id"],
-                span="year",
-                month=dt.date(r["t_year"], 1, 1),
-                region=r["region"],
-                by=r["by"],
-                group=r["group"],
-                measure=r["measure"],
-                key=r["key"],
-                value=r["value"],
-                n=r["t_n"],
-                total=r["t_total"],
-                total_lawyer=r["t_lawyer"],
-            )
-            for r in grouped.iterator(chunk_size=10000)
-        ),
-        batch_size=5000,
-    )
+# Building the thirty-odd queries of a month costs ten times more in Django than running them
+# on one month's cases, and a month is recomputed on every write to a case. So they are built
+# once, for a month identified by these stand-ins, and each refresh puts the real month's
+# organisation, region and dates in the stand-ins' places among the parameters.
+_CELL = (-987654321, "\x00cell\x00", dt.date(1, 2, 3), dt.date(1, 4, 5))
+_CELL_INSERTS: dict[str, list[tuple[str, list[Any]]]] = {}
+
+
+def _fill_month_cell(organisation_id: int, region: str, first: dt.date, last: dt.date) -> None:
+    if connection.vendor not in _CELL_INSERTS:
+        org, cell_region, since, until = _CELL
+        stand_in = CaseFigures.objects.filter(
+            organisation_id=org, region=cell_region, incident_date__gte=since, incident_date__lte=until
+        )
+        inserts = _month_inserts(stand_in)
+        for _sql, params in inserts:  # each stand-in must be a parameter of its own, or this breaks
+            found = {
+                p if not isinstance(p, str) or p == _CELL[1] else dt.date.fromisoformat(p)
+                for p in params
+                if p in _CELL or p in (str(_CELL[2]), str(_CELL[3]))
+            }
+            if found != set(_CELL):
+                raise RuntimeError("the month's stand-ins are not parameters of its queries")
+        _CELL_INSERTS[connection.vendor] = inserts
+    real = {
+        _CELL[0]: organisation_id,
+        _CELL[1]: region,
+        _CELL[2]: first,
+        str(_CELL[2]): str(first),
+        _CELL[3]: last,
+        str(_CELL[3]): str(last),
+    }
+    with connection.cursor() as cursor:
+        for sql, params in _CELL_INSERTS[connection.vendor]:
+            fixed: list[Any] = [real.get(p, p) if isinstance(p, int | str | dt.date) else p for p in params]
+            cursor.execute(sql, fixed)
+
+
+def _fill_months(rows: QuerySet[CaseFigures]) -> None:
+    """Month rows of each region, from the cases."""
+    with connection.cursor() as cursor:
+        for sql, params in _month_inserts(rows):
+            cursor.execute(sql, params)
+
+
+def _sum_rows(rows: QuerySet[FigureTally], *, span: str, region: str | None) -> None:
+    """Sums cache rows into rows of `span`: over the regions (region ALL_REGIONS) or, for
+    span "year", over the months of each year (region None: each region and ALL_REGIONS kept)."""
+    dims = ["organisation_id", "by", "group", "measure", "key", "value"]
+    rows = rows.annotate(t_month=TruncYear("month") if span == "year" else F("month"))
+    constants = {"span": span}
+    if region is None:
+        dims.append("region")
+    else:
+        constants["region"] = region
+    grouped = rows.values(*dims, "t_month").annotate(t_n=Sum("n"), t_total=Sum("total"), t_lawyer=Sum("total_lawyer"))
+    names = {"month": "t_month", "n": "t_n", "total": "t_total", "total_lawyer": "t_lawyer"}
+    _insert(grouped, names, constants)
 
 
 def _next_month(first: dt.date) -> dt.date | None:
@@ -232,15 +301,17 @@ def tally_refresh(*, organisation_id: int, day: dt.date, region: str) -> None:
     list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
     first, last = _month_of(day)
     january = first.replace(month=1)
-    cell = FigureTally.objects.filter(organisation_id=organisation_id, region=region)
-    cell.filter(span="month", month=first).delete()
-    cell.filter(span="year", month=january).delete()
-    _fill_months(
-        CaseFigures.objects.filter(
-            organisation_id=organisation_id, region=region, incident_date__gte=first, incident_date__lte=last
-        )
+    mine = FigureTally.objects.filter(organisation_id=organisation_id)
+    regions = [region, ALL_REGIONS]
+    mine.filter(span="month", month=first, region__in=regions).delete()
+    mine.filter(span="year", month=january, region__in=regions).delete()
+    _fill_month_cell(organisation_id, region, first, last)
+    _sum_rows(mine.filter(span="month", month=first).exclude(region=ALL_REGIONS), span="month", region=ALL_REGIONS)
+    _sum_rows(
+        mine.filter(span="month", month__gte=january, month__lte=january.replace(month=12), region__in=regions),
+        span="year",
+        region=None,
     )
-    _fill_years(cell.filter(span="month", month__gte=january, month__lte=january.replace(month=12)))
 
 
 @transaction.atomic
@@ -248,7 +319,8 @@ def tally_rebuild_all() -> int:
     """Recomputes every row from `CaseFigures`; returns how many rows the cache holds."""
     FigureTally.objects.all().delete()
     _fill_months(CaseFigures.objects.all())
-    _fill_years(FigureTally.objects.filter(span="month"))
+    _sum_rows(FigureTally.objects.filter(span="month"), span="month", region=ALL_REGIONS)
+    _sum_rows(FigureTally.objects.filter(span="month"), span="year", region=None)
     return FigureTally.objects.count()
 
 
@@ -311,6 +383,10 @@ def tally(
     cached = FigureTally.objects.filter(whole, measure=name, by=variant, organisation_id__in=org_ids)
     if region:
         cached = cached.filter(region=region)
+    elif by == "region" and measure.broken_down:
+        cached = cached.exclude(region=ALL_REGIONS)
+    else:
+        cached = cached.filter(region=ALL_REGIONS)
     if wanted is not None:
         cached = cached.filter(key__in=wanted)
     if not measure.broken_down:

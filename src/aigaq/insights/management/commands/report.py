@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils import translation
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
@@ -32,6 +33,12 @@ class Command(BaseCommand):
         parser.add_argument("--by", default="year", help="break down by year, region, area or gbv_type")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # The command speaks English, as its --help and argparse's own errors do, whatever the
+        # server's default language; only the PDF is in --lang (render_report switches to it).
+        with translation.override("en"):
+            self._handle(options)
+
+    def _handle(self, options: dict[str, Any]) -> None:
         try:
             since, until = parse_period(options["period"])
         except ValueError as exc:
