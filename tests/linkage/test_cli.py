@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import subprocess
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from aigaq.linkage.cli import main_link, main_link_eval, pairwise_scores
+from aigaq.linkage.cli import _progress, main_link, main_link_eval, pairwise_scores
 
 LINES = [
     {
@@ -141,3 +142,19 @@ def test_python_dash_m_runs_the_command(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr
     assert len(out.read_text().splitlines()) == 3
     assert "clusters" in run.stderr
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_is_a_bar_on_a_terminal_and_plain_lines_otherwise() -> None:
+    tty, plain = _Terminal(), io.StringIO()
+    bar, close = _progress(tty)
+    bar("scoring", 5, 10)
+    close()
+    assert "scoring" in tty.getvalue() and "%" in tty.getvalue()
+    line, _ = _progress(plain)
+    line("scoring", 10, 10)
+    assert plain.getvalue() == "[aigaq link] scoring: 10/10\n"

@@ -148,3 +148,17 @@ def test_similar_names_have_similar_bloom_filters_and_different_names_do_not() -
     same = dice_one_to_many(enc[0].name_bf[0], enc[1].name_bf)[0]
     other = dice_one_to_many(enc[0].name_bf[0], enc[2].name_bf)[0]
     assert same > 0.8 > 0.5 > other
+
+
+def test_a_fitted_model_survives_json_and_still_scores() -> None:
+    from aigaq.linkage import Model
+
+    mentions, _ = generate(200, seed=6)
+    model = link([*mentions, SEITOV], key=KEY).model
+    assert model is not None
+    back = Model.from_json(model.to_json())
+    assert back == model
+    new = encode_mentions([Mention(id="new", full_name="ZHANIBEK SEITOV", phones=["87015551234"])], KEY)[0]
+    stored = encode_mentions([SEITOV], KEY)
+    assert score_encoded(new, stored, back)[0].b == "a"
+    assert score_encoded(new, stored, Model.default("private"))[0].b == "a"
