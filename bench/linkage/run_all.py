@@ -22,6 +22,7 @@ import os
 import platform
 import secrets
 import signal
+import statistics
 import subprocess
 import sys
 import threading
@@ -171,8 +172,11 @@ def commands(system: str, mentions: Path, clusters: Path, key: Path, sweep: Path
 
 
 def run_one(
-    dataset: str, system: str, paths: tuple[Path, Path], out: Path, key: Path, timeout: float | None = None
+    dataset: str, system: str, paths: tuple[Path, Path], out: Path, key: Path, timeout: float | None = None,
+    repeat: int = 1,
 ) -> Measured:
+    """Measure one system on one data set; with repeat > 1, the median wall and CPU time of the runs
+    (their outputs are identical) and the largest peak."""
     mentions, label_path = paths
     labels = metrics.read_map(label_path, "person")
     runs = out / "runs" / dataset
@@ -180,7 +184,8 @@ def run_one(
     clusters = runs / f"{system}.clusters.jsonl"
     print(f"{dataset}: {system}…", file=sys.stderr, flush=True)
     try:
-        wall, cpu, peak = measure(commands(system, mentions, clusters, key, None), runs / f"{system}.log", timeout)
+        measured = [measure(commands(system, mentions, clusters, key, None), runs / f"{system}.log", timeout)
+                    for _ in range(repeat)]
     except TimedOut as exc:
         return Measured(dataset, system, len(labels), 0, 0, 0, exc.wall, 0, exc.peak_mb,
                         note=f"did not finish: killed after {exc.wall:.0f} s, peak {exc.peak_mb:,.0f} MB so far")
@@ -188,7 +193,8 @@ def run_one(
         return Measured(dataset, system, len(labels), 0, 0, 0, 0, 0, 0, note=f"failed (exit {exc.returncode})")
     scores = metrics.pairwise(metrics.read_map(clusters, "cluster"), labels)
     result = Measured(dataset, system, len(labels), scores["precision"], scores["recall"], scores["f1"],
-                      wall, cpu, peak)
+                      statistics.median(m[0] for m in measured), statistics.median(m[1] for m in measured),
+                      max(m[2] for m in measured))
     if system in ("splink", "anonlink"):
         # The threshold sweep is a second, untimed run: it writes extra cluster files.
         sweep = runs / f"{system}.sweep"
@@ -253,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--only", choices=("febrl4", "multiscript", "million"), action="append")
     parser.add_argument("--systems", default="aigaq,aigaq-private,splink,anonlink")
     parser.add_argument("--timeout", type=float, default=1800, help="kill a run after this many seconds")
+    parser.add_argument("--repeat", type=int, default=1, help="runs per system; times are their median")
     args = parser.parse_args(argv)
     only = set(args.only or ("febrl4", "multiscript", *(("million",) if args.million else ())))
     sets = prepare(args.out, args.mentions, args.seed, "million" in only)
@@ -266,7 +273,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if dataset not in only:
             continue
         systems = ["aigaq"] if dataset == "million" else args.systems.split(",")
-        results.extend(run_one(dataset, s, sets[dataset], args.out, key, args.timeout) for s in systems)
+        results.extend(run_one(dataset, s, sets[dataset], args.out, key, args.timeout, args.repeat)
+                       for s in systems)
     loads = f"load average before {load_before[0]:.2f}, after {os.getloadavg()[0]:.2f}"
     report = f"{table(results)}\n\n{targets(results)}\n\n({os.cpu_count()} CPUs, {loads})\n"
     print(report)
