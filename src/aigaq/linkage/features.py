@@ -7,7 +7,6 @@ The level definitions are shared by the plain and the private path; docs/linkage
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -442,14 +441,3 @@ def plain_block_keys(f: Features, tt: TokenTable) -> list[str]:
             if f.birth is not None and f.birth.exact:
                 keys.append(f"d:{f.birth.exact}:{stem[:1]}")
     return list(dict.fromkeys(keys))
-
-
-def year_of(f: Features) -> int | None:
-    return int((f.birth.lo + f.birth.hi) / 2) if f.birth is not None else None
-
-
-_WS = re.compile(r"\s+")
-
-
-def short(text: str) -> str:
-    return _WS.sub(" ", text).strip()
