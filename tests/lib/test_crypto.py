@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -136,15 +137,22 @@ def test_seal_matches_independent_known_answer_vector() -> None:
     nonce = bytes(range(100, 112))
     plaintext = "Қарағанды, +77015551234".encode()
     aad = "cases_suspect:abc:phone"
-    header = b"E\x01"
+    header = b"E\x01" + hashlib.sha256(b"aigaq-data-key-id:" + key).digest()[:4]
     expected = header + nonce + AESGCM(key).encrypt(nonce, plaintext, header + aad.encode("utf-8"))
     assert crypto._seal_with_nonce(key, plaintext, aad=aad, nonce=nonce) == expected
     assert crypto.open_sealed(key, expected, aad=aad) == plaintext
 
 
-def test_seal_format_is_magic_version_nonce_ciphertext_tag() -> None:
+def test_seal_format_is_magic_version_key_id_nonce_ciphertext_tag() -> None:
     assert SEALED[:2] == b"E\x01"
-    assert len(SEALED) == 2 + 12 + len(PHONE.encode()) + 16
+    assert SEALED[2:6] == crypto.data_key_id(DEK)
+    assert len(SEALED) == 6 + 12 + len(PHONE.encode()) + 16
+
+
+def test_a_value_sealed_under_another_key_names_the_key_it_needs() -> None:
+    other = crypto.new_data_key()
+    with pytest.raises(DecryptionError, match=crypto.data_key_id(DEK).hex()):
+        crypto.open_sealed(other, SEALED, aad=AAD)
 
 
 # --- Data keys and rotation -------------------------------------------------------------------

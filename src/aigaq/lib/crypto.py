@@ -82,9 +82,10 @@ _SEAL_MAGIC = b"E"
 _STREAM_MAGIC = b"S"
 _WRAP_HEADER_LEN = 2 + KEK_ID_BYTES
 _WRAPPED_LEN = _WRAP_HEADER_LEN + NONCE_BYTES + KEY_BYTES + TAG_BYTES
-_SEAL_HEADER_LEN = 2
+DATA_KEY_ID_BYTES = 4
+_SEAL_HEADER_LEN = 2 + DATA_KEY_ID_BYTES  # magic, version, data key id
 _STREAM_PREFIX_BYTES = 8
-_STREAM_HEADER_LEN = 2 + _STREAM_PREFIX_BYTES + 4  # magic, version, nonce prefix, chunk size
+_STREAM_HEADER_LEN = 2 + DATA_KEY_ID_BYTES + _STREAM_PREFIX_BYTES + 4  # magic, version, key id, prefix, chunk
 _MAX_CHUNK = 1 << 26  # 64 MiB: a forged header must not make open_stream allocate without bound
 _MAX_CHUNKS = 1 << 32  # the 4-byte counter; 4 PiB at the default 1 MiB chunk
 _KEK_ID_RE = re.compile(r"[0-9a-f]{8}")
@@ -354,6 +355,21 @@ def rewrap_data_key(ring: KeyRing, wrapped: bytes, *, context: str) -> bytes:
 # --- Fields -----------------------------------------------------------------------------------
 
 
+def data_key_id(dek: bytes) -> bytes:
+    """A short public name for a data key, carried in each ciphertext it made.
+
+    It says which key a value needs (a value sealed under another case's key, or under a key
+    since replaced, fails with a clear message) without revealing anything of the key: it is a
+    domain-separated SHA-256 of a random 256-bit key, cut to 4 bytes.
+    """
+    return hashlib.sha256(b"aigaq-data-key-id:" + dek).digest()[:DATA_KEY_ID_BYTES]
+
+
+def _check_key_id(dek: bytes, found: bytes, what: str) -> None:
+    if found != data_key_id(dek):
+        raise DecryptionError(f"{what} was sealed under data key {found.hex()}, not under {data_key_id(dek).hex()}")
+
+
 def _aead(dek: bytes, error: type[CryptoError]) -> AESGCM:
     if not isinstance(dek, bytes) or len(dek) != KEY_BYTES:
         raise error(f"a data key must be {KEY_BYTES} bytes")
@@ -369,8 +385,9 @@ def _seal_with_nonce(dek: bytes, plaintext: bytes, *, aad: str, nonce: bytes) ->
     """For known-answer tests only: a fixed nonce reused under one key breaks GCM."""
     if len(nonce) != NONCE_BYTES:
         raise CryptoError(f"nonce must be {NONCE_BYTES} bytes")
-    header = _SEAL_MAGIC + bytes([VERSION])
-    return header + nonce + _aead(dek, CryptoError).encrypt(nonce, plaintext, header + aad.encode("utf-8"))
+    aead = _aead(dek, CryptoError)
+    header = _SEAL_MAGIC + bytes([VERSION]) + data_key_id(dek)
+    return header + nonce + aead.encrypt(nonce, plaintext, header + aad.encode("utf-8"))
 
 
 def open_sealed(dek: bytes, blob: bytes, *, aad: str) -> bytes:
@@ -380,6 +397,7 @@ def open_sealed(dek: bytes, blob: bytes, *, aad: str) -> bytes:
     if blob[1] != VERSION:
         raise DecryptionError(f"sealed value has unsupported version {blob[1]}")
     header = blob[:_SEAL_HEADER_LEN]
+    _check_key_id(dek, header[2:], "sealed value")
     nonce = blob[_SEAL_HEADER_LEN : _SEAL_HEADER_LEN + NONCE_BYTES]
     try:
         return aead.decrypt(nonce, blob[_SEAL_HEADER_LEN + NONCE_BYTES :], header + aad.encode("utf-8"))
@@ -441,7 +459,7 @@ def seal_stream(dek: bytes, src: BinaryIO, dst: BinaryIO, *, aad: str, chunk_siz
         raise CryptoError(f"chunk_size must be between 1 and {_MAX_CHUNK}")
     aead = _aead(dek, CryptoError)
     prefix = secrets.token_bytes(_STREAM_PREFIX_BYTES)
-    header = _STREAM_MAGIC + bytes([VERSION]) + prefix + struct.pack(">I", chunk_size)
+    header = _STREAM_MAGIC + bytes([VERSION]) + data_key_id(dek) + prefix + struct.pack(">I", chunk_size)
     aad_bytes = aad.encode("utf-8")
     digest = hashlib.sha256()
     dst.write(header)
@@ -475,19 +493,21 @@ def open_stream(dek: bytes, src: BinaryIO, dst: BinaryIO, *, aad: str) -> str:
     aad_bytes = aad.encode("utf-8")
     if src.seekable():
         start = src.tell()
-        _open_stream_pass(aead, src, None, aad_bytes)
+        _open_stream_pass(dek, aead, src, None, aad_bytes)
         src.seek(start)
-    return _open_stream_pass(aead, src, dst, aad_bytes)
+    return _open_stream_pass(dek, aead, src, dst, aad_bytes)
 
 
-def _open_stream_pass(aead: AESGCM, src: BinaryIO, dst: BinaryIO | None, aad: bytes) -> str:
+def _open_stream_pass(dek: bytes, aead: AESGCM, src: BinaryIO, dst: BinaryIO | None, aad: bytes) -> str:
     header = _read_exact(src, _STREAM_HEADER_LEN)
     if len(header) != _STREAM_HEADER_LEN or header[:1] != _STREAM_MAGIC:
         raise DecryptionError("not an encrypted stream")
     if header[1] != VERSION:
         raise DecryptionError(f"encrypted stream has unsupported version {header[1]}")
-    prefix = header[2 : 2 + _STREAM_PREFIX_BYTES]
-    (chunk_size,) = struct.unpack(">I", header[2 + _STREAM_PREFIX_BYTES :])
+    _check_key_id(dek, header[2 : 2 + DATA_KEY_ID_BYTES], "encrypted stream")
+    prefix_at = 2 + DATA_KEY_ID_BYTES
+    prefix = header[prefix_at : prefix_at + _STREAM_PREFIX_BYTES]
+    (chunk_size,) = struct.unpack(">I", header[prefix_at + _STREAM_PREFIX_BYTES :])
     if not 1 <= chunk_size <= _MAX_CHUNK:
         raise DecryptionError("encrypted stream has an invalid chunk size")
     record_size = chunk_size + TAG_BYTES
