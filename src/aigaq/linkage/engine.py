@@ -538,8 +538,13 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
     return u
 
 
-def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) -> Model:
+def em(
+    lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int, clamp: np.ndarray | None = None
+) -> Model:
     """EM over candidate pairs with u fixed at the random-pair estimate (as in Splink).
+
+    clamp: per pair, a match probability fixed by a reviewer's label (1 or 0; NaN where not
+    labelled), which the E-step keeps whatever the weights say (semi-supervised EM).
 
     The E-step scores candidates exactly as linkage will (all fields, term-frequency adjusted
     names, prior over all pairs), so a namesake gets no more credit in training than in use. The
@@ -572,6 +577,8 @@ def em(lv: np.ndarray, tf_u: np.ndarray, u: dict[str, list[float]], n_all: int) 
         w = model.weight_table()
         pattern_w = sum(w[f, pidx[:, f]] for f in range(len(FIELDS)))
         g = probability(pattern_w[inverse] + adj + model.prior_bits())
+        if clamp is not None:
+            g = np.where(np.isnan(clamp), g, clamp)
         lam = float(min(max(g.sum() / n_all, 1e-12), 0.5))
         gp = np.bincount(inverse, weights=g, minlength=len(patterns))
         for f, name in enumerate(FIELDS):
