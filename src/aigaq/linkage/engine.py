@@ -14,7 +14,7 @@ import multiprocessing as mp
 import os
 import random
 from array import array
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,15 +26,16 @@ from .features import (
     FIELDS,
     HARD_GAP_YEARS,
     N_LEVELS,
+    BatchComparer,
+    ColumnBuilder,
+    Columns,
     Features,
     NameMatch,
     TokenTable,
     birth_gap,
-    build_features,
     compare_features,
     plain_block_keys,
 )
-from .features import hard_conflict as plain_hard_conflict
 from .mention import Mention
 from .normalise import CityKey, default_city_key, format_phone, format_plate
 
@@ -81,6 +82,7 @@ TF_CLIP = 10.0
 TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
 CHUNK_PAIRS = 50_000
+BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
 GROUP_OTHER_BITS = 10.0  # evidence besides the name for a link to group mentions when counting names
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 
@@ -236,13 +238,20 @@ def tf_u_from(
 
 
 class PlainIndex:
+    """Plain features as numpy columns (features.Columns) with batch comparison.
+
+    ``f[i]`` rebuilds one mention's Features on demand (for evidence texts and aigaq.matching);
+    nothing per mention is kept as Python objects besides its id.
+    """
+
     mode = "plain"
 
-    def __init__(self, feats: list[Features], tt: TokenTable) -> None:
-        self.f = feats
+    def __init__(self, cols: Columns, tt: TokenTable) -> None:
+        self.cols = cols
         self.tt = tt
-        self.ids = [x.id for x in feats]
-        self.n = len(feats)
+        self.ids = cols.ids
+        self.n = len(cols.ids)
+        self.f = _FeatureView(cols)
         key_ids: dict[str, int] = {}
         self.key_of_token = [key_ids.setdefault(tt.freq_key[t], len(key_ids)) for t in range(len(tt.stems))]
         prior = np.full(len(key_ids), 0.002)
@@ -250,47 +259,68 @@ class PlainIndex:
             if tt.is_common(t):
                 prior[self.key_of_token[t]] = 0.02
         self.key_prior = prior
+        # Per mention: its distinct name-word keys and its distinct whole-name keys (CSR).
+        kot = np.asarray(self.key_of_token, dtype=np.int64)
         full_ids: dict[str, int] = {}
-        self.mention_keys = [sorted({self.key_of_token[t] for v in x.variants for t in v.tokens}) for x in feats]
-        self.mention_full = [
-            sorted({full_ids.setdefault(v.full_key, len(full_ids)) for v in x.variants if len(v.tokens) >= 2})
-            for x in feats
-        ]
+        var_key = np.array([full_ids.setdefault(f, len(full_ids)) if len(t) >= 2 else -1
+                            for t, f in zip(cols.vtokens, cols.vfull, strict=True)], dtype=np.int64)  # fmt: skip
+        var_ntok = np.array([len(t) for t in cols.vtokens], dtype=np.int64)
+        var_tok_ptr = np.concatenate(([0], np.cumsum(var_ntok)))
+        var_tok = np.fromiter((t for ts in cols.vtokens for t in ts), dtype=np.int64, count=int(var_tok_ptr[-1]))
+        vptr, vvals = cols.variants.ptr, cols.variants.values.astype(np.int64)
+        owner = np.repeat(np.arange(self.n), np.diff(vptr))
+        # Words of every variant occurrence, each tagged with its mention.
+        cnt = var_ntok[vvals]
+        w_owner = np.repeat(owner, cnt)
+        w_pos = var_tok_ptr[vvals].repeat(cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        self.mention_keys = _distinct_csr(w_owner, kot[var_tok[w_pos]] if len(w_pos) else w_pos, self.n)
+        fk = var_key[vvals]
+        self.mention_full = _distinct_csr(owner[fk >= 0], fk[fk >= 0], self.n)
         self.n_full = len(full_ids)
         self.f0 = self.tf_tables(None)[0]
+        self.cmp = BatchComparer(cols, tt, self.key_of_token, self.f0)
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """(frequency per name word, frequency of each mention's whole name), counting each group
         (a cluster of a first pass) once, so a serial offender does not make his own name common."""
-        tok, full, total = _group_counts(self.mention_keys, self.mention_full, len(self.key_prior), self.n_full, groups)
+        g = None if groups is None else np.asarray(groups, dtype=np.int64)
+        tok, total = _csr_group_counts(self.mention_keys, len(self.key_prior), g)
+        full, _ = _csr_group_counts(self.mention_full, self.n_full, g)
         f = (tok + TF_PSEUDO * self.key_prior) / (total + TF_PSEUDO)
         ff = (full + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO)
-        per_mention = np.array([max((ff[k] for k in ks), default=0.0) for ks in self.mention_full])
+        ptr, vals = self.mention_full
+        per_mention = np.zeros(self.n)
+        has = np.flatnonzero(np.diff(ptr) > 0)
+        if len(has):
+            per_mention[has] = np.maximum.reduceat(ff[vals], ptr[has])
         return f, per_mention
 
+    def levels_batch(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.cmp.levels(i, j)
+
     def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]:
-        levels, nm = compare_features(self.tt, self.f[i], self.f[j])
-        if nm is None or nm.level < 2:
-            return levels, ()
-        kt, f0 = self.key_of_token, self.f0
-        keys = []
-        for a, b, _ in nm.matched[:2]:
-            ka, kb = kt[a], kt[b]
-            keys.append(ka if f0[ka] >= f0[kb] else kb)
-        return levels, tuple(keys)
+        lv, keys = self.cmp.levels(np.array([i]), np.array([j]))
+        return [int(x) for x in lv[0]], tuple(int(k) for k in keys[0] if k >= 0)
 
     def hard_conflict(self, i: int, j: int) -> bool:
-        return plain_hard_conflict(self.f[i], self.f[j])
+        c = self.cols
+        if c.birth_source[i] < 0 or c.birth_source[j] < 0:
+            return False
+        return int(self.cmp.levels(np.array([i]), np.array([j]))[0][0, F_BIRTH]) == 0
 
     def bounds(self, i: int) -> tuple[float, float] | None:
-        b = self.f[i].birth
-        return (b.lo, b.hi) if b is not None else None
+        c = self.cols
+        return (float(c.birth_lo[i]), float(c.birth_hi[i])) if c.birth_source[i] >= 0 else None
+
+    def block_hashes(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.cols.block_hash, self.cols.block_member
 
     def block_keys(self, i: int) -> list[str]:
         return plain_block_keys(self.f[i], self.tt)
 
     def place_key(self, i: int) -> str | None:
-        return self.f[i].city
+        k = int(self.cols.city[i])
+        return self.cols.places[k] if k >= 0 else None
 
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
         a, b = self.f[i], self.f[j]
@@ -303,6 +333,44 @@ class PlainIndex:
             text = _plain_text(name, lv, a, b, nm)
             out.append(Evidence(name, _outcome(fi, lv), weights[fi], text))
         return out
+
+
+class _FeatureView:
+    """Read-only sequence of Features rebuilt from columns one at a time."""
+
+    def __init__(self, cols: Columns) -> None:
+        self.cols = cols
+
+    def __len__(self) -> int:
+        return len(self.cols.ids)
+
+    def __getitem__(self, i: int) -> Features:
+        return self.cols.features(i)
+
+
+def _distinct_csr(owner: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """CSR (ptr, values) of the distinct values per owner, sorted."""
+    if not len(values):
+        return np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    span = int(values.max()) + 1
+    code = np.unique(owner.astype(np.int64) * span + values)
+    own = code // span
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(own, minlength=n), out=ptr[1:])
+    return ptr, code % span
+
+
+def _csr_group_counts(
+    csr: tuple[np.ndarray, np.ndarray], n_keys: int, groups: np.ndarray | None
+) -> tuple[np.ndarray, int]:
+    """How many groups carry each key (each mention its own group when groups is None)."""
+    ptr, vals = csr
+    n = len(ptr) - 1
+    if groups is None:
+        return np.bincount(vals, minlength=n_keys).astype(float), n
+    owner = np.repeat(np.arange(n), np.diff(ptr))
+    code = np.unique(vals * (int(groups.max()) + 1) + groups[owner])
+    return np.bincount(code // (int(groups.max()) + 1), minlength=n_keys).astype(float), len(np.unique(groups))
 
 
 def _outcome(fi: int, level: int) -> str:
@@ -391,17 +459,25 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
     generated in one numpy step. A hash collision only adds candidates, never loses one.
     """
     n = len(index.ids)
-    key_hash = array("q")
-    member = array("q")
-    step = max(1, n // 20)
-    for i in range(n):
-        ks = index.block_keys(i)
-        key_hash.extend(map(hash, ks))
-        member.extend([i] * len(ks))
-        if progress and (i % step == 0 or i == n - 1):
-            progress("blocking", i + 1, n)
-    kh = np.frombuffer(key_hash, dtype=np.int64)
-    mi = np.frombuffer(member, dtype=np.int64)
+    hashes = getattr(index, "block_hashes", None)
+    if hashes is not None:
+        # The plain index hashed its keys while building features: no strings per mention.
+        kh, mi = hashes()
+        mi = mi.astype(np.int64)
+        if progress:
+            progress("blocking", n, n)
+    else:
+        key_hash = array("q")
+        member = array("q")
+        step = max(1, n // 20)
+        for i in range(n):
+            ks = index.block_keys(i)
+            key_hash.extend(map(hash, ks))
+            member.extend([i] * len(ks))
+            if progress and (i % step == 0 or i == n - 1):
+                progress("blocking", i + 1, n)
+        kh = np.frombuffer(key_hash, dtype=np.int64)
+        mi = np.frombuffer(member, dtype=np.int64)
     order = np.lexsort((mi, kh))
     kh, mi = kh[order], mi[order]
     starts = np.flatnonzero(np.concatenate(([True], kh[1:] != kh[:-1])))
@@ -411,7 +487,10 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
         block = mi[starts[sizes == size][:, None] + np.arange(size)]  # (blocks, size), ascending
         r, c = np.triu_indices(size, 1)
         chunks.append((block[:, r] * n + block[:, c]).reshape(-1))
-    mid = np.array([(b[0] + b[1]) / 2 if b else 0.0 for b in map(index.bounds, range(n))])
+    big = starts[sizes > MAX_BLOCK]
+    mid = np.zeros(n)
+    if len(big):
+        mid = np.array([(b[0] + b[1]) / 2 if b else 0.0 for b in map(index.bounds, range(n))])
     for start, size in zip(starts[sizes > MAX_BLOCK].tolist(), sizes[sizes > MAX_BLOCK].tolist(), strict=True):
         members = mi[start : start + size]
         # A big block is mostly namesakes: compare within its birth-year and city sub-blocks,
@@ -444,6 +523,20 @@ def _levels_serial(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(levels, TF keys) of every pair: int8 (P, fields) and int32 (P, 2) padded with −1."""
     p = len(pairs)
+    batch = getattr(index, "levels_batch", None)
+    if batch is not None:
+        lvs: list[np.ndarray] = []
+        kss: list[np.ndarray] = []
+        for start in range(0, p, BATCH_PAIRS):
+            part = pairs[start : start + BATCH_PAIRS]
+            lv_part, ks_part = batch(part[:, 0], part[:, 1])
+            lvs.append(lv_part)
+            kss.append(ks_part)
+            if progress:
+                progress(stage, start + len(part), p)
+        if not lvs:
+            return np.full((0, len(FIELDS)), -1, dtype=np.int8), np.full((0, 2), -1, dtype=np.int32)
+        return np.concatenate(lvs), np.concatenate(kss)
     lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
     keys = np.full((p, 2), -1, dtype=np.int32)
     levels = index.levels
@@ -789,14 +882,26 @@ def run(
 
 
 def plain_index(
-    mentions: Sequence[Mention], city_key: CityKey = default_city_key, progress: Progress | None = None
+    mentions: Iterable[Mention],
+    city_key: CityKey = default_city_key,
+    progress: Progress | None = None,
+    total: int | None = None,
 ) -> PlainIndex:
+    """Features of every mention as columns. ``mentions`` may be a generator (streamed from a
+    file): each mention is dropped as soon as its row is written. total: for progress only."""
     tt = TokenTable()
     city_key = functools.lru_cache(maxsize=65536)(city_key)  # the same few hundred places recur
-    feats: list[Features] = []
-    step = max(1, len(mentions) // 20)
-    for k, m in enumerate(mentions):
-        feats.append(build_features(m, tt, city_key))
-        if progress and (k % step == 0 or k == len(mentions) - 1):
-            progress("features", k + 1, len(mentions))
-    return PlainIndex(feats, tt)
+    builder = ColumnBuilder(tt, city_key)
+    if total is None:
+        total = len(mentions) if isinstance(mentions, Sized) else 0
+    step = max(1, total // 20) if total else 50_000
+    k = 0
+    for k, m in enumerate(mentions, start=1):
+        builder.add(m)
+        if progress and k % step == 0:
+            progress("features", k, max(total, k))
+    if progress:
+        progress("features", k, max(total, k))
+    cols = builder.build()
+    del builder
+    return PlainIndex(cols, tt)
