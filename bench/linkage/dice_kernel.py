@@ -1,19 +1,43 @@
-"""Dice comparisons per second of aigaq.linkage's numpy kernel on 1024-bit filters, one core.
+"""Dice comparisons per second of aigaq.linkage's compiled (numba) kernel on 1024-bit filters, one
+core, against plain numpy (np.bitwise_count) and anonlink's C++ kernel in the same run.
 
-    python bench/linkage/dice_kernel.py [--n 200000] [--queries 64]
+    taskset -c 0 python bench/linkage/dice_kernel.py [--n 200000] [--queries 64]
 
 anonlink's C++ kernel does about 100 million comparisons a second per core (anonlink README; the
-research notes measured 101–124 M/s). Run with OMP_NUM_THREADS=1 / a single core for a fair figure.
+research notes measured 101–124 M/s). The first lines give the kernels' compile time (no disk
+cache: NUMBA_CACHE_DIR is pointed at an empty folder) and their load time from the disk cache.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
+import sys
+import tempfile
 import time
 
 import numpy as np
 
 from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many, popcount_rows
+
+FIRST_CALL = (
+    "import time, numpy as np; t = time.perf_counter(); from aigaq.linkage import private; "
+    "private.warm_up(); print(round(time.perf_counter() - t, 2))"
+)
+
+
+def first_call_seconds(cache_dir: str) -> str:
+    """Seconds from importing aigaq.linkage.private to all kernels ready, in a fresh process."""
+    env = {**os.environ, "NUMBA_CACHE_DIR": cache_dir}
+    out = subprocess.run([sys.executable, "-c", FIRST_CALL], env=env, capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def numpy_one_to_many(q: np.ndarray, many: np.ndarray, pops: np.ndarray) -> np.ndarray:
+    """The kernel numpy alone offers (numpy >= 2.0): AND, bitwise_count, row sums."""
+    inter = np.bitwise_count(many & q).sum(axis=1, dtype=np.int64)
+    return 2.0 * inter / np.maximum(pops + int(np.bitwise_count(q).sum()), 1)
 
 
 def main() -> None:
@@ -27,7 +51,13 @@ def main() -> None:
     many = rng.integers(0, 2**63, size=(args.n, words), dtype=np.uint64)
     queries = rng.integers(0, 2**63, size=(args.queries, words), dtype=np.uint64)
     pops = popcount_rows(many)
-    print(f"numpy {np.__version__}, bitwise_count: {hasattr(np, 'bitwise_count')}, {BLOOM_BITS}-bit filters")
+    import numba
+
+    print(f"numba {numba.__version__}, numpy {np.__version__}, {BLOOM_BITS}-bit filters")
+    with tempfile.TemporaryDirectory() as cache:
+        cold = first_call_seconds(cache)
+        warm = first_call_seconds(cache)
+    print(f"first call in a fresh process: {cold} s compiling (empty cache), {warm} s from the disk cache")
 
     best = 0.0
     for _ in range(args.repeat):
@@ -36,6 +66,14 @@ def main() -> None:
             dice_one_to_many(q, many, pops)
         best = max(best, args.queries * args.n / (time.perf_counter() - t))
     print(f"one-to-many  ({args.n:,} stored): {best / 1e6:8.1f} M comparisons/s")
+    if hasattr(np, "bitwise_count"):
+        best = 0.0
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            for q in queries[:8]:
+                numpy_one_to_many(q, many, pops)
+            best = max(best, 8 * args.n / (time.perf_counter() - t))
+        print(f"numpy one-to-many (bitwise_count):  {best / 1e6:8.1f} M comparisons/s")
 
     sub = many[: min(args.n, 20_000)]
     best = 0.0

@@ -5,7 +5,8 @@ A pure library (it never imports Django). Public API, kept stable for the benchm
 
     from aigaq.linkage import (Mention, parse_mentions, InputError, link, link_encoded,
                                LinkResult, ScoredPair, Evidence, Model, encode_mentions,
-                               EncodedMention, score_encoded, block_keys, load_key, generate_key)
+                               EncodedMention, score_encoded, block_keys, load_key, generate_key,
+                               EncodedIndex, fit_encoded, EncodedFit, EncodedLink, Progress)
 
     mentions, unknown = parse_mentions(open("mentions.jsonl", encoding="utf-8"))
     result = link(mentions)                      # plain mode
@@ -18,7 +19,13 @@ Incremental private matching (one new suspect against stored encodings)::
 
     enc = encode_mentions([new_mention], key)[0]
     stored = lookup_by_any(block_keys(enc))      # the caller's index of stored block keys
-    scored = score_encoded(enc, stored, result.model)
+    scored = score_encoded(enc, stored, result.model)   # vectorised: thousands in milliseconds
+
+Weights fitted on encodings alone, with reviewers' decisions as labels (semi-supervised EM)::
+
+    fitted = fit_encoded(encoded, {("17", "31"): True, ("17", "40"): False})
+    fitted.model                  # Model, reusable with score_encoded
+    fitted.links(0.5)             # [EncodedLink(a, b, match_probability, match_weight, outcomes)]
 
 ``Mention`` fields: id, full_name, aliases, phones, handles, plates, iins, other_ids, birth_date,
 age_at_incident, incident_date, sex, city, region, address, description. docs/linkage.md
@@ -42,32 +49,42 @@ from .engine import (
 from .mention import InputError, Mention, parse_mentions
 from .normalise import CityKey, default_city_key
 from .private import (
+    EncodedFit,
     EncodedIndex,
+    EncodedLink,
     EncodedMention,
     block_keys,
     encode_mentions,
+    fit_encoded,
     generate_key,
     load_key,
     score_encoded,
+    warm_up,
 )
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "EncodedFit",
+    "EncodedIndex",
+    "EncodedLink",
     "EncodedMention",
     "Evidence",
     "InputError",
     "LinkResult",
     "Mention",
     "Model",
+    "Progress",
     "ScoredPair",
     "block_keys",
     "encode_mentions",
+    "fit_encoded",
     "generate_key",
     "link",
     "link_encoded",
     "load_key",
     "parse_mentions",
     "score_encoded",
+    "warm_up",
 ]
 
 

@@ -18,30 +18,31 @@ import hmac
 import json
 import os
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 
 import numpy as np
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from .engine import (
-    FIELDS,
-    HARD_GAP_YEARS,
     TF_PSEUDO,
     Evidence,
     Model,
     Progress,
     ScoredPair,
-    _group_counts,
     _outcome,
+    candidate_pairs,
+    em,
+    estimate_u,
     probability,
     score,
     tf_u_from,
 )
-from .features import TokenTable, build_features, plain_block_keys
+from .features import F_BIRTH, F_NAME, FIELDS, HARD_GAP_YEARS, TokenTable, build_features, plain_block_keys
 from .mention import Mention
 from .normalise import CityKey, default_city_key
 
@@ -226,89 +227,73 @@ def block_keys(encoded: EncodedMention) -> list[str]:
 
 # --- Dice kernel ------------------------------------------------------------------------------------------
 
-_HAS_BITCOUNT = hasattr(np, "bitwise_count")
-_POP8 = np.array([bin(i).count("1") for i in range(256)], dtype=np.uint8)
+
+@functools.cache
+def _kernels() -> ModuleType:
+    """The compiled kernels, imported on first use (importing numba costs most of a second)."""
+    from . import kernels
+
+    return kernels
+
+
+def _u64(x: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(x, dtype=np.uint64)
 
 
 def popcount_rows(x: np.ndarray) -> np.ndarray:
     """Set bits per row of a (n, WORDS) uint64 array."""
-    if _HAS_BITCOUNT:
-        return np.bitwise_count(x).sum(axis=-1, dtype=np.int64)
-    return _POP8[x.view(np.uint8)].reshape(*x.shape[:-1], -1).sum(axis=-1, dtype=np.int64)
-
-
-_CHUNK = 8192  # rows per pass: the AND and popcount buffers stay in the L2 cache
-_BYTE_LANES = np.uint64(0x00FF00FF00FF00FF)
-_SUM_LANES = np.uint64(0x0001000100010001)
-_S8, _S48 = np.uint64(8), np.uint64(48)
+    rows = _u64(x).reshape(-1, x.shape[-1]) if x.ndim > 1 else _u64(x)[None, :]
+    return _kernels().popcounts(rows).reshape(x.shape[:-1])
 
 
 def intersection_counts(q: np.ndarray, many: np.ndarray) -> np.ndarray:
-    """popcount(q & row) for every row of many, the inner loop of Dice.
-
-    numpy's sum over a 16-wide axis costs more than the AND and the popcount together, so the
-    16 per-word counts (bytes, each ≤ 64) are summed SWAR-style instead: the two uint64 holding
-    them are added (bytes ≤ 128), folded into four 16-bit lanes and summed by one multiply.
-    """
-    n = len(many)
-    if not _HAS_BITCOUNT or many.shape[1] != 16:
-        return popcount_rows(many & q)
-    out = np.empty(n, dtype=np.uint64)
-    anded = np.empty((min(n, _CHUNK), 16), dtype=np.uint64)
-    counts = np.empty((min(n, _CHUNK), 16), dtype=np.uint8)
-    for s in range(0, n, _CHUNK):
-        m = min(_CHUNK, n - s)
-        np.bitwise_and(many[s : s + m], q, out=anded[:m])
-        np.bitwise_count(anded[:m], out=counts[:m])
-        words = counts[:m].view(np.uint64)  # (m, 2): sixteen byte counts per row
-        y = words[:, 0] + words[:, 1]
-        y = (y & _BYTE_LANES) + ((y >> _S8) & _BYTE_LANES)
-        out[s : s + m] = (y * _SUM_LANES) >> _S48
-    return out.astype(np.int64)
+    """popcount(q & row) for every row of many, the inner loop of Dice."""
+    return _kernels().intersections(_u64(q), _u64(many))
 
 
 def dice_one_to_many(q: np.ndarray, many: np.ndarray, many_pop: np.ndarray | None = None) -> np.ndarray:
-    """Dice coefficient of one filter (WORDS,) against many (n, WORDS), vectorised."""
+    """Dice coefficient of one filter (WORDS,) against many (n, WORDS)."""
     if len(many) == 0:
         return np.zeros(0)
-    inter = intersection_counts(q, many)
-    pops = popcount_rows(many) if many_pop is None else many_pop
-    denom = pops + int(popcount_rows(q[None, :])[0])
-    return np.where(denom > 0, 2.0 * inter / np.maximum(denom, 1), 0.0)
+    k = _kernels()
+    q, many = _u64(q), _u64(many)
+    pops = k.popcounts(many) if many_pop is None else np.ascontiguousarray(many_pop, dtype=np.int64)
+    return k.dice_one_to_many(q, int(k.popcounts(q[None, :])[0]), many, pops)
 
 
 def dice_many_to_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """All-pairs Dice (len(a), len(b))."""
-    out = np.empty((len(a), len(b)))
-    pb = popcount_rows(b)
-    for k, q in enumerate(a):
-        out[k] = dice_one_to_many(q, b, pb)
-    return out
+    """All-pairs Dice (len(a), len(b)), tiled so that a block of b stays in cache."""
+    k = _kernels()
+    a, b = _u64(a), _u64(b)
+    return k.dice_many_to_many(a, k.popcounts(a), b, k.popcounts(b))
 
 
-# --- Index over encodings ----------------------------------------------------------------------------------
+# --- Encodings as arrays -----------------------------------------------------------------------------------
+
+# Keyed token fields, in the order of the kernels' CSR rows (aigaq.linkage.kernels.T_*).
+TOKEN_FIELDS = ("phone", "handle", "plate", "iin", "other_id", "other_id_slip", "patronymic", "sex",
+                "city", "region", "name", "date", "date_slip")  # fmt: skip
+_T_NAME = TOKEN_FIELDS.index("name")
+_T_CITY = TOKEN_FIELDS.index("city")
 
 
-def _name_level(dice: float, overlap: float) -> int:
-    if dice >= 0.9:
-        return 4
-    if dice >= 0.8 or overlap >= 0.95:
-        return 3
-    return 2 if dice >= 0.7 else 1 if dice >= 0.55 else 0
-
-
-def _addr_level(dice: float) -> int:
-    return 3 if dice >= 0.99 else 2 if dice >= 0.85 else 1 if dice >= 0.6 else 0
-
-
-def _shared(a: dict[str, list[str]], b: dict[str, list[str]], name: str) -> int:
-    x, y = a.get(name), b.get(name)
-    if not x or not y:
-        return -1
-    return 1 if set(x) & set(y) else 0
+def _token_ints(tokens: list[str]) -> np.ndarray:
+    """The first 64 bits of each keyed token: as good as the whole token for equality (a chance
+    collision needs 2^32 tokens) and eight bytes instead of a 32-character string."""
+    if not tokens:
+        return np.zeros(0, dtype=np.uint64)
+    return np.frombuffer(bytes.fromhex("".join(t[:16] for t in tokens)), dtype=">u8").astype(np.uint64)
 
 
 class EncodedIndex:
+    """Encoded mentions as flat arrays, compared many pairs at a time by compiled kernels.
+
+    Tokens of each field are 64-bit integers in one CSR layout (``ptr[field, mention]`` ..
+    ``ptr[field, mention + 1]`` index ``vals``); name filters of all variants are one (rows, WORDS)
+    array with ``name_ptr`` giving each mention's rows; addresses one row per mention; birth year
+    intervals an (n, 2) array (−1: unknown). It is also the engine's index for ``link_encoded``.
+    """
+
     mode = "private"
 
     def __init__(self, enc: Sequence[EncodedMention], tf: dict[str, int] | None = None, tf_total: int = 0) -> None:
@@ -316,88 +301,94 @@ class EncodedIndex:
         without them the counts come from ``enc`` itself."""
         self.e = list(enc)
         self.ids = [x.id for x in self.e]
-        self.external = (dict(tf), tf_total) if tf is not None else None
-        names = sorted({t for x in self.e for t in x.tokens.get("name", ())} | set(tf or ()))
-        self.key_ids = {t: k for k, t in enumerate(names)}
-        self.mention_keys = [sorted({self.key_ids[t] for t in x.tokens.get("name", ())}) for x in self.e]
+        n = len(self.e)
+        per_field: list[list[str]] = [[] for _ in TOKEN_FIELDS]
+        lengths = np.zeros((len(TOKEN_FIELDS), n), dtype=np.int64)
+        name_rows: list[np.ndarray] = []
+        name_len = np.zeros(n, dtype=np.int64)
+        self.addr_bf = np.zeros((n, WORDS), dtype=np.uint64)
+        has_addr = np.zeros(n, dtype=bool)
+        self.birth = np.full((n, 2), -1, dtype=np.int64)
+        for i, x in enumerate(self.e):
+            tok = x.tokens
+            for f, name in enumerate(TOKEN_FIELDS):
+                values = tok.get(name)
+                if values:
+                    per_field[f].extend(values)
+                    lengths[f, i] = len(values)
+            if len(x.name_bf):
+                name_rows.append(x.name_bf)
+                name_len[i] = len(x.name_bf)
+            if x.addr_bf is not None:
+                self.addr_bf[i] = x.addr_bf
+                has_addr[i] = True
+            if x.birth is not None:
+                self.birth[i] = x.birth
+        offsets = np.cumsum([0] + [len(v) for v in per_field])
+        self.ptr = np.zeros((len(TOKEN_FIELDS), n + 1), dtype=np.int64)
+        self.ptr[:, 1:] = np.cumsum(lengths, axis=1)
+        self.ptr += offsets[:-1, None]
+        self.vals = np.concatenate([_token_ints(v) for v in per_field])
+        self.name_bf = _u64(np.concatenate(name_rows)) if name_rows else np.zeros((0, WORDS), dtype=np.uint64)
+        self.name_ptr = np.concatenate(([0], np.cumsum(name_len))).astype(np.int64)
+        k = _kernels()
+        self.name_pop = k.popcounts(self.name_bf)
+        self.addr_pop = np.where(has_addr, k.popcounts(self.addr_bf), -1).astype(np.int64)
+        # Whole-name tokens: a dense id per distinct token (the engine's TF key) and its frequency.
+        lo, hi = int(offsets[_T_NAME]), int(offsets[_T_NAME + 1])
+        self.name_tokens = per_field[_T_NAME]
+        distinct, self.name_tid = np.unique(self.vals[lo:hi], return_inverse=True)
+        self._name_lo = lo
+        self.n_keys = len(distinct)
+        self.mention_keys = np.repeat(np.arange(n), lengths[_T_NAME])
+        self.external: tuple[dict[str, int], int] | None = None
+        if tf is not None:
+            self.external = (dict(tf), tf_total)
         self.f0 = self.tf_tables(None)[0]
-        self.pop = [popcount_rows(x.name_bf) if len(x.name_bf) else np.zeros(0, dtype=np.int64) for x in self.e]
+        self.freq = np.zeros(len(self.vals))
+        self.freq[lo:hi] = self.f0[self.name_tid]
+
+    def _key_counts(self, groups: Sequence[int] | None) -> tuple[np.ndarray, int]:
+        """Per distinct name token, the number of mentions (or groups) carrying it."""
+        if groups is None:
+            return np.bincount(self.name_tid, minlength=self.n_keys).astype(float), len(self.ids)
+        g = np.asarray(groups, dtype=np.int64)[self.mention_keys]
+        code = np.unique(self.name_tid.astype(np.int64) * (len(self.ids) + 1) + g)
+        return np.bincount(code // (len(self.ids) + 1), minlength=self.n_keys).astype(float), len(set(groups))
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         if self.external is not None and groups is None:
             counts, total = self.external
-            tok = np.array([counts.get(t, 0) for t in self.key_ids], dtype=float)
+            tok = np.zeros(self.n_keys)
+            tok[self.name_tid] = [counts.get(t, 0) for t in self.name_tokens]
         else:
-            tok, _, total = _group_counts(self.mention_keys, [[] for _ in self.e], len(self.key_ids), 0, groups)
+            tok, total = self._key_counts(groups)
         return (tok + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO), np.zeros(0)
 
     def name_counts(self, groups: Sequence[int] | None) -> tuple[dict[str, int], int]:
         """Keyed whole-name token → number of groups carrying it, and the number of groups."""
-        tok, _, total = _group_counts(self.mention_keys, [[] for _ in self.e], len(self.key_ids), 0, groups)
-        return {t: int(tok[k]) for t, k in self.key_ids.items() if tok[k]}, total
+        tok, total = self._key_counts(groups)
+        return {t: int(tok[k]) for t, k in zip(self.name_tokens, self.name_tid.tolist(), strict=True) if tok[k]}, total
 
-    def _name_dice(self, i: int, j: int) -> tuple[float, float]:
-        """(best Dice, best overlap coefficient) over the two mentions' name variants.
+    def levels_many(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(levels int8 (P, fields), TF key per pair (−1: none), best name Dice (−1: no name))."""
+        pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
+        lv, pos, dice = _kernels().levels(
+            pairs, self.ptr, self.vals, self.freq, self.name_bf, self.name_pop, self.name_ptr,
+            self.addr_bf, self.addr_pop, self.birth, float(HARD_GAP_YEARS),
+        )  # fmt: skip
+        if not len(self.name_tid):  # no mention has a name token: no pair shares one
+            return lv, np.full(len(pairs), -1, dtype=np.int64), dice
+        key = np.where(pos >= 0, self.name_tid[np.maximum(pos - self._name_lo, 0)], -1)
+        return lv, key, dice
 
-        The overlap coefficient (shared bits over the smaller filter) is near 1 when one name is
-        contained in the other, as "Сейітов Ж." is in "Жәнібек Сейітов": the keyed counterpart of
-        the plain level "one word the same, nothing contradicts".
-        """
-        a, b = self.e[i].name_bf, self.e[j].name_bf
-        if not len(a) or not len(b):
-            return -1.0, -1.0
-        inter = popcount_rows(a[:, None, :] & b[None, :, :])
-        pa, pb = self.pop[i][:, None], self.pop[j][None, :]
-        dice = 2.0 * inter / np.maximum(pa + pb, 1)
-        overlap = inter / np.maximum(np.minimum(pa, pb), 1)
-        return float(dice.max()), float(overlap.max())
+    def tf_u(self, key: np.ndarray, name_level: np.ndarray) -> np.ndarray:
+        """Per pair, the chance that a random person carries the agreeing name (NaN: no TF)."""
+        return tf_u_from(np.stack([key, np.full_like(key, -1)], axis=1), name_level, key, self.tf_tables(None))
 
     def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]:
-        a, b = self.e[i], self.e[j]
-        ta, tb = a.tokens, b.tokens
-        lv = [-1] * len(FIELDS)
-        keys: tuple[int, ...] = ()
-        shared_names = set(ta.get("name", ())) & set(tb.get("name", ()))
-        if shared_names:
-            lv[0] = 5
-            # The most frequent shared token: the conservative frequency for the agreement.
-            keys = (max((self.key_ids[t] for t in shared_names), key=lambda k: self.f0[k]),)
-        else:
-            d, overlap = self._name_dice(i, j)
-            if d >= 0:
-                lv[0] = _name_level(d, overlap)
-        if "date" in ta and "date" in tb:
-            if ta["date"] == tb["date"]:
-                lv[1] = 5
-            elif set(ta["date_slip"]) & set(tb["date_slip"]):
-                lv[1] = 4
-            elif a.birth and b.birth:
-                lv[1] = 0 if self._gap(a.birth, b.birth) > HARD_GAP_YEARS else 1
-        elif a.birth and b.birth:
-            gap = self._gap(a.birth, b.birth)
-            lv[1] = 3 if gap == 0 else 2 if gap <= 2 else 1 if gap <= HARD_GAP_YEARS else 0
-        for f, name in ((2, "phone"), (3, "handle"), (4, "plate"), (5, "iin"), (7, "patronymic"), (8, "sex")):
-            lv[f] = _shared(ta, tb, name)
-        ex = _shared(ta, tb, "other_id")
-        if ex == 0 and set(ta.get("other_id_slip", ())) & set(tb.get("other_id_slip", ())):
-            ex = 1
-        lv[6] = 2 if ex == 1 and set(ta["other_id"]) & set(tb["other_id"]) else ex
-        city, region = _shared(ta, tb, "city"), _shared(ta, tb, "region")
-        if city == 1:
-            lv[9] = 2
-        elif region == 1:
-            lv[9] = 1
-        elif city == 0 or region == 0:
-            lv[9] = 0
-        if a.addr_bf is not None and b.addr_bf is not None:
-            inter = int(popcount_rows((a.addr_bf & b.addr_bf)[None, :])[0])
-            denom = int(popcount_rows(a.addr_bf[None, :])[0] + popcount_rows(b.addr_bf[None, :])[0])
-            lv[10] = _addr_level(2.0 * inter / max(denom, 1))
-        return lv, keys
-
-    @staticmethod
-    def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
-        return max(0, a[0] - b[1], b[0] - a[1])
+        lv, key, _ = self.levels_many(np.array([[i, j]]))
+        return lv[0].tolist(), (int(key[0]),) if key[0] >= 0 else ()
 
     def hard_conflict(self, i: int, j: int) -> bool:
         return self.levels(i, j)[0][1] == 0
@@ -414,20 +405,23 @@ class EncodedIndex:
         return city[0] if city else None
 
     def evidence(self, i: int, j: int, levels: list[int], weights: list[float]) -> list[Evidence]:
+        dice = float(self.levels_many(np.array([[i, j]]))[2][0]) if levels[0] >= 0 else -1.0
+        return self._evidence(i, j, levels, weights, dice)
+
+    def _evidence(self, i: int, j: int, levels: list[int], weights: list[float], dice: float) -> list[Evidence]:
         out = []
         for f, name in enumerate(FIELDS):
             lv = levels[f]
             if lv < 0:
                 continue
-            out.append(Evidence(name, _outcome(f, lv), weights[f], self._text(name, lv, i, j)))
+            out.append(Evidence(name, _outcome(f, lv), weights[f], self._text(name, lv, i, j, dice)))
         return out
 
-    def _text(self, name: str, lv: int, i: int, j: int) -> str:
+    def _text(self, name: str, lv: int, i: int, j: int, dice: float) -> str:
         if name == "name":
             if lv == 5:
                 return "same name (keyed token)"
-            d = self._name_dice(i, j)[0]
-            return f"names {'similar' if lv >= 2 else 'differ'} (Dice {d:.2f} of keyed Bloom filters)"
+            return f"names {'similar' if lv >= 2 else 'differ'} (Dice {dice:.2f} of keyed Bloom filters)"
         if name == "birth":
             a, b = self.e[i].birth, self.e[j].birth
             words = {
@@ -460,42 +454,151 @@ class EncodedIndex:
         }.get(lv, "different addresses")
 
 
+def outcomes(levels: Sequence[int]) -> dict[str, str]:
+    """Field → "agree", "partial", "disagree" or "conflict" for one pair's levels (missing fields
+    left out): the equality pattern the keyed encodings already show, never a value."""
+    return {name: _outcome(f, int(levels[f])) for f, name in enumerate(FIELDS) if levels[f] >= 0}
+
+
+# --- Scoring one new mention -------------------------------------------------------------------------------
+
+
 def score_encoded(
-    new: EncodedMention, candidates: Sequence[EncodedMention], model: Model, *, min_probability: float = 0.0
+    new: EncodedMention,
+    candidates: Sequence[EncodedMention],
+    model: Model,
+    *,
+    min_probability: float = 0.0,
 ) -> list[ScoredPair]:
     """Score one new encoded mention against stored ones; best first.
 
-    Candidates should come from ``block_keys`` lookups, but a vectorised Dice pre-filter makes a
-    scan of many thousands affordable: only candidates sharing a block key or with a name Dice of
-    at least 0.5 are scored in full.
+    All candidates are scored in one vectorised pass (tokens as 64-bit integers, Dice of the
+    packed filters, levels to weights by table lookup), about a microsecond a candidate, so the
+    caller can hand it every mention sharing a block key with the new one. Evidence is written
+    only for the pairs returned. ``model.tf``/``model.tf_total`` give the name frequencies.
     """
     if not candidates:
         return []
-    new_blocks = set(new.blocks)
-    keep = [k for k, c in enumerate(candidates) if new_blocks.intersection(c.blocks)]
-    if len(new.name_bf):
-        rows = [c.name_bf[0] if len(c.name_bf) else np.zeros(WORDS, dtype=np.uint64) for c in candidates]
-        many = np.stack(rows)
-        best = np.max(np.stack([dice_one_to_many(q, many) for q in new.name_bf]), axis=0)
-        keep = sorted(set(keep) | set(np.flatnonzero(best >= 0.5).tolist()))
-    if not keep:
-        return []
-    chosen = [candidates[k] for k in keep]
-    index = EncodedIndex([new, *chosen], tf=model.tf, tf_total=max(model.tf_total, 1))
-    lv = np.full((len(chosen), len(FIELDS)), -1, dtype=np.int8)
-    keys = np.full((len(chosen), 2), -1, dtype=np.int32)
-    for k in range(len(chosen)):
-        row, ks = index.levels(0, k + 1)
-        lv[k] = row
-        keys[k, : len(ks)] = ks
-    tf_u = tf_u_from(keys, lv[:, 0], np.zeros(len(chosen), dtype=np.int64), index.tf_tables(None))
-    total, per_field = score(model, lv, tf_u)
+    index = EncodedIndex([new, *candidates], tf=model.tf, tf_total=max(model.tf_total, 1))
+    pairs = np.stack([np.zeros(len(candidates), dtype=np.int64), np.arange(1, len(candidates) + 1)], axis=1)
+    lv, key, dice = index.levels_many(pairs)
+    total, per_field = score(model, lv, index.tf_u(key, lv[:, F_NAME]))
     prob = probability(total)
     out = []
     for k in np.argsort(-total, kind="stable").tolist():
         if prob[k] < min_probability:
-            continue
-        hard = int(lv[k, 1]) == 0
-        ev = index.evidence(0, k + 1, [int(x) for x in lv[k]], [float(x) for x in per_field[k]])
-        out.append(ScoredPair(new.id, chosen[k].id, float(prob[k]), float(total[k]), ev, not hard))
+            break
+        row = [int(x) for x in lv[k]]
+        ev = index._evidence(0, k + 1, row, [float(x) for x in per_field[k]], float(dice[k]))
+        out.append(ScoredPair(new.id, candidates[k].id, float(prob[k]), float(total[k]), ev, row[F_BIRTH] != 0))
     return out
+
+
+# --- Fitting weights on encodings ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EncodedLink:
+    """A pair of a fit at or above the threshold, without a birth conflict."""
+
+    a: str
+    b: str
+    match_probability: float
+    match_weight: float
+    outcomes: dict[str, str]
+
+
+@dataclass(frozen=True)
+class EncodedFit:
+    """Weights fitted on encodings, with every candidate pair's levels and scores."""
+
+    model: Model
+    index: EncodedIndex
+    pairs: np.ndarray  # (P, 2) positions in index.ids
+    levels: np.ndarray  # (P, fields) int8
+    tf_u: np.ndarray
+    weight: np.ndarray  # match weight in bits
+    probability: np.ndarray
+
+    def links(self, threshold: float) -> list[EncodedLink]:
+        """Pairs with match probability ≥ threshold that birth dates do not rule out."""
+        keep = np.flatnonzero((self.probability >= threshold) & (self.levels[:, F_BIRTH] != 0))
+        ids = self.index.ids
+        return [
+            EncodedLink(
+                ids[int(self.pairs[k, 0])],
+                ids[int(self.pairs[k, 1])],
+                float(self.probability[k]),
+                float(self.weight[k]),
+                outcomes(self.levels[k]),
+            )
+            for k in keep.tolist()
+        ]
+
+
+LEVEL_CHUNK = 500_000  # pairs per kernel call: progress between calls, bounded temporary memory
+
+
+def fit_encoded(
+    encoded: Sequence[EncodedMention],
+    labels: Mapping[tuple[str, str], bool] | None = None,
+    *,
+    also: Iterable[tuple[str, str]] = (),
+    progress: Progress | None = None,
+) -> EncodedFit:
+    """Fit Fellegi–Sunter weights on encodings, with reviewers' decisions as labels.
+
+    labels: (id, id) → True for a confirmed pair, False for a rejected one. EM runs over the
+    blocked candidate pairs with u from random pairs, as ``link`` does, but the labelled pairs'
+    match probability is clamped to the label (semi-supervised EM), so the weights move toward
+    what reviewers decided. Labelled pairs and the pairs in ``also`` are scored even when
+    blocking does not pair them. Name frequencies count mentions (``model.tf``, ``tf_total``).
+    """
+    labels = dict(labels or {})
+    index = EncodedIndex(encoded)
+    n = len(index.ids)
+    pos = {x: k for k, x in enumerate(index.ids)}
+
+    def code(a: str, b: str) -> int:
+        i, j = sorted((pos[a], pos[b]))
+        return i * n + j
+
+    pairs = candidate_pairs(index, progress)
+    codes = pairs[:, 0] * n + pairs[:, 1]
+    wanted = np.asarray(
+        sorted({code(a, b) for a, b in [*labels, *also] if a in pos and b in pos and a != b}), dtype=np.int64
+    )
+    extra = wanted[~np.isin(wanted, codes)]
+    if len(extra):
+        pairs = np.concatenate([pairs, np.stack([extra // n, extra % n], axis=1)])
+        codes = np.concatenate([codes, extra])
+    lv = np.empty((len(pairs), len(FIELDS)), dtype=np.int8)
+    key = np.empty(len(pairs), dtype=np.int64)
+    for start in range(0, len(pairs), LEVEL_CHUNK):
+        end = min(start + LEVEL_CHUNK, len(pairs))
+        lv[start:end], key[start:end], _ = index.levels_many(pairs[start:end])
+        if progress:
+            progress("scoring", end, len(pairs))
+    tf_u = index.tf_u(key, lv[:, F_NAME])
+    clamp = np.full(len(pairs), np.nan)
+    found = np.flatnonzero(np.isin(codes, wanted))
+    row = dict(zip(codes[found].tolist(), found.tolist(), strict=True))
+    for (a, b), same in labels.items():
+        if a in pos and b in pos and a != b:
+            clamp[row[code(a, b)]] = 1.0 if same else 0.0
+    model = em(lv, tf_u, estimate_u(index), max(n * (n - 1) // 2, 1), clamp)
+    model.mode, model.n_mentions = "private", n
+    model.tf, model.tf_total = index.name_counts(None)
+    weight, _ = score(model, lv, tf_u, ())
+    return EncodedFit(model, index, pairs, lv, tf_u, weight, probability(weight))
+
+
+def warm_up() -> None:
+    """Load (or compile, the first time on a machine) every kernel now, so that no request or
+    command pays for it later: about a second from the disk cache, several when compiling."""
+    one = np.zeros((1, WORDS), dtype=np.uint64)
+    dice_many_to_many(one, one)
+    dice_one_to_many(one[0], one)
+    intersection_counts(one[0], one)
+    enc = EncodedMention("warm-up", {}, one, None, None)
+    EncodedIndex([enc, enc]).levels_many(np.array([[0, 1]]))

@@ -1,0 +1,233 @@
+"""Compiled inner loops of private mode: Dice of packed Bloom filters and per-pair levels.
+
+numba compiles these to machine code for the host CPU (``popcnt``, or ``vpopcntq`` where AVX-512
+has it). Importing numba costs most of a second, so ``aigaq.linkage.private`` imports this module
+only when an encoding is first compared; plain-mode runs never pay for it.
+
+Compiled code is cached on disk (``cache=True``) so that the compile time (a few seconds) is paid
+once per machine, not in every CLI run or web process: in ``$NUMBA_CACHE_DIR`` when set, else
+``$AIGAQ_DATA_DIR/cache/numba``, else ``~/.cache/aigaq/numba``. When none of these is writable the
+kernels are compiled in memory, once per process.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+
+def _cache_dir() -> str | None:
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return os.environ["NUMBA_CACHE_DIR"]
+    data = os.environ.get("AIGAQ_DATA_DIR")
+    base = Path(data) / "cache" if data else Path.home() / ".cache" / "aigaq"
+    path = base / "numba"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return str(path) if os.access(path, os.W_OK) else None
+
+
+_CACHE_DIR = _cache_dir()
+if _CACHE_DIR is not None:
+    # numba reads its configuration once, when it is first imported.
+    os.environ.setdefault("NUMBA_CACHE_DIR", _CACHE_DIR)
+CACHE = _CACHE_DIR is not None
+
+import numba  # noqa: E402
+import numpy as np  # noqa: E402
+from numba import types  # noqa: E402
+from numba.extending import intrinsic  # noqa: E402
+
+
+def _ctpop(typingctx: Any, x: Any) -> Any:
+    """LLVM's ctpop on a uint64: one ``popcnt`` instruction (the loops below vectorise it)."""
+    sig = types.uint64(types.uint64)
+
+    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+        return builder.ctpop(args[0])
+
+    return sig, codegen
+
+
+_popcount: Any = intrinsic(_ctpop)
+jit = numba.njit(cache=CACHE, nogil=True, fastmath=False, boundscheck=False)
+
+
+@jit
+def popcounts(rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    n, w = rows.shape
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = np.uint64(0)
+        for k in range(w):
+            c += _popcount(rows[i, k])
+        out[i] = c
+    return out
+
+
+@jit
+def intersections(q: np.ndarray, many: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
+    n, w = many.shape
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = np.uint64(0)
+        for k in range(w):
+            c += _popcount(q[k] & many[i, k])
+        out[i] = c
+    return out
+
+
+@jit
+def dice_one_to_many(q: np.ndarray, q_pop: int, many: np.ndarray, pops: np.ndarray) -> np.ndarray:  # pragma: no cover
+    n, w = many.shape
+    out = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        c = np.uint64(0)
+        for k in range(w):
+            c += _popcount(q[k] & many[i, k])
+        d = q_pop + pops[i]
+        out[i] = 2.0 * c / d if d > 0 else 0.0
+    return out
+
+
+_TILE = 2048  # rows of b per tile: 256 KiB of 1024-bit filters, held in L2 while every a row passes
+
+
+@jit
+def dice_many_to_many(
+    a: np.ndarray, a_pop: np.ndarray, b: np.ndarray, b_pop: np.ndarray
+) -> np.ndarray:  # pragma: no cover - compiled
+    na, w = a.shape
+    nb = b.shape[0]
+    out = np.empty((na, nb), dtype=np.float64)
+    for s in range(0, nb, _TILE):
+        e = min(nb, s + _TILE)
+        for i in range(na):
+            for j in range(s, e):
+                c = np.uint64(0)
+                for k in range(w):
+                    c += _popcount(a[i, k] & b[j, k])
+                d = a_pop[i] + b_pop[j]
+                out[i, j] = 2.0 * c / d if d > 0 else 0.0
+    return out
+
+
+# Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.private.TOKEN_FIELDS).
+T_PHONE, T_HANDLE, T_PLATE, T_IIN, T_OTHER, T_OTHER_SLIP, T_PATRONYMIC, T_SEX = 0, 1, 2, 3, 4, 5, 6, 7
+T_CITY, T_REGION, T_NAME, T_DATE, T_DATE_SLIP = 8, 9, 10, 11, 12
+
+
+@jit
+def _meets(ptr: np.ndarray, vals: np.ndarray, f: int, i: int, j: int) -> int:  # pragma: no cover
+    """-1 when either mention has no token of field f, 1 when they share one, else 0. The sets
+    are a few tokens each, so a nested loop beats sorting or hashing."""
+    a0, a1, b0, b1 = ptr[f, i], ptr[f, i + 1], ptr[f, j], ptr[f, j + 1]
+    if a0 == a1 or b0 == b1:
+        return -1
+    for x in range(a0, a1):
+        v = vals[x]
+        for y in range(b0, b1):
+            if vals[y] == v:
+                return 1
+    return 0
+
+
+@jit
+def levels(
+    pairs: np.ndarray,
+    ptr: np.ndarray,
+    vals: np.ndarray,
+    freq: np.ndarray,
+    name_bf: np.ndarray,
+    name_pop: np.ndarray,
+    name_ptr: np.ndarray,
+    addr_bf: np.ndarray,
+    addr_pop: np.ndarray,
+    birth: np.ndarray,
+    hard_gap: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
+    """Levels of every pair as ``aigaq.linkage.private`` defines them (docs/linkage.md), the
+    position in ``vals`` of the most frequent shared whole-name token (−1: none) and the best
+    name Dice (−1: a side has no name)."""
+    p = pairs.shape[0]
+    w = name_bf.shape[1]
+    lv = np.full((p, 11), -1, dtype=np.int8)
+    key = np.full(p, -1, dtype=np.int64)
+    best_dice = np.full(p, -1.0, dtype=np.float64)
+    for k in range(p):
+        i, j = pairs[k, 0], pairs[k, 1]
+        # name: a shared keyed name token is level 5, else Dice and overlap of the filters.
+        a0, a1, b0, b1 = ptr[T_NAME, i], ptr[T_NAME, i + 1], ptr[T_NAME, j], ptr[T_NAME, j + 1]
+        chosen = -1
+        for x in range(a0, a1):
+            for y in range(b0, b1):
+                if vals[y] == vals[x] and (chosen < 0 or freq[x] > freq[chosen]):
+                    chosen = x
+        if chosen >= 0:
+            lv[k, 0] = 5
+            key[k] = chosen
+        if name_ptr[i] < name_ptr[i + 1] and name_ptr[j] < name_ptr[j + 1]:
+            dice, overlap = 0.0, 0.0
+            for r in range(name_ptr[i], name_ptr[i + 1]):
+                for s in range(name_ptr[j], name_ptr[j + 1]):
+                    c = np.uint64(0)
+                    for t in range(w):
+                        c += _popcount(name_bf[r, t] & name_bf[s, t])
+                    pa, pb = name_pop[r], name_pop[s]
+                    d = 2.0 * c / max(pa + pb, 1)
+                    o = c / max(min(pa, pb), 1)
+                    dice = max(dice, d)
+                    overlap = max(overlap, o)
+            best_dice[k] = dice
+            if chosen < 0:
+                if dice >= 0.9:
+                    lv[k, 0] = 4
+                elif dice >= 0.8 or overlap >= 0.95:
+                    lv[k, 0] = 3
+                elif dice >= 0.7:
+                    lv[k, 0] = 2
+                elif dice >= 0.55:
+                    lv[k, 0] = 1
+                else:
+                    lv[k, 0] = 0
+        # birth: keyed exact dates and their slips first, then the coarse year intervals.
+        both = birth[i, 0] >= 0 and birth[j, 0] >= 0
+        gap = max(0, birth[i, 0] - birth[j, 1], birth[j, 0] - birth[i, 1]) if both else 0
+        date = _meets(ptr, vals, T_DATE, i, j)
+        if date >= 0:
+            if date == 1:
+                lv[k, 1] = 5
+            elif _meets(ptr, vals, T_DATE_SLIP, i, j) == 1:
+                lv[k, 1] = 4
+            elif both:
+                lv[k, 1] = 0 if gap > hard_gap else 1
+        elif both:
+            lv[k, 1] = 3 if gap == 0 else 2 if gap <= 2 else 1 if gap <= hard_gap else 0
+        lv[k, 2] = _meets(ptr, vals, T_PHONE, i, j)
+        lv[k, 3] = _meets(ptr, vals, T_HANDLE, i, j)
+        lv[k, 4] = _meets(ptr, vals, T_PLATE, i, j)
+        lv[k, 5] = _meets(ptr, vals, T_IIN, i, j)
+        other = _meets(ptr, vals, T_OTHER, i, j)
+        if other == 1:
+            lv[k, 6] = 2
+        elif other == 0:
+            lv[k, 6] = 1 if _meets(ptr, vals, T_OTHER_SLIP, i, j) == 1 else 0
+        lv[k, 7] = _meets(ptr, vals, T_PATRONYMIC, i, j)
+        lv[k, 8] = _meets(ptr, vals, T_SEX, i, j)
+        city, region = _meets(ptr, vals, T_CITY, i, j), _meets(ptr, vals, T_REGION, i, j)
+        if city == 1:
+            lv[k, 9] = 2
+        elif region == 1:
+            lv[k, 9] = 1
+        elif city == 0 or region == 0:
+            lv[k, 9] = 0
+        if addr_pop[i] >= 0 and addr_pop[j] >= 0:
+            c = np.uint64(0)
+            for t in range(w):
+                c += _popcount(addr_bf[i, t] & addr_bf[j, t])
+            d = 2.0 * c / max(addr_pop[i] + addr_pop[j], 1)
+            lv[k, 10] = 3 if d >= 0.99 else 2 if d >= 0.85 else 1 if d >= 0.6 else 0
+    return lv, key, best_dice
