@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from . import link
-from .engine import DEFAULT_THRESHOLD, LinkResult, Progress
-from .mention import InputError, Mention, parse_mentions
+from .engine import DEFAULT_THRESHOLD, LinkResult, Progress, plain_index, run
+from .mention import InputError, Mention, iter_mentions, parse_mentions
 from .private import load_key
 
 EXAMPLE = (
@@ -90,6 +90,35 @@ def _read_mentions(path: str) -> tuple[list[Mention], set[str]]:
         return parse_mentions(fh)
 
 
+def _count_lines(path: str) -> int | None:
+    """Lines in the file, for the progress total only (None for stdin)."""
+    if path == "-":
+        return None
+    lines = 0
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            lines += chunk.count(b"\n")
+    return lines
+
+
+def _plain(path: str, threshold: float | None, progress: Progress) -> LinkResult:
+    """Plain mode streams the file into the feature columns: no list of a million Mentions."""
+    unknown: set[str] = set()
+    total = _count_lines(path)
+    if path == "-":
+        index = plain_index(iter_mentions(sys.stdin, unknown), progress=progress, total=total)
+    else:
+        with open(path, encoding="utf-8-sig") as fh:
+            index = plain_index(iter_mentions(fh, unknown), progress=progress, total=total)
+    _note_unknown(unknown)
+    return run(index, threshold=threshold, progress=progress, must_not_link=(), must_link=())
+
+
+def _note_unknown(unknown: set[str]) -> None:
+    if unknown:
+        print(f"note: ignored unknown fields: {', '.join(sorted(unknown))}", file=sys.stderr)
+
+
 @contextmanager
 def _atomic_write(path: str) -> Iterator[IO[str]]:
     """Write to a temporary file beside the target and rename it only when complete."""
@@ -105,8 +134,18 @@ def _atomic_write(path: str) -> Iterator[IO[str]]:
 
 
 def _load(path: str, private: str | None, threshold: float | None) -> LinkResult | int:
+    progress, close = _progress(sys.stderr)
     try:
+        if private is None:
+            return _plain(path, threshold, progress)
         mentions, unknown = _read_mentions(path)
+        _note_unknown(unknown)
+        try:
+            key = load_key(private)
+        except (OSError, ValueError) as exc:
+            print(f"error: key file: {exc}; nothing written", file=sys.stderr)
+            return 2
+        return link(mentions, threshold=threshold, key=key, progress=progress)
     except InputError as exc:
         print(f"error: {path}: line {exc.line_no}: {exc.reason}; nothing written", file=sys.stderr)
         return 2
@@ -116,18 +155,6 @@ def _load(path: str, private: str | None, threshold: float | None) -> LinkResult
     except UnicodeDecodeError:
         print(f"error: {path} is not UTF-8 text; nothing written", file=sys.stderr)
         return 2
-    if unknown:
-        print(f"note: ignored unknown fields: {', '.join(sorted(unknown))}", file=sys.stderr)
-    key = None
-    if private:
-        try:
-            key = load_key(private)
-        except (OSError, ValueError) as exc:
-            print(f"error: key file: {exc}; nothing written", file=sys.stderr)
-            return 2
-    progress, close = _progress(sys.stderr)
-    try:
-        return link(mentions, threshold=threshold, key=key, progress=progress)
     finally:
         close()
 

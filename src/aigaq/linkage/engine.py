@@ -312,6 +312,12 @@ class PlainIndex:
         c = self.cols
         return (float(c.birth_lo[i]), float(c.birth_hi[i])) if c.birth_source[i] >= 0 else None
 
+    def birth_bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper birth bound of every mention (−inf/inf when unknown)."""
+        c = self.cols
+        known = c.birth_source >= 0
+        return np.where(known, c.birth_lo, -np.inf), np.where(known, c.birth_hi, np.inf)
+
     def block_hashes(self) -> tuple[np.ndarray, np.ndarray]:
         return self.cols.block_hash, self.cols.block_member
 
@@ -723,18 +729,27 @@ def probability(weight: np.ndarray) -> np.ndarray:
 
 
 class _Clusters:
-    """Union-find whose merges respect cannot-link constraints through any chain of links."""
+    """Union-find whose merges respect cannot-link constraints through any chain of links.
+
+    Member lists and cannot-link sets exist only for clusters that have them (most mentions stay
+    alone), so a million mentions do not cost a million lists and sets.
+    """
 
     def __init__(self, index: Index, must_not: dict[int, set[int]], overridden: set[tuple[int, int]]) -> None:
         n = len(index.ids)
         self.index = index
         self.overridden = overridden
         self.parent = list(range(n))
-        self.members: list[list[int]] = [[i] for i in range(n)]
-        self.forbid: list[set[int]] = [set(must_not.get(i, ())) for i in range(n)]
-        bounds = [index.bounds(i) for i in range(n)]
-        self.lo = [b[0] if b else -math.inf for b in bounds]
-        self.hi = [b[1] if b else math.inf for b in bounds]
+        self.group: dict[int, list[int]] = {}
+        self.forbid: dict[int, set[int]] = {i: set(js) for i, js in must_not.items()}
+        arrays = getattr(index, "birth_bounds", None)
+        if arrays is not None:
+            lo, hi = arrays()
+            self.lo, self.hi = lo.tolist(), hi.tolist()
+        else:
+            bounds = [index.bounds(i) for i in range(n)]
+            self.lo = [b[0] if b else -math.inf for b in bounds]
+            self.hi = [b[1] if b else math.inf for b in bounds]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -742,26 +757,42 @@ class _Clusters:
             i = self.parent[i]
         return i
 
+    def members(self, root: int) -> list[int]:
+        return self.group.get(root) or [root]
+
     def can_merge(self, ra: int, rb: int) -> bool:
-        if self.forbid[ra] & set(self.members[rb]) or self.forbid[rb] & set(self.members[ra]):
+        fa, fb = self.forbid.get(ra), self.forbid.get(rb)
+        if (fa and fa.intersection(self.members(rb))) or (fb and fb.intersection(self.members(ra))):
             return False
         if max(self.lo[ra], self.lo[rb]) - min(self.hi[ra], self.hi[rb]) <= HARD_GAP_YEARS:
             return True
         # The bounds only say a conflict may exist; typing slips of dates are exempt, so check pairs.
-        return not any(self.conflict(x, y) for x in self.members[ra] for y in self.members[rb])
+        return not any(self.conflict(x, y) for x in self.members(ra) for y in self.members(rb))
 
     def conflict(self, i: int, j: int) -> bool:
         return (min(i, j), max(i, j)) not in self.overridden and self.index.hard_conflict(i, j)
 
     def union(self, ra: int, rb: int) -> None:
-        if len(self.members[ra]) < len(self.members[rb]):
-            ra, rb = rb, ra
+        ma, mb = self.members(ra), self.members(rb)
+        if len(ma) < len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
         self.parent[rb] = ra
-        self.members[ra].extend(self.members[rb])
-        self.members[rb] = []
-        self.forbid[ra] |= self.forbid[rb]
+        if ra in self.group:
+            self.group[ra].extend(mb)
+        else:
+            self.group[ra] = [ra, *mb]
+        self.group.pop(rb, None)
+        fb = self.forbid.pop(rb, None)
+        if fb:
+            self.forbid.setdefault(ra, set()).update(fb)
         self.lo[ra] = max(self.lo[ra], self.lo[rb])
         self.hi[ra] = min(self.hi[ra], self.hi[rb])
+
+    def clusters(self) -> dict[str, str]:
+        """Every id → the smallest id in its cluster, in input order."""
+        ids = self.index.ids
+        smallest = {r: min(ids[x] for x in g) for r, g in self.group.items()}
+        return {ids[i]: smallest.get(self.find(i), ids[i]) for i in range(len(ids))}
 
 
 # --- The whole run -------------------------------------------------------------------------------------
@@ -865,12 +896,7 @@ def run(
     cl, linked = _cluster(index, pairs, lv, total, nb[:, 1], thr, must_not, links, progress)
     keep = np.flatnonzero(prob >= thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
-    clusters: dict[str, str] = {}
-    for r in range(n):
-        if cl.members[r]:
-            cid = min(index.ids[x] for x in cl.members[r])
-            for x in cl.members[r]:
-                clusters[index.ids[x]] = cid
+    clusters = cl.clusters()
     out: list[ScoredPair] = []
     kept_weights = score(model, lv[keep], tf_u[keep])[1]
     for row, k in enumerate(keep.tolist()):

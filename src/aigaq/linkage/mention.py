@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, fields
 
 LIST_FIELDS = ("aliases", "phones", "handles", "plates", "iins", "other_ids")
@@ -114,8 +114,16 @@ def parse_mentions(lines: Iterable[str]) -> tuple[list[Mention], set[str]]:
     Blank lines are skipped. Raises InputError(line_no, reason) on a line that is not JSON, not an
     object, has no string id, repeats an id, or has a malformed date or a field of the wrong type.
     """
-    mentions: list[Mention] = []
     unknown: set[str] = set()
+    return list(iter_mentions(lines, unknown)), unknown
+
+
+def iter_mentions(lines: Iterable[str], unknown: set[str]) -> Iterator[Mention]:
+    """parse_mentions one line at a time, so a million mentions need not be held at once.
+
+    The names of unknown fields are added to ``unknown`` as they are seen; InputError is raised
+    when the bad line is reached (so a consumer must not write anything before the end).
+    """
     seen: set[str] = set()
     for line_no, line in enumerate(lines, start=1):
         if not line.strip():
@@ -131,5 +139,4 @@ def parse_mentions(lines: Iterable[str]) -> tuple[list[Mention], set[str]]:
             raise InputError(line_no, f"repeated id {mention.id!r}")
         seen.add(mention.id)
         unknown.update(k for k in obj if k not in KNOWN_FIELDS)
-        mentions.append(mention)
-    return mentions, unknown
+        yield mention
