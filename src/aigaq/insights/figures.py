@@ -21,7 +21,7 @@ from aigaq.cases.models import Case, Cost, PathwayEvent
 from aigaq.cases.pathway import EventLike, derive
 
 from .models import CaseFigures
-from .rollup import tally_rebuild_all, tally_refresh
+from .rollup import case_contributions, tally_change, tally_rebuild_all
 
 POLICE_EVENTS = ("police_contacted", "police_arrived", "report_refused", "report_registered")
 SURVIVOR_PAYERS = ("survivor", "family")
@@ -235,24 +235,19 @@ def _rows(cases: list[dict[str, Any]]) -> list[CaseFigures]:
     return [r for c in cases if (r := _row(c, events[c["id"]], costs[c["id"]])) is not None]
 
 
-def _cell(row: CaseFigures) -> tuple[int, dt.date, str]:
-    return row.organisation_id, row.incident_date.replace(day=1), row.region
-
-
 @transaction.atomic
 def figures_refresh(*, case: Case) -> None:
     """Rebuilds one case's row (or removes it when the survivor does not consent to statistics),
-    then the monthly sums of the month it left and the month it is in."""
-    old = list(CaseFigures.objects.filter(case_id=case.pk))
+    and moves the case's counts in the monthly sums from what it was to what it is."""
+    before = case_contributions(case.pk)
     CaseFigures.objects.filter(case_id=case.pk).delete()
-    new = CaseFigures.objects.bulk_create(_rows(list(Case.objects.filter(pk=case.pk).values(*CASE_COLUMNS))))
-    for organisation_id, month, region in {_cell(r) for r in [*old, *new]}:
-        tally_refresh(organisation_id=organisation_id, day=month, region=region)
+    CaseFigures.objects.bulk_create(_rows(list(Case.objects.filter(pk=case.pk).values(*CASE_COLUMNS))))
+    tally_change(before=before, after=case_contributions(case.pk))
 
 
-def figures_deleted(*, row: CaseFigures) -> None:
-    """A counted case was erased (its row goes with it): its month no longer counts it."""
-    tally_refresh(organisation_id=row.organisation_id, day=row.incident_date, region=row.region)
+def figures_erasing(*, row: CaseFigures) -> None:
+    """A counted case is being erased (its row goes with it): the monthly sums no longer count it."""
+    tally_change(before=case_contributions(row.case_id), after=[])
 
 
 def figures_rebuild_all(*, batch: int = 5000) -> int:

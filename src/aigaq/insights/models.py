@@ -66,8 +66,8 @@ class FigureTally(models.Model):
     """The statistics cache summed by month: counts of `CaseFigures` rows per organisation, month of
     the incident, region and one breakdown group, for each measure the metrics read.
 
-    Derived from `CaseFigures` by `aigaq.insights.rollup` and nothing else: a month's rows are
-    recomputed whenever one of its cases changes, and all of them by `insights_rebuild`. A
+    Derived from `CaseFigures` by `aigaq.insights.rollup` and nothing else: a case's change moves
+    its counts from its old rows to its new ones, and `insights_rebuild` recomputes them all. A
     dashboard over a million cases sums a few thousand of these rows instead of 850,000 cases.
     """
 
@@ -83,7 +83,7 @@ class FigureTally(models.Model):
     group = models.CharField(max_length=24, blank=True)
     measure = models.CharField(max_length=16)
     key = models.CharField(max_length=120, blank=True)
-    value = models.IntegerField(null=True)
+    value = models.IntegerField(default=0)
     n = models.BigIntegerField()
     total = models.BigIntegerField(default=0)
     total_lawyer = models.BigIntegerField(default=0)
@@ -92,7 +92,13 @@ class FigureTally(models.Model):
         indexes = [
             models.Index(fields=["measure", "by", "span", "organisation", "month"], name="tally_measure"),
             models.Index(fields=["measure", "span", "organisation", "key", "month"], name="tally_measure_key"),
-            models.Index(fields=["organisation", "span", "month", "region"], name="tally_cell"),
+        ]
+        constraints = [
+            # One row per key: a case's change is an upsert on it (rollup.tally_change).
+            models.UniqueConstraint(
+                fields=["organisation", "span", "month", "region", "by", "group", "measure", "key", "value"],
+                name="tally_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -10,10 +10,9 @@ of a period that do not make a whole month, so the two cannot disagree:
 - a period is read from the year rows of its whole years, the month rows of its other whole
   months, and `CaseFigures` itself for the days left at either end (at most two part-months).
 
-A month is recomputed from its cases whenever one of them changes (the insights hook of
-`cases.services`) and when a counted case is deleted; `insights_rebuild` recomputes every month.
-Recomputing a month rather than adding and subtracting one case keeps one definition of every
-measure, at the cost of a few small queries per write.
+When a case changes (the insights hook of `cases.services`) or a counted case is erased, its old
+contributions are taken out and its new ones put in, computed from its `CaseFigures` row by the
+same database expressions; `insights_rebuild` recomputes everything from `CaseFigures`.
 
 Durations are counted in buckets so that a year of a region holds a few dozen rows, not one per
 case: to the day up to 34 days, to the week (35, 42, …) up to 419 days, then to 30 days (420, 450,
@@ -217,44 +216,6 @@ def _month_inserts(rows: QuerySet[CaseFigures]) -> list[tuple[str, list[Any]]]:
     return inserts
 
 
-# Building the thirty-odd queries of a month costs ten times more in Django than running them
-# on one month's cases, and a month is recomputed on every write to a case. So they are built
-# once, for a month identified by these stand-ins, and each refresh puts the real month's
-# organisation, region and dates in the stand-ins' places among the parameters.
-_CELL = (-987654321, "\x00cell\x00", dt.date(1, 2, 3), dt.date(1, 4, 5))
-_CELL_INSERTS: dict[str, list[tuple[str, list[Any]]]] = {}
-
-
-def _fill_month_cell(organisation_id: int, region: str, first: dt.date, last: dt.date) -> None:
-    if connection.vendor not in _CELL_INSERTS:
-        org, cell_region, since, until = _CELL
-        stand_in = CaseFigures.objects.filter(
-            organisation_id=org, region=cell_region, incident_date__gte=since, incident_date__lte=until
-        )
-        inserts = _month_inserts(stand_in)
-        for _sql, params in inserts:  # each stand-in must be a parameter of its own, or this breaks
-            found = {
-                p if not isinstance(p, str) or p == _CELL[1] else dt.date.fromisoformat(p)
-                for p in params
-                if p in _CELL or p in (str(_CELL[2]), str(_CELL[3]))
-            }
-            if found != set(_CELL):
-                raise RuntimeError("the month's stand-ins are not parameters of its queries")
-        _CELL_INSERTS[connection.vendor] = inserts
-    real = {
-        _CELL[0]: organisation_id,
-        _CELL[1]: region,
-        _CELL[2]: first,
-        str(_CELL[2]): str(first),
-        _CELL[3]: last,
-        str(_CELL[3]): str(last),
-    }
-    with connection.cursor() as cursor:
-        for sql, params in _CELL_INSERTS[connection.vendor]:
-            fixed: list[Any] = [real.get(p, p) if isinstance(p, int | str | dt.date) else p for p in params]
-            cursor.execute(sql, fixed)
-
-
 def _fill_months(rows: QuerySet[CaseFigures]) -> None:
     """Month rows of each region, from the cases."""
     with connection.cursor() as cursor:
@@ -293,25 +254,108 @@ def _month_of(day: dt.date) -> tuple[dt.date, dt.date]:
     return first, following - dt.timedelta(days=1) if following else dt.date.max
 
 
-@transaction.atomic
-def tally_refresh(*, organisation_id: int, day: dt.date, region: str) -> None:
-    """Recomputes the month (and its year) of one organisation and region, after a case of it changed."""
-    # Writes to one organisation's statistics take turns: two recomputations of the same month in
-    # parallel transactions would each keep their own rows, counting the month twice.
-    list(Organisation.objects.select_for_update().filter(pk=organisation_id).values_list("pk"))
-    first, last = _month_of(day)
-    january = first.replace(month=1)
-    mine = FigureTally.objects.filter(organisation_id=organisation_id)
-    regions = [region, ALL_REGIONS]
-    mine.filter(span="month", month=first, region__in=regions).delete()
-    mine.filter(span="year", month=january, region__in=regions).delete()
-    _fill_month_cell(organisation_id, region, first, last)
-    _sum_rows(mine.filter(span="month", month=first).exclude(region=ALL_REGIONS), span="month", region=ALL_REGIONS)
-    _sum_rows(
-        mine.filter(span="month", month__gte=january, month__lte=january.replace(month=12), region__in=regions),
-        span="year",
-        region=None,
+# Keeping it up to date, one case at a time
+
+# A case's contributions: the measure rows of its one CaseFigures row. Building these thirty-odd
+# queries costs far more in Django than running them on one row, and they run twice on every
+# write to a case, so they are built once with a stand-in case id that each call replaces.
+_STAND_IN = -987654321
+_CASE_SELECTS: dict[str, list[tuple[str, str, str, list[Any]]]] = {}
+KEY_COLUMNS = ("organisation_id", "span", "month", "region", "by", "group", "measure", "key", "value")
+
+Contribution = tuple[Any, ...]  # KEY_COLUMNS, then n, total, total_lawyer
+
+
+def _case_selects() -> list[tuple[str, str, str, list[Any]]]:
+    if connection.vendor not in _CASE_SELECTS:
+        selects = []
+        one = CaseFigures.objects.filter(case_id=_STAND_IN).annotate(t_month=TruncMonth("incident_date"))
+        for name, measure in MEASURES.items():
+            for variant in VARIANTS if measure.broken_down else ("",):
+                grouped = measure_rows(one, measure, _variant_group(variant), "organisation_id", "t_month", "region")
+                if not measure.sums:
+                    grouped = grouped.annotate(t_total=Value(0), t_lawyer=Value(0))
+                sql, params = grouped.query.sql_with_params()
+                if list(params).count(_STAND_IN) != 1:
+                    raise RuntimeError("the stand-in case id is not one parameter of its own")
+                selects.append((name, variant, sql, list(params)))
+        _CASE_SELECTS[connection.vendor] = selects
+    return _CASE_SELECTS[connection.vendor]
+
+
+def _day(value: Any) -> dt.date:
+    """A truncated month as the database returns it (a date, a datetime or, in SQLite, text)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value[:10])
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def case_contributions(case_id: int) -> list[Contribution]:
+    """What one case adds to the cache: its month row of every measure, and the same row in its
+    region's year, in the month over all regions and in the year over all regions."""
+    made = []
+    with connection.cursor() as cursor:
+        for name, variant, sql, params in _case_selects():
+            cursor.execute(sql, [case_id if p == _STAND_IN else p for p in params])
+            columns = [c[0] for c in cursor.description]
+            for row in cursor.fetchall():
+                r = dict(zip(columns, row, strict=True))
+                month = _day(r["t_month"])
+                for span, first in (("month", month), ("year", month.replace(month=1))):
+                    for region in (r["region"], ALL_REGIONS):
+                        made.append(
+                            (
+                                r["organisation_id"],
+                                span,
+                                first,
+                                region,
+                                variant,
+                                r["t_group"],
+                                name,
+                                r["t_key"],
+                                r["t_value"],
+                                r["t_n"],
+                                r["t_total"],
+                                r["t_lawyer"],
+                            )
+                        )
+    return made
+
+
+def tally_change(*, before: list[Contribution], after: list[Contribution]) -> None:
+    """Takes a case's old contributions out of the cache and puts its new ones in.
+
+    Each difference is an upsert that adds to the row's counts, so parallel writes to the same
+    month add up instead of overwriting each other; rows that fall to zero are removed, as a
+    rebuild would not make them."""
+    delta: dict[tuple[Any, ...], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for sign, rows in ((-1, before), (1, after)):
+        for row in rows:
+            d = delta[row[: len(KEY_COLUMNS)]]
+            for i, amount in enumerate(row[len(KEY_COLUMNS) :]):
+                d[i] += sign * amount
+    changed = {key: d for key, d in delta.items() if any(d)}
+    if not changed:
+        return
+    quote = connection.ops.quote_name
+    table = quote(FigureTally._meta.db_table)
+    keys = ", ".join(quote(c) for c in KEY_COLUMNS)
+    adapt = connection.ops.adapt_datefield_value
+
+    def params(key: tuple[Any, ...]) -> list[Any]:
+        return [adapt(v) if isinstance(v, dt.date) else v for v in key]
+
+    upsert = (
+        f"INSERT INTO {table} ({keys}, n, total, total_lawyer) VALUES ({', '.join(['%s'] * 12)}) "  # noqa: S608
+        f"ON CONFLICT ({keys}) DO UPDATE SET n = {table}.n + excluded.n, "
+        f"total = {table}.total + excluded.total, total_lawyer = {table}.total_lawyer + excluded.total_lawyer"
     )
+    where = " AND ".join(f"{quote(c)} = %s" for c in KEY_COLUMNS)
+    with connection.cursor() as cursor:
+        cursor.executemany(upsert, [[*params(key), *d] for key, d in changed.items()])
+        emptied = [params(key) for key, d in changed.items() if d[0] < 0]
+        if emptied:
+            cursor.executemany(f"DELETE FROM {table} WHERE {where} AND n = 0", emptied)  # noqa: S608
 
 
 @transaction.atomic
