@@ -122,6 +122,20 @@ def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
         print(f"  populated {start + len(chunk)}/{len(mentions)}", file=sys.stderr)
 
 
+class Stages:
+    """Wall seconds per relink stage, from the progress callback (first call to last)."""
+
+    def __init__(self) -> None:
+        self.start = time.perf_counter()
+        self.last = self.start
+        self.seconds: dict[str, float] = {}
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.last
+        self.last = now
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -154,7 +168,8 @@ def main() -> int:
     print(f"populated in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
     t0 = time.perf_counter()
-    summary = matching.relink(organisations=[org])
+    stages = Stages()
+    summary = matching.relink(organisations=[org], progress=stages)
     relink_s = time.perf_counter() - t0
     print(f"relink {relink_s:.1f}s: {summary}", file=sys.stderr)
 
@@ -180,6 +195,7 @@ def main() -> int:
         "relink_s": round(relink_s, 1),
         "candidate_pairs": summary.candidate_pairs,
         "alerts_after_relink": summary.alerts_open,
+        "relink_stages_s": {k: round(v, 1) for k, v in stages.seconds.items()},
         "add_ms_median": round(statistics.median(times), 1),
         "add_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1),
         "add_ms_max": round(times[-1], 1),

@@ -88,9 +88,10 @@ class _Keyed:
     def __init__(self, key: bytes) -> None:
         self.keys = {p: _subkey(key, p) for p in PURPOSES}
         self._pos: dict[tuple[str, str], np.ndarray] = {}
+        self._mask: dict[tuple[str, str], int] = {}
 
     def token(self, purpose: str, value: str) -> str:
-        d = hmac.new(self.keys[purpose], value.encode("utf-8"), hashlib.sha256).digest()
+        d = hmac.digest(self.keys[purpose], value.encode("utf-8"), "sha256")
         return d[:TOKEN_BYTES].hex()
 
     def positions(self, purpose: str, gram: str) -> np.ndarray:
@@ -102,10 +103,16 @@ class _Keyed:
         return pos
 
     def bloom(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
-        bits = np.zeros(BLOOM_BITS, dtype=np.uint8)
+        # Each gram's positions as one Python integer bit mask (cached): a filter is then a few
+        # integer ORs, several times faster than setting bits in a numpy array per mention.
+        bits = 0
         for g in grams:
-            bits[self.positions(purpose, g)] = 1
-        return np.packbits(bits, bitorder="little").view("<u8").copy()
+            mask = self._mask.get((purpose, g))
+            if mask is None:
+                mask = sum(1 << int(p) for p in set(self.positions(purpose, g).tolist()))
+                self._mask[(purpose, g)] = mask
+            bits |= mask
+        return np.frombuffer(bits.to_bytes(BLOOM_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
 
 
 def _bigrams(word: str) -> list[str]:
@@ -385,6 +392,13 @@ class EncodedIndex:
     def tf_u(self, key: np.ndarray, name_level: np.ndarray) -> np.ndarray:
         """Per pair, the chance that a random person carries the agreeing name (NaN: no TF)."""
         return tf_u_from(np.stack([key, np.full_like(key, -1)], axis=1), name_level, key, self.tf_tables(None))
+
+    def levels_batch(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The engine's batch hook: levels and TF keys (int32, padded with −1) of pairs (i, j)."""
+        lv, key, _ = self.levels_many(np.stack([i, j], axis=1))
+        keys = np.full((len(key), 2), -1, dtype=np.int32)
+        keys[:, 0] = key
+        return lv, keys
 
     def levels(self, i: int, j: int) -> tuple[list[int], tuple[int, ...]]:
         lv, key, _ = self.levels_many(np.array([[i, j]]))
