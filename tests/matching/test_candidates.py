@@ -1,0 +1,39 @@
+"""Which stored suspects a new one is scored against: the most selective block keys first, capped,
+so a common name's thousands of namesakes cost nothing and his true match is still found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from aigaq.accounts.models import User
+from aigaq.cases.models import Case
+from aigaq.matching import services
+from aigaq.matching.models import MatchAlert
+
+from .conftest import ORAL
+
+
+def test_block_keys_are_taken_smallest_block_first_while_the_total_stays_under_the_cap() -> None:
+    sizes = {"name-pair": 5000, "phone": 2, "name-year": 40, "name-date": 3}
+    assert services.selective_keys(sizes, limit=100) == ["phone", "name-date", "name-year"]
+    assert services.selective_keys(sizes, limit=44) == ["phone", "name-date"]
+    assert services.selective_keys({"common": 10}, limit=5) == []
+
+
+def test_a_namesake_crowd_over_the_cap_does_not_hide_the_same_phone(
+    alice: User, make_case: Callable[..., Case], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "MAX_CANDIDATES", 3)
+    for year in ("1960", "1970", "1980", "2000"):  # namesakes: only the name blocks join them
+        make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": year, "sex": "male"}])
+    make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "phones": "+7 701 222 3344", "sex": "male"}])
+    MatchAlert.objects.all().delete()
+    make_case(
+        alice,
+        incident=dict(ORAL),
+        suspects=[{"full_name": "Nurlan Akhmetov", "phones": "87012223344", "sex": "male"}],
+    )
+    alert = MatchAlert.objects.get()
+    assert alert.outcomes["phone"] == "agree"
