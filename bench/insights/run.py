@@ -38,18 +38,20 @@ PG_SERVER = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_DATABASE = "aigaq_bench_insights"
 
 
-def configure(db: str) -> None:
+def configure(db: str, *, fresh: bool) -> None:
+    """Points Django at the benchmark database, emptied first when `fresh`, and migrates it."""
     if db == "sqlite":
         path = Path(tempfile.gettempdir()) / "aigaq-bench-insights.sqlite3"
-        for suffix in ("", "-wal", "-shm"):
+        for suffix in ("", "-wal", "-shm") if fresh else ():
             Path(f"{path}{suffix}").unlink(missing_ok=True)
         url = f"sqlite:///{path}"
     else:
         import psycopg
 
-        with psycopg.connect(PG_SERVER, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
+        if fresh:
+            with psycopg.connect(PG_SERVER, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
+                conn.execute(f"CREATE DATABASE {PG_DATABASE}")
         url = f"postgres://postgres@127.0.0.1:5432/{PG_DATABASE}"
     os.environ["AIGAQ_TEST_ON_POSTGRES"] = "1"  # tests.settings: use AIGAQ_TEST_DATABASE_URL as it is
     os.environ["AIGAQ_TEST_DATABASE_URL"] = url
@@ -249,8 +251,8 @@ def machine() -> str:
     return f"{cpu}; memory {memory}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
 
 
-def measure(db: str, n: int, naive_sample: int) -> None:
-    configure(db)
+def measure(db: str, n: int, naive_sample: int, *, reuse: bool) -> None:
+    configure(db, fresh=not reuse)
     from django.conf import settings
     from django.db import connection
     from django.db.models import Count
@@ -260,7 +262,7 @@ def measure(db: str, n: int, naive_sample: int) -> None:
     from aigaq.accounts.models import Organisation, User
     from aigaq.cases.models import Case, Cost, PathwayEvent
     from aigaq.insights import charts
-    from aigaq.insights.figures import CASE_COLUMNS, _rows, case_figures
+    from aigaq.insights.figures import CASE_COLUMNS, _rows, case_figures, figures_refresh
     from aigaq.insights.filters import Filter
     from aigaq.insights.metrics import all_sections
     from aigaq.insights.models import CaseFigures, FigureTally
@@ -270,22 +272,38 @@ def measure(db: str, n: int, naive_sample: int) -> None:
     settings.ALLOWED_HOSTS = ["*"]
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     logging.getLogger("fontTools").setLevel(logging.WARNING)
+    if reuse:
+        n = Case.objects.count()
     print(f"\n## {connection.vendor}, {n:,} incidents\n\nmachine at the start: {machine()}\n")
-    t0 = time.perf_counter()
-    user_id = generate(n)
-    t_generate = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    tally_rows = tally_rebuild_all()
-    t_tally = time.perf_counter() - t0
+    if reuse:
+        user_id = User.objects.get(username="bench-analyst").pk
+    else:
+        t0 = time.perf_counter()
+        user_id = generate(n)
+        t_generate = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        tally_rows = tally_rebuild_all()
+        t_tally = time.perf_counter() - t0
+        years = FigureTally.objects.filter(span="year").count()
+        print(
+            f"- written with their per-case cache in {t_generate:.0f} s; monthly sums (`tally_rebuild_all`) "
+            f"in {t_tally:.1f} s: {tally_rows:,} rows ({tally_rows - years:,} month rows, {years:,} year rows)"
+        )
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     events = PathwayEvent.objects.count()
     counted = CaseFigures.objects.count()
-    years = FigureTally.objects.filter(span="year").count()
+    print(f"- {n:,} incidents, {events:,} events, {counted:,} counted cases (consent)")
+
+    # A write: what the insights hook adds to every change of a case (its row and the sums).
+    writes = []
+    for case_id in CaseFigures.objects.order_by("case_id").values_list("case_id", flat=True)[1000:1011]:
+        t0 = time.perf_counter()
+        figures_refresh(case=Case.objects.get(pk=case_id))
+        writes.append(time.perf_counter() - t0)
     print(
-        f"- {events:,} events, {counted:,} counted cases (consent); written with their per-case cache in "
-        f"{t_generate:.0f} s; monthly sums (`tally_rebuild_all`) in {t_tally:.1f} s: {tally_rows:,} rows "
-        f"({tally_rows - years:,} month rows, {years:,} year rows)"
+        "- the insights hook per write to a case (`figures_refresh`): "
+        f"median {statistics.median(writes[1:]) * 1000:.0f} ms"
     )
 
     # The `insights_rebuild` rate and the naive baseline, on the first cases (both linear in cases).
@@ -386,6 +404,7 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="sqlite")
     parser.add_argument("--n", type=int, default=100000)
     parser.add_argument("--naive-sample", type=int, default=20000)
+    parser.add_argument("--reuse", action="store_true", help="measure the database of the last run again")
     args = parser.parse_args()
     if args.db == "both":
         # One process per database: Django is configured once per process.
@@ -400,9 +419,9 @@ def main() -> None:
                 "--naive-sample",
                 str(args.naive_sample),
             ]
-            subprocess.run(command, check=True)
+            subprocess.run(command + (["--reuse"] if args.reuse else []), check=True)
         return
-    measure(args.db, args.n, args.naive_sample)
+    measure(args.db, args.n, args.naive_sample, reuse=args.reuse)
 
 
 if __name__ == "__main__":

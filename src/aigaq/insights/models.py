@@ -90,7 +90,7 @@ class FigureTally(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["measure", "by", "span", "organisation", "month"], name="tally_measure"),
+            models.Index(fields=["measure", "by", "span", "organisation", "region", "month"], name="tally_read"),
             models.Index(fields=["measure", "span", "organisation", "key", "month"], name="tally_measure_key"),
         ]
         constraints = [
