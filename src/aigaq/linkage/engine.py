@@ -83,6 +83,7 @@ TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
 CHUNK_PAIRS = 50_000
 BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
+EM_CHUNK = 2_000_000  # pairs per step when EM and the passes sweep all candidate pairs
 GROUP_OTHER_BITS = 10.0  # evidence besides the name for a link to group mentions when counting names
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 
@@ -511,14 +512,20 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
             x, y = arr[:-off], arr[off:]
             chunks.append(np.minimum(x, y) * n + np.maximum(x, y))
     if not chunks:
-        return np.zeros((0, 2), dtype=np.int64)
+        return np.zeros((0, 2), dtype=np.int32)
     codes = np.concatenate(chunks)
     del chunks
     codes.sort()  # sort-based de-duplication: faster than np.unique's hashing on tens of millions
     codes = codes[np.concatenate(([True], codes[1:] != codes[:-1]))]
-    a, b = codes // n, codes % n
-    keep = a != b  # two keys of one mention that collide in hash would pair it with itself
-    return np.stack([a[keep], b[keep]], axis=1)
+    codes = codes[codes // n != codes % n]  # two colliding keys of one mention would pair it with itself
+    # Mention positions fit in 32 bits (a pair then costs 8 bytes, not 16); filled in steps so
+    # that no second full-size 64-bit array is made.
+    out = np.empty((len(codes), 2), dtype=np.int32 if n < 2**31 else np.int64)
+    for start in range(0, len(codes), EM_CHUNK):
+        part = codes[start : start + EM_CHUNK]
+        out[start : start + len(part), 0] = part // n
+        out[start : start + len(part), 1] = part % n
+    return out
 
 
 # --- Scoring and EM --------------------------------------------------------------------------------------
@@ -531,18 +538,14 @@ def _levels_serial(
     p = len(pairs)
     batch = getattr(index, "levels_batch", None)
     if batch is not None:
-        lvs: list[np.ndarray] = []
-        kss: list[np.ndarray] = []
+        lv = np.empty((p, len(FIELDS)), dtype=np.int8)
+        keys = np.empty((p, 2), dtype=np.int32)
         for start in range(0, p, BATCH_PAIRS):
             part = pairs[start : start + BATCH_PAIRS]
-            lv_part, ks_part = batch(part[:, 0], part[:, 1])
-            lvs.append(lv_part)
-            kss.append(ks_part)
+            lv[start : start + len(part)], keys[start : start + len(part)] = batch(part[:, 0], part[:, 1])
             if progress:
                 progress(stage, start + len(part), p)
-        if not lvs:
-            return np.full((0, len(FIELDS)), -1, dtype=np.int8), np.full((0, 2), -1, dtype=np.int32)
-        return np.concatenate(lvs), np.concatenate(kss)
+        return lv, keys
     lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
     keys = np.full((p, 2), -1, dtype=np.int32)
     levels = index.levels
@@ -587,16 +590,16 @@ def _levels_matrix(
     global _SHARED
     _SHARED = (index, pairs)
     try:
-        spans = [(s, min(s + CHUNK_PAIRS, p)) for s in range(0, p, CHUNK_PAIRS)]
-        lvs: list[np.ndarray] = []
-        kss: list[np.ndarray] = []
+        step = BATCH_PAIRS if hasattr(index, "levels_batch") else CHUNK_PAIRS
+        spans = [(s, min(s + step, p)) for s in range(0, p, step)]
+        lv = np.empty((p, len(FIELDS)), dtype=np.int8)
+        keys = np.empty((p, 2), dtype=np.int32)
         with mp.get_context("fork").Pool(workers) as pool:
-            for (_, end), (lv, ks) in zip(spans, pool.imap(_levels_span, spans), strict=True):
-                lvs.append(lv)
-                kss.append(ks)
+            for (start, end), (lv_part, ks_part) in zip(spans, pool.imap(_levels_span, spans), strict=True):
+                lv[start:end], keys[start:end] = lv_part, ks_part
                 if progress:
                     progress(stage, end, p)
-        return np.concatenate(lvs), np.concatenate(kss)
+        return lv, keys
     finally:
         _SHARED = None
 
@@ -654,32 +657,58 @@ def em(
     model = Model("plain", {k: list(v) for k, v in PRIOR_M.items()}, u, LAMBDA_PRIOR_ALL, 0)
     if len(lv) == 0:
         return model
-    # Pairs share few distinct level patterns, so EM runs on patterns with the TF adjustment
-    # (which depends on u only, not on m) precomputed per pair.
-    code = np.zeros(len(lv), dtype=np.int64)
-    for f in range(len(FIELDS)):
-        code = code * (LMAX + 2) + (lv[:, f].astype(np.int64) + 1)
-    uniq = np.sort(code)
-    uniq = uniq[np.concatenate(([True], uniq[1:] != uniq[:-1]))]
-    inverse = np.searchsorted(uniq, code)
+    # Pairs share few distinct level patterns, so EM runs on patterns. A pair without a TF
+    # adjustment and without a label is fully described by its pattern and only counted; pairs
+    # with one keep their pattern and their adjustment (which depends on u only, not on m). At
+    # tens of millions of pairs this keeps EM's memory to the pairs that need it.
+    counted: list[np.ndarray] = []
+    own_code: list[np.ndarray] = []
+    own_adj: list[np.ndarray] = []
+    own_clamp: list[np.ndarray] = []
+    w0 = model.weight_table()
+    for start in range(0, len(lv), EM_CHUNK):
+        part = lv[start : start + EM_CHUNK]
+        code = _pattern_codes(part)
+        tf = tf_u[start : start + EM_CHUNK]
+        own = ~np.isnan(tf)
+        if clamp is not None:
+            own |= ~np.isnan(clamp[start : start + EM_CHUNK])
+        counted.append(code[~own])
+        k = np.flatnonzero(own)
+        own_code.append(code[k])
+        names = part[k, F_NAME]
+        own_adj.append(
+            score(model, part[k], tf[k], (F_NAME,))[1][:, 0] - w0[F_NAME, np.where(names < 0, MISSING, names)]
+        )
+        if clamp is not None:
+            own_clamp.append(clamp[start : start + EM_CHUNK][k])
+    count_codes, counts = np.unique(np.concatenate(counted), return_counts=True)
+    del counted
+    codes = np.concatenate(own_code)
+    adj = np.concatenate(own_adj)
+    fixed = np.concatenate(own_clamp) if clamp is not None else None
+    del own_code, own_adj, own_clamp
+    uniq = np.union1d(count_codes, codes)
+    inverse = np.searchsorted(uniq, codes).astype(np.int32)
+    del codes
+    weight = np.zeros(len(uniq))
+    weight[np.searchsorted(uniq, count_codes)] = counts
     patterns = np.empty((len(uniq), len(FIELDS)), dtype=np.int64)
     rest = uniq.copy()
     for f in reversed(range(len(FIELDS))):
         patterns[:, f] = rest % (LMAX + 2) - 1
         rest //= LMAX + 2
     pidx = np.where(patterns < 0, MISSING, patterns)
-    adj = (
-        score(model, lv, tf_u, (F_NAME,))[1][:, 0]
-        - model.weight_table()[F_NAME, np.where(lv[:, F_NAME] < 0, MISSING, lv[:, F_NAME])]
-    )
     for _ in range(EM_ITERATIONS):
         w = model.weight_table()
         pattern_w = sum(w[f, pidx[:, f]] for f in range(len(FIELDS)))
         g = probability(pattern_w[inverse] + adj + model.prior_bits())
-        if clamp is not None:
-            g = np.where(np.isnan(clamp), g, clamp)
-        lam = float(min(max(g.sum() / n_all, 1e-12), 0.5))
-        gp = np.bincount(inverse, weights=g, minlength=len(patterns))
+        if fixed is not None:
+            g = np.where(np.isnan(fixed), g, fixed)
+        gp = probability(pattern_w + model.prior_bits()) * weight + np.bincount(
+            inverse, weights=g, minlength=len(patterns)
+        )
+        lam = float(min(max(gp.sum() / n_all, 1e-12), 0.5))
         for f, name in enumerate(FIELDS):
             cm = np.bincount(pidx[:, f], weights=gp, minlength=LMAX + 1)[: N_LEVELS[f]]
             prior = np.asarray(PRIOR_M[name])
@@ -691,6 +720,15 @@ def em(
         if done:
             break
     return model
+
+
+def _pattern_codes(lv: np.ndarray) -> np.ndarray:
+    """One int64 per pair that encodes its levels (−1…LMAX per field)."""
+    code = np.zeros(len(lv), dtype=np.int64)
+    for f in range(len(FIELDS)):
+        code *= LMAX + 2
+        code += lv[:, f].astype(np.int64) + 1
+    return code
 
 
 def score(
@@ -811,23 +849,51 @@ def fit(index: Index, lv: np.ndarray, tf_u: np.ndarray) -> Model:
     return model
 
 
+def _weights(
+    model: Model, lv: np.ndarray, tf_u: np.ndarray, without_name_floor: float | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(match weight of every pair, pairs whose birth conflict is waived), in chunks.
+
+    A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
+    IIN, or the same document number, name and address): there the dates are a recording error.
+    The waiver is per pair, so a chain through other mentions never waives anything.
+    without_name_floor: pairs whose evidence besides the name is below it get −inf (never a link).
+    Only one float per pair is kept, however many pairs there are.
+    """
+    total = np.empty(len(lv))
+    waive: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
+    for start in range(0, len(lv), EM_CHUNK):
+        part = lv[start : start + EM_CHUNK]
+        t, nb = score(model, part, tf_u[start : start + EM_CHUNK], (F_NAME, F_BIRTH))
+        if without_name_floor is not None:
+            t = np.where(t - nb[:, 0] - model.prior_bits() >= without_name_floor, t, -np.inf)
+        waive.append(start + np.flatnonzero((part[:, F_BIRTH] == 0) & (t - nb[:, 1] >= OVERRIDE_BITS)))
+        total[start : start + len(part)] = t
+    return total, np.concatenate(waive)
+
+
+def _tf_u(keys: np.ndarray, lv: np.ndarray, pairs: np.ndarray, tables: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
+    """tf_u_from over all candidate pairs in chunks (its temporaries are several floats a pair)."""
+    out = np.empty(len(lv))
+    for start in range(0, len(lv), EM_CHUNK):
+        end = start + EM_CHUNK
+        out[start : start + len(lv[start:end])] = tf_u_from(
+            keys[start:end], lv[start:end, F_NAME], pairs[start:end, 0], tables
+        )
+    return out
+
+
 def _cluster(
     index: Index,
     pairs: np.ndarray,
-    lv: np.ndarray,
     total: np.ndarray,
-    birth_w: np.ndarray,
+    waive: np.ndarray,
     thr: float,
     must_not: dict[int, set[int]],
     must_link: list[tuple[int, int]],
     progress: Progress | None,
 ) -> tuple[_Clusters, np.ndarray]:
     """Greedy constrained union of links, strongest first; returns clusters and which pairs joined."""
-    # A birth conflict is waived only for a pair whose other evidence is overwhelming (the same
-    # IIN, or the same document number, name and address): there the dates are a recording error.
-    # The waiver is per pair, so a chain through other mentions never waives anything.
-    other_bits = total - birth_w
-    waive = np.flatnonzero((lv[:, F_BIRTH] == 0) & (other_bits >= OVERRIDE_BITS))
     overridden = {(int(pairs[k, 0]), int(pairs[k, 1])) for k in waive}
     cl = _Clusters(index, must_not, overridden)
     for i, j in must_link:
@@ -868,7 +934,7 @@ def run(
     pairs = candidate_pairs(index, progress)
     n_workers = default_workers() if workers is None else workers
     lv, keys = _levels_matrix(index, pairs, progress, "scoring", n_workers)
-    tf_u = tf_u_from(keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(None))
+    tf_u = _tf_u(keys, lv, pairs, index.tf_tables(None))
     fitted = model is None
     if model is None:
         model = fit(index, lv, tf_u)
@@ -877,33 +943,36 @@ def run(
         must_not.setdefault(i, set()).add(j)
         must_not.setdefault(j, set()).add(i)
     links = list(_id_pairs(index, must_link))
-    total, nb = score(model, lv, tf_u, (F_NAME, F_BIRTH))
     if fitted:
         # Second pass: word frequencies counted once per first-pass cluster, i.e. per person
         # rather than per mention, so that a man named in ten cases does not make his own name
         # look common and weigh less; then EM again with the same u.
         # Only links that stand without the name are used for this grouping: otherwise namesakes
         # linked by their name would make that name rarer and link them ever more easily.
-        without_name = total - nb[:, 0] - model.prior_bits()
-        strong = np.where(without_name >= GROUP_OTHER_BITS, total, -np.inf)  # -inf: never a link
-        cl, _ = _cluster(index, pairs, lv, strong, nb[:, 1], thr, must_not, links, None)
+        strong, waive = _weights(model, lv, tf_u, GROUP_OTHER_BITS)
+        cl, _ = _cluster(index, pairs, strong, waive, thr, must_not, links, None)
+        del strong, waive
         roots = [cl.find(i) for i in range(n)]
-        tf_u = tf_u_from(keys, lv[:, F_NAME], pairs[:, 0], index.tf_tables(roots))
+        del cl, tf_u
+        tf_u = _tf_u(keys, lv, pairs, index.tf_tables(roots))
+        del roots
         model = em(lv, tf_u, model.u, max(n * (n - 1) // 2, 1))
         model.mode, model.n_mentions = index.mode, n
-        total, nb = score(model, lv, tf_u, (F_NAME, F_BIRTH))
-    prob = probability(total)
-    cl, linked = _cluster(index, pairs, lv, total, nb[:, 1], thr, must_not, links, progress)
-    keep = np.flatnonzero(prob >= thr)
+    del keys
+    total, waive = _weights(model, lv, tf_u)
+    cl, linked = _cluster(index, pairs, total, waive, thr, must_not, links, progress)
+    keep = np.flatnonzero(probability(total) >= thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
     clusters = cl.clusters()
+    del cl
     out: list[ScoredPair] = []
     kept_weights = score(model, lv[keep], tf_u[keep])[1]
+    prob = probability(total[keep])
     for row, k in enumerate(keep.tolist()):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
         weights = [float(x) for x in kept_weights[row]]
         ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
-        out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[k]), float(total[k]), ev, bool(linked[k])))
+        out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[row]), float(total[k]), ev, bool(linked[k])))
     return LinkResult(clusters, out, model)
 
 
