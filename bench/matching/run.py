@@ -167,10 +167,11 @@ def main() -> int:
     populate(stored, org, user)
     print(f"populated in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     stages = Stages()
     summary = matching.relink(organisations=[org], progress=stages)
-    relink_s = time.perf_counter() - t0
+    relink_s, relink_cpu = time.perf_counter() - t0, time.process_time() - c0
+    children = os.times()  # CPU of the forked encoding workers, once they have been reaped
     print(f"relink {relink_s:.1f}s: {summary}", file=sys.stderr)
 
     empty = [
@@ -179,12 +180,13 @@ def main() -> int:
         )
         for m in added
     ]
-    times, alerts = [], 0
+    times, cpu, alerts = [], [], 0
     for case, m in zip(empty, added, strict=True):
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         services.suspect_add(actor=user, case=case, data=suspect_data(m))
         found = list(MatchAlert.objects.filter(case_b=case)) + list(MatchAlert.objects.filter(case_a=case))
         times.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
         alerts += len(found)
     times.sort()
     result = {
@@ -193,12 +195,15 @@ def main() -> int:
         "suspects": summary.suspects,
         "block_keys": SuspectBlockKey.objects.count(),
         "relink_s": round(relink_s, 1),
+        "relink_cpu_s": round(relink_cpu + children.children_user + children.children_system, 1),
         "candidate_pairs": summary.candidate_pairs,
         "alerts_after_relink": summary.alerts_open,
         "relink_stages_s": {k: round(v, 1) for k, v in stages.seconds.items()},
         "add_ms_median": round(statistics.median(times), 1),
         "add_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1),
         "add_ms_max": round(times[-1], 1),
+        "add_cpu_ms_median": round(statistics.median(cpu), 1),
+        "load_average": [round(x, 2) for x in os.getloadavg()],
         "adds": len(times),
         "alerts_from_adds": alerts,
         "url": url.split("@")[-1],

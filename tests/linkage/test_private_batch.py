@@ -107,3 +107,13 @@ def test_the_kernel_cache_falls_back_to_memory_when_no_folder_is_writable(
     assert kernels._cache_dir() is None
     monkeypatch.setenv("AIGAQ_DATA_DIR", str(tmp_path))
     assert kernels._cache_dir() == str(tmp_path / "cache" / "numba")
+
+
+def test_forked_workers_encode_exactly_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aigaq.linkage import private
+
+    monkeypatch.setattr(private, "ENCODE_CHUNK", 40)
+    mentions, _ = generate(100, seed=11)
+    one = encode_mentions(mentions, KEY)
+    two = encode_mentions(mentions, KEY, workers=2)
+    assert [e.to_json() for e in two] == [e.to_json() for e in one]

@@ -16,6 +16,7 @@ import functools
 import hashlib
 import hmac
 import json
+import multiprocessing as mp
 import os
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
@@ -170,16 +171,53 @@ class EncodedMention:
         return cls(d["id"], d["tokens"], name_bf.astype(np.uint64), addr, birth, list(d["blocks"]))
 
 
+ENCODE_CHUNK = 5000  # mentions a forked worker encodes per task
+# Forked workers read the mentions, the key and city_key from here (copy-on-write), so nothing
+# but a span goes out and only the encodings come back.
+_ENCODE_SHARED: tuple[Sequence[Mention], bytes, CityKey] | None = None
+
+
+def _encode_span(span: tuple[int, int]) -> list[EncodedMention]:
+    assert _ENCODE_SHARED is not None
+    mentions, key, city_key = _ENCODE_SHARED
+    return _encode(mentions[span[0] : span[1]], key, city_key, None)
+
+
 def encode_mentions(
     mentions: Sequence[Mention],
     key: bytes,
     *,
     city_key: CityKey = default_city_key,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> list[EncodedMention]:
-    """Encode mentions under a key. Two organisations holding the same key can link encodings."""
+    """Encode mentions under a key. Two organisations holding the same key can link encodings.
+
+    workers: processes (fork) that encode chunks of ``ENCODE_CHUNK`` mentions when there are at
+    least two chunks; encoding is pure Python, about 0.3 ms a mention, so a relink of 100,000
+    suspects spends most of its CPU here."""
     if len(key) < KEY_MIN_BYTES:
         raise ValueError(f"key must be at least {KEY_MIN_BYTES} bytes")
+    if workers < 2 or len(mentions) < 2 * ENCODE_CHUNK or "fork" not in mp.get_all_start_methods():
+        return _encode(mentions, key, city_key, progress)
+    global _ENCODE_SHARED
+    _ENCODE_SHARED = (mentions, key, city_key)
+    try:
+        spans = [(s, min(s + ENCODE_CHUNK, len(mentions))) for s in range(0, len(mentions), ENCODE_CHUNK)]
+        out: list[EncodedMention] = []
+        with mp.get_context("fork").Pool(workers) as pool:
+            for (_, end), part in zip(spans, pool.imap(_encode_span, spans), strict=True):
+                out.extend(part)
+                if progress:
+                    progress("encoding", end, len(mentions))
+        return out
+    finally:
+        _ENCODE_SHARED = None
+
+
+def _encode(
+    mentions: Sequence[Mention], key: bytes, city_key: CityKey, progress: Progress | None
+) -> list[EncodedMention]:
     kd = _Keyed(key)
     tt = TokenTable()
     city_key = functools.lru_cache(maxsize=65536)(city_key)  # the same few hundred places recur

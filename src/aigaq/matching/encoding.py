@@ -40,5 +40,5 @@ def mention_for(suspect: Suspect) -> Mention:
     )
 
 
-def encode(mentions: list[Mention], progress: Progress | None = None) -> list[EncodedMention]:
-    return encode_mentions(mentions, linkage_key(), progress=progress)
+def encode(mentions: list[Mention], progress: Progress | None = None, *, workers: int = 1) -> list[EncodedMention]:
+    return encode_mentions(mentions, linkage_key(), progress=progress, workers=workers)

@@ -9,6 +9,7 @@ most ``MAX_CANDIDATES``), and one vectorised scoring of all of them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -415,7 +416,8 @@ def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[
         case_of[str(suspect.pk)] = suspect.case_id
         if progress and (k % 500 == 0 or k == total - 1):
             progress("reading", k + 1, total)
-    encoded = encode(mentions, progress) if mentions else []
+    # Encoding is the costliest step; forked workers take it (they touch no database connection).
+    encoded = encode(mentions, progress, workers=len(os.sched_getaffinity(0))) if mentions else []
     gone = Suspect.objects.filter(case__organisation=org).exclude(case__survivor__consent_matching=True)
     suspects_withdraw(suspect_ids=list(gone.values_list("pk", flat=True)))
     SuspectBlockKey.objects.filter(organisation=org).delete()
