@@ -87,7 +87,8 @@ def test_opening_and_deciding_an_alert_are_audited_on_both_cases_without_persona
     assert {e.case_code for e in reviews} == {astana_case.code, oral_case.code}
     assert all(e.extra == {"decision": "confirmed"} for e in reviews)
     dump = repr(list(AuditEntry.objects.values()))
-    assert "Same phone" not in dump and "SEITOV" not in dump and "555" not in dump
+    # Not a bare "555": random hex hashes and codes contain it about one run in five.
+    assert "Same phone" not in dump and "SEITOV" not in dump and "5551234" not in dump and "555 12" not in dump
 
 
 def test_the_reviewer_note_is_stored_sealed(astana_case: Case, oral_case: Case, cora: User) -> None:
