@@ -654,14 +654,22 @@ def em(
     blocks count as non-matches). Pseudo-counts pull m toward the prior so thin data cannot run
     away with it.
     """
+    return _em(lv, lambda start, end: tf_u[start:end], u, n_all, clamp)
+
+
+TfU = Callable[[int, int], np.ndarray]  # tf_u of the candidate pairs start:end
+
+
+def _em(lv: np.ndarray, tf_of: TfU, u: dict[str, list[float]], n_all: int, clamp: np.ndarray | None) -> Model:
     model = Model("plain", {k: list(v) for k, v in PRIOR_M.items()}, u, LAMBDA_PRIOR_ALL, 0)
     if len(lv) == 0:
         return model
     # Pairs share few distinct level patterns, so EM runs on patterns. A pair without a TF
     # adjustment and without a label is fully described by its pattern and only counted; pairs
     # with one keep their pattern and their adjustment (which depends on u only, not on m). At
-    # tens of millions of pairs this keeps EM's memory to the pairs that need it.
-    counted: list[np.ndarray] = []
+    # tens of millions of pairs this keeps EM's memory to 12 bytes for each pair that needs it.
+    count_codes: list[np.ndarray] = []
+    count_n: list[np.ndarray] = []
     own_code: list[np.ndarray] = []
     own_adj: list[np.ndarray] = []
     own_clamp: list[np.ndarray] = []
@@ -669,11 +677,13 @@ def em(
     for start in range(0, len(lv), EM_CHUNK):
         part = lv[start : start + EM_CHUNK]
         code = _pattern_codes(part)
-        tf = tf_u[start : start + EM_CHUNK]
+        tf = tf_of(start, start + len(part))
         own = ~np.isnan(tf)
         if clamp is not None:
             own |= ~np.isnan(clamp[start : start + EM_CHUNK])
-        counted.append(code[~own])
+        c, cn = np.unique(code[~own], return_counts=True)
+        count_codes.append(c)
+        count_n.append(cn)
         k = np.flatnonzero(own)
         own_code.append(code[k])
         names = part[k, F_NAME]
@@ -682,17 +692,15 @@ def em(
         )
         if clamp is not None:
             own_clamp.append(clamp[start : start + EM_CHUNK][k])
-    count_codes, counts = np.unique(np.concatenate(counted), return_counts=True)
-    del counted
     codes = np.concatenate(own_code)
     adj = np.concatenate(own_adj)
     fixed = np.concatenate(own_clamp) if clamp is not None else None
     del own_code, own_adj, own_clamp
-    uniq = np.union1d(count_codes, codes)
+    counted = np.concatenate(count_codes)
+    uniq = np.union1d(counted, codes)
     inverse = np.searchsorted(uniq, codes).astype(np.int32)
     del codes
-    weight = np.zeros(len(uniq))
-    weight[np.searchsorted(uniq, count_codes)] = counts
+    weight = np.bincount(np.searchsorted(uniq, counted), weights=np.concatenate(count_n), minlength=len(uniq))
     patterns = np.empty((len(uniq), len(FIELDS)), dtype=np.int64)
     rest = uniq.copy()
     for f in reversed(range(len(FIELDS))):
@@ -702,12 +710,14 @@ def em(
     for _ in range(EM_ITERATIONS):
         w = model.weight_table()
         pattern_w = sum(w[f, pidx[:, f]] for f in range(len(FIELDS)))
-        g = probability(pattern_w[inverse] + adj + model.prior_bits())
-        if fixed is not None:
-            g = np.where(np.isnan(fixed), g, fixed)
-        gp = probability(pattern_w + model.prior_bits()) * weight + np.bincount(
-            inverse, weights=g, minlength=len(patterns)
-        )
+        gp = probability(pattern_w + model.prior_bits()) * weight
+        for start in range(0, len(inverse), EM_CHUNK):
+            inv = inverse[start : start + EM_CHUNK]
+            g = probability(pattern_w[inv] + adj[start : start + EM_CHUNK] + model.prior_bits())
+            if fixed is not None:
+                part_fixed = fixed[start : start + EM_CHUNK]
+                g = np.where(np.isnan(part_fixed), g, part_fixed)
+            gp += np.bincount(inv, weights=g, minlength=len(patterns))
         lam = float(min(max(gp.sum() / n_all, 1e-12), 0.5))
         for f, name in enumerate(FIELDS):
             cm = np.bincount(pidx[:, f], weights=gp, minlength=LMAX + 1)[: N_LEVELS[f]]
@@ -841,16 +851,16 @@ def _id_pairs(index: Index, pairs: Iterable[tuple[str, str]]) -> list[tuple[int,
     return [(pos[a], pos[b]) for a, b in pairs if a in pos and b in pos and a != b]
 
 
-def fit(index: Index, lv: np.ndarray, tf_u: np.ndarray) -> Model:
+def fit(index: Index, lv: np.ndarray, tf_of: TfU) -> Model:
     n = len(index.ids)
-    model = em(lv, tf_u, estimate_u(index), max(n * (n - 1) // 2, 1))
+    model = _em(lv, tf_of, estimate_u(index), max(n * (n - 1) // 2, 1), None)
     model.mode = index.mode
     model.n_mentions = n
     return model
 
 
 def _weights(
-    model: Model, lv: np.ndarray, tf_u: np.ndarray, without_name_floor: float | None = None
+    model: Model, lv: np.ndarray, tf_of: TfU, without_name_floor: float | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """(match weight of every pair, pairs whose birth conflict is waived), in chunks.
 
@@ -864,7 +874,7 @@ def _weights(
     waive: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(lv), EM_CHUNK):
         part = lv[start : start + EM_CHUNK]
-        t, nb = score(model, part, tf_u[start : start + EM_CHUNK], (F_NAME, F_BIRTH))
+        t, nb = score(model, part, tf_of(start, start + len(part)), (F_NAME, F_BIRTH))
         if without_name_floor is not None:
             t = np.where(t - nb[:, 0] - model.prior_bits() >= without_name_floor, t, -np.inf)
         waive.append(start + np.flatnonzero((part[:, F_BIRTH] == 0) & (t - nb[:, 1] >= OVERRIDE_BITS)))
@@ -872,15 +882,14 @@ def _weights(
     return total, np.concatenate(waive)
 
 
-def _tf_u(keys: np.ndarray, lv: np.ndarray, pairs: np.ndarray, tables: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
-    """tf_u_from over all candidate pairs in chunks (its temporaries are several floats a pair)."""
-    out = np.empty(len(lv))
-    for start in range(0, len(lv), EM_CHUNK):
-        end = start + EM_CHUNK
-        out[start : start + len(lv[start:end])] = tf_u_from(
-            keys[start:end], lv[start:end, F_NAME], pairs[start:end, 0], tables
-        )
-    return out
+def _tf_of(keys: np.ndarray, lv: np.ndarray, pairs: np.ndarray, tables: tuple[np.ndarray, np.ndarray]) -> TfU:
+    """tf_u of any span of the candidate pairs, computed when asked: cheap, and not kept as one
+    more float per pair."""
+
+    def tf_of(start: int, end: int) -> np.ndarray:
+        return tf_u_from(keys[start:end], lv[start:end, F_NAME], pairs[start:end, 0], tables)
+
+    return tf_of
 
 
 def _cluster(
@@ -934,10 +943,11 @@ def run(
     pairs = candidate_pairs(index, progress)
     n_workers = default_workers() if workers is None else workers
     lv, keys = _levels_matrix(index, pairs, progress, "scoring", n_workers)
-    tf_u = _tf_u(keys, lv, pairs, index.tf_tables(None))
+    tables = index.tf_tables(None)
+    tf_of = _tf_of(keys, lv, pairs, tables)
     fitted = model is None
     if model is None:
-        model = fit(index, lv, tf_u)
+        model = fit(index, lv, tf_of)
     must_not: dict[int, set[int]] = {}
     for i, j in _id_pairs(index, must_not_link):
         must_not.setdefault(i, set()).add(j)
@@ -949,24 +959,25 @@ def run(
         # look common and weigh less; then EM again with the same u.
         # Only links that stand without the name are used for this grouping: otherwise namesakes
         # linked by their name would make that name rarer and link them ever more easily.
-        strong, waive = _weights(model, lv, tf_u, GROUP_OTHER_BITS)
+        strong, waive = _weights(model, lv, tf_of, GROUP_OTHER_BITS)
         cl, _ = _cluster(index, pairs, strong, waive, thr, must_not, links, None)
         del strong, waive
         roots = [cl.find(i) for i in range(n)]
-        del cl, tf_u
-        tf_u = _tf_u(keys, lv, pairs, index.tf_tables(roots))
+        del cl
+        tables = index.tf_tables(roots)
+        tf_of = _tf_of(keys, lv, pairs, tables)
         del roots
-        model = em(lv, tf_u, model.u, max(n * (n - 1) // 2, 1))
+        model = _em(lv, tf_of, model.u, max(n * (n - 1) // 2, 1), None)
         model.mode, model.n_mentions = index.mode, n
-    del keys
-    total, waive = _weights(model, lv, tf_u)
+    total, waive = _weights(model, lv, tf_of)
     cl, linked = _cluster(index, pairs, total, waive, thr, must_not, links, progress)
     keep = np.flatnonzero(probability(total) >= thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
     clusters = cl.clusters()
     del cl
     out: list[ScoredPair] = []
-    kept_weights = score(model, lv[keep], tf_u[keep])[1]
+    kept_tf = tf_u_from(keys[keep], lv[keep, F_NAME], pairs[keep, 0], tables)
+    kept_weights = score(model, lv[keep], kept_tf)[1]
     prob = probability(total[keep])
     for row, k in enumerate(keep.tolist()):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])

@@ -145,7 +145,9 @@ def stem_of(skel: str) -> tuple[str, str]:
     return skel, "name"
 
 
-@lru_cache(maxsize=262144)
+# Whole written names recur less than words (each spelling is its own key) and a cached entry
+# holds several tokens; a smaller cache keeps a million-mention run's memory down.
+@lru_cache(maxsize=32768)
 def name_tokens(full_name: str) -> tuple[NameToken, ...]:
     """Split a written name into tokens; initials such as "Ж.Н." become one token per letter."""
     tokens: list[NameToken] = []
