@@ -91,7 +91,7 @@ class FigureTally(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["measure", "by", "span", "organisation", "region", "month"], name="tally_read"),
-            models.Index(fields=["measure", "span", "organisation", "key", "month"], name="tally_measure_key"),
+            models.Index(fields=["measure", "span", "organisation", "region", "key", "month"], name="tally_place"),
         ]
         constraints = [
             # One row per key: a case's change is an upsert on it (rollup.tally_change).
