@@ -83,7 +83,7 @@ TF_PSEUDO = 20.0
 DEFAULT_THRESHOLD = 0.5
 CHUNK_PAIRS = 50_000
 BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
-EM_CHUNK = 2_000_000  # pairs per step when EM and the passes sweep all candidate pairs
+EM_CHUNK = 1_000_000  # pairs per step when EM and the passes sweep all candidate pairs
 GROUP_OTHER_BITS = 10.0  # evidence besides the name for a link to group mentions when counting names
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
 

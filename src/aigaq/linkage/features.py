@@ -945,4 +945,4 @@ def _date_slips(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     r = np.arange(len(a))
     swapped = (nd == 2) & diff[r, p + 1] & (da[r, p] == db[r, p + 1]) & (da[r, p + 1] == db[r, p])
     dm = (a // 10000 == b // 10000) & ((a // 100) % 100 == b % 100) & (a % 100 == (b // 100) % 100)
-    return (nd == 1) | swapped | dm
+    return (nd <= 1) | swapped | dm
