@@ -37,3 +37,23 @@ def test_a_namesake_crowd_over_the_cap_does_not_hide_the_same_phone(
     )
     alert = MatchAlert.objects.get()
     assert alert.outcomes["phone"] == "agree"
+
+
+def test_the_suspect_count_behind_name_frequencies_follows_adds_edits_withdrawals_and_relink(
+    alice: User, dina: User, astana_case: Case, oral_case: Case
+) -> None:
+    from django.core.management import call_command
+
+    from aigaq.cases import services as cases
+    from aigaq.matching.models import SuspectCount, SuspectEncoding
+
+    def count() -> int:
+        return SuspectCount.objects.get(organisation_id=astana_case.organisation_id).suspects
+
+    assert count() == 2
+    cases.suspect_update(actor=dina, suspect=oral_case.suspects.get(), data={"full_name": "Ерлан Омаров"})
+    assert count() == 2
+    cases.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=False, statistics=True)
+    assert count() == 1
+    call_command("relink", "--quiet")
+    assert count() == 1 == SuspectEncoding.objects.count()

@@ -67,6 +67,18 @@ class SuspectNameToken(models.Model):
 
 
 
+class SuspectCount(models.Model):
+    """How many of an organisation's suspects take part in matching: the denominator of the name
+    frequencies. Kept by the writes that store and forget encodings, because a COUNT over
+    100,000 encodings costs PostgreSQL more time than the rest of adding a suspect."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    suspects = models.IntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.suspects} suspects of organisation {self.organisation_id} in matching"
+
+
 class MatchingModel(models.Model):
     """An organisation's fitted Fellegi–Sunter weights (``aigaq.linkage.Model`` as JSON)."""
 

@@ -44,6 +44,7 @@ from .models import (
     RepeatSuspectMember,
     Status,
     SuspectBlockKey,
+    SuspectCount,
     SuspectEncoding,
     SuspectNameToken,
 )
@@ -89,6 +90,10 @@ def _store(rows: Iterable[tuple[int, int, int, EncodedMention]], *, fresh: bool 
     rows = list(rows)
     if not fresh:
         _forget([r[0] for r in rows])
+    added: dict[int, int] = {}
+    for _s, _c, o, _e in rows:
+        added[o] = added.get(o, 0) + 1
+    _count(added)
     _insert(SuspectEncoding, ("suspect_id", "case_id", "organisation_id", "encoded"),
             [(s, c, o, e.to_json()) for s, c, o, e in rows])  # fmt: skip
     _insert(SuspectBlockKey, ("organisation_id", "token", "suspect_id", "case_id"),
@@ -97,7 +102,16 @@ def _store(rows: Iterable[tuple[int, int, int, EncodedMention]], *, fresh: bool 
             [(o, t, s) for s, c, o, e in rows for t in e.tokens.get("name", ())])  # fmt: skip
 
 
+def _count(change: dict[int, int]) -> None:
+    """Adds to organisations' SuspectCount (created at its first suspect)."""
+    for org_id, n in change.items():
+        if n and not SuspectCount.objects.filter(organisation_id=org_id).update(suspects=F("suspects") + n):
+            SuspectCount.objects.create(organisation_id=org_id, suspects=n)
+
+
 def _forget(suspect_ids: list[int]) -> None:
+    stored = SuspectEncoding.objects.filter(suspect_id__in=suspect_ids).values("organisation_id")
+    _count({o: -n for o, n in stored.annotate(n=Count("id")).values_list("organisation_id", "n")})
     SuspectBlockKey.objects.filter(suspect_id__in=suspect_ids).delete()
     SuspectNameToken.objects.filter(suspect_id__in=suspect_ids).delete()
     SuspectEncoding.objects.filter(suspect_id__in=suspect_ids).delete()
@@ -123,8 +137,9 @@ def scoring_model(organisation_id: int, new: EncodedMention) -> Model:
         if names
         else {}
     )
-    # Frequencies are out of all the organisation's suspects.
-    model.tf_total = model.n_mentions = SuspectEncoding.objects.filter(organisation_id=organisation_id).count()
+    # Frequencies are out of all the organisation's suspects in matching.
+    count = SuspectCount.objects.filter(organisation_id=organisation_id).values_list("suspects", flat=True).first()
+    model.tf_total = model.n_mentions = max(count or 0, 1)
     return model
 
 
@@ -423,6 +438,7 @@ def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[
     SuspectBlockKey.objects.filter(organisation=org).delete()
     SuspectNameToken.objects.filter(organisation=org).delete()
     SuspectEncoding.objects.filter(organisation=org).delete()
+    SuspectCount.objects.filter(organisation=org).delete()
     for start in range(0, len(encoded), BATCH):
         chunk = encoded[start : start + BATCH]
         _store(((int(e.id), case_of[e.id], org.pk, e) for e in chunk), fresh=True)
