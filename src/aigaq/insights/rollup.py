@@ -6,7 +6,8 @@ defined once, as a database aggregate, and the same definition fills the cache a
 of a period that do not make a whole month, so the two cannot disagree:
 
 - month rows: `measure_rows()` over the cases of one organisation, month and region;
-- year rows: the sum of a year's month rows;
+- year rows: the sum of a year's month rows; "all regions" rows (region ALL_REGIONS): the sum over
+  the regions, read when the filter names no region and the breakdown is not by region;
 - a period is read from the year rows of its whole years, the month rows of its other whole
   months, and `CaseFigures` itself for the days left at either end (at most two part-months).
 
