@@ -142,6 +142,9 @@ def main() -> int:
     parser.add_argument("--suspects", type=int, default=100_000)
     parser.add_argument("--adds", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--max-candidates", type=int, help="override aigaq.matching.services.MAX_CANDIDATES (to check the cap)"
+    )
     args = parser.parse_args()
     url = configure(args.db)
 
@@ -152,6 +155,9 @@ def main() -> int:
     from aigaq.cases import services
     from aigaq.matching import services as matching
     from aigaq.matching.models import MatchAlert, SuspectBlockKey
+
+    if args.max_candidates:
+        matching.MAX_CANDIDATES = args.max_candidates
 
     org = Organisation.objects.create(name="Bench network")
     user = User.objects.create_user("bench")
@@ -206,6 +212,7 @@ def main() -> int:
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "adds": len(times),
         "alerts_from_adds": alerts,
+        "max_candidates": matching.MAX_CANDIDATES,
         "url": url.split("@")[-1],
     }
     print(json.dumps(result))

@@ -188,7 +188,7 @@ def _sync_alerts(organisation_id: int, suspect_id: int, case_id: int, hits: list
     return out
 
 
-def selective_keys(sizes: dict[str, int], limit: int = MAX_CANDIDATES) -> list[str]:
+def selective_keys(sizes: dict[str, int], limit: int) -> list[str]:
     """Block keys, smallest block first, whose blocks together hold at most ``limit`` suspects."""
     chosen, total = [], 0
     for token, size in sorted(sizes.items(), key=lambda kv: (kv[1], kv[0])):
@@ -204,7 +204,7 @@ def _match_encoded(suspect: Suspect, enc: EncodedMention) -> list[MatchAlert]:
     keys = SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=enc.blocks)
     sizes = dict(keys.values_list("token").annotate(n=Count("id")).values_list("token", "n"))
     candidates = (
-        SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=selective_keys(sizes))
+        SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=selective_keys(sizes, MAX_CANDIDATES))
         .exclude(case_id=case_id)
         .values("suspect_id")
     )
