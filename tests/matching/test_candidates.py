@@ -57,3 +57,15 @@ def test_the_suspect_count_behind_name_frequencies_follows_adds_edits_withdrawal
     assert count() == 1
     call_command("relink", "--quiet")
     assert count() == 1 == SuspectEncoding.objects.count()
+
+
+def test_relink_with_forked_encoding_workers_raises_the_same_alerts(
+    astana_case: Case, oral_case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.management import call_command
+
+    before = list(MatchAlert.objects.values_list("suspect_a_id", "suspect_b_id", "outcomes"))
+    monkeypatch.setattr(services, "PARALLEL_MIN_SUSPECTS", 1)
+    monkeypatch.setattr(services, "ENCODE_CHUNK", 1)
+    call_command("relink", "--quiet")
+    assert list(MatchAlert.objects.values_list("suspect_a_id", "suspect_b_id", "outcomes")) == before

@@ -43,6 +43,7 @@ from .engine import (
     Model,
     Progress,
     ScoredPair,
+    default_workers,
     plain_index,
     run,
 )
@@ -106,10 +107,12 @@ def link(
     total) is called now and then. must_not_link / must_link: reviewers' decisions by id pair;
     cannot-link holds through chains of other links. city_key maps a city name to a comparable
     key (default: aigaq.reference.find_city when available, else the name's skeleton).
-    workers: processes that score candidate pairs on big inputs (default: the CPUs available).
+    workers: processes that encode mentions and score candidate pairs on big inputs (default: the
+    CPUs available).
     """
     if key is not None:
-        encoded = encode_mentions(mentions, key, city_key=city_key, progress=progress)
+        n_workers = default_workers() if workers is None else workers
+        encoded = encode_mentions(mentions, key, city_key=city_key, progress=progress, workers=n_workers)
         return link_encoded(
             encoded,
             threshold=threshold,

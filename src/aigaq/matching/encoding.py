@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from aigaq.cases.keys import keyring
 from aigaq.cases.models import Suspect
-from aigaq.linkage import EncodedMention, Mention, Progress, encode_mentions
+from aigaq.linkage import EncodedMention, Mention, encode_mentions
 
 
 def linkage_key() -> bytes:
@@ -40,5 +40,5 @@ def mention_for(suspect: Suspect) -> Mention:
     )
 
 
-def encode(mentions: list[Mention], progress: Progress | None = None, *, workers: int = 1) -> list[EncodedMention]:
-    return encode_mentions(mentions, linkage_key(), progress=progress, workers=workers)
+def encode(mentions: list[Mention]) -> list[EncodedMention]:
+    return encode_mentions(mentions, linkage_key())

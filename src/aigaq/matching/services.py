@@ -9,13 +9,15 @@ most ``MAX_CANDIDATES``), and one vectorised scoring of all of them.
 
 from __future__ import annotations
 
+import multiprocessing as mp
 import os
 from collections.abc import Iterable
 from dataclasses import dataclass
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from aigaq.accounts.models import Organisation, Role, User
@@ -27,14 +29,16 @@ from aigaq.linkage import (
     DEFAULT_THRESHOLD,
     EncodedLink,
     EncodedMention,
+    Mention,
     Model,
     Progress,
     ScoredPair,
+    encode_mentions,
     fit_encoded,
     score_encoded,
 )
 
-from .encoding import encode, mention_for
+from .encoding import encode, linkage_key, mention_for
 from .models import (
     DECISIONS,
     AlertDecision,
@@ -412,27 +416,65 @@ class RelinkSummary:
     alerts_open: int
 
 
+# Relinking encodes in forked workers while the main process goes on reading and decrypting:
+# the two costliest steps overlap. The workers touch no database connection (the main process
+# sends them plaintext mentions and gets encodings back); small organisations skip the pool.
+ENCODE_CHUNK = 2000
+PARALLEL_MIN_SUSPECTS = 10_000
+
+
+def _read_and_encode(
+    suspects: QuerySet[Suspect], total: int, progress: Progress | None
+) -> tuple[list[EncodedMention], dict[str, int]]:
+    key = linkage_key()
+    workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    pool = None
+    if workers > 1 and total >= PARALLEL_MIN_SUSPECTS and "fork" in mp.get_all_start_methods():
+        pool = mp.get_context("fork").Pool(workers)
+    pending: list[AsyncResult[list[EncodedMention]]] = []
+    encoded: list[EncodedMention] = []
+    case_of: dict[str, int] = {}
+    chunk: list[Mention] = []
+
+    def flush() -> None:
+        if pool is not None:
+            pending.append(pool.apply_async(encode_mentions, (list(chunk), key)))
+        else:
+            encoded.extend(encode_mentions(chunk, key))
+        chunk.clear()
+
+    try:
+        dek: dict[str, bytes] = {}
+        for k, suspect in enumerate(suspects.iterator(chunk_size=BATCH)):
+            if k % BATCH == 0:  # the next chunk's data keys in one read of the key store
+                dek = keys.case_keys(suspects[k : k + BATCH].values_list("case__code", flat=True))
+            if suspect.case.code in dek:
+                suspect.case._dek = dek[suspect.case.code]  # what Case.data_key() caches
+            chunk.append(mention_for(suspect))
+            case_of[str(suspect.pk)] = suspect.case_id
+            if len(chunk) == ENCODE_CHUNK:
+                flush()
+            if progress and (k % 500 == 0 or k == total - 1):
+                progress("reading", k + 1, total)
+        flush()
+        for n, result in enumerate(pending):
+            encoded.extend(result.get())
+            if progress:
+                progress("encoding", n + 1, len(pending))
+    finally:
+        if pool is not None:
+            pool.terminate()
+    return encoded, case_of
+
+
 def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[int, int, int]:
     suspects = (
         Suspect.objects.filter(case__organisation=org, case__survivor__consent_matching=True)
         .select_related("case__incident")
         .order_by("id")
     )
-    mentions, case_of = [], {}
     total = suspects.count()
-    dek: dict[str, bytes] = {}
-    for k, suspect in enumerate(suspects.iterator(chunk_size=BATCH)):
-        if k % BATCH == 0:  # the next chunk's data keys in one read of the key store
-            codes = suspects[k : k + BATCH].values_list("case__code", flat=True)
-            dek = keys.case_keys(codes)
-        if suspect.case.code in dek:
-            suspect.case._dek = dek[suspect.case.code]  # what Case.data_key() caches
-        mentions.append(mention_for(suspect))
-        case_of[str(suspect.pk)] = suspect.case_id
-        if progress and (k % 500 == 0 or k == total - 1):
-            progress("reading", k + 1, total)
-    # Encoding is the costliest step; forked workers take it (they touch no database connection).
-    encoded = encode(mentions, progress, workers=len(os.sched_getaffinity(0))) if mentions else []
+    encoded, case_of = _read_and_encode(suspects, total, progress)
     gone = Suspect.objects.filter(case__organisation=org).exclude(case__survivor__consent_matching=True)
     suspects_withdraw(suspect_ids=list(gone.values_list("pk", flat=True)))
     SuspectBlockKey.objects.filter(organisation=org).delete()
