@@ -69,18 +69,6 @@ def popcounts(rows: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
 
 
 @jit
-def intersections(q: np.ndarray, many: np.ndarray) -> np.ndarray:  # pragma: no cover - compiled
-    n, w = many.shape
-    out = np.empty(n, dtype=np.int64)
-    for i in range(n):
-        c = np.uint64(0)
-        for k in range(w):
-            c += _popcount(q[k] & many[i, k])
-        out[i] = c
-    return out
-
-
-@jit
 def dice_one_to_many(q: np.ndarray, q_pop: int, many: np.ndarray, pops: np.ndarray) -> np.ndarray:  # pragma: no cover
     n, w = many.shape
     out = np.empty(n, dtype=np.float64)

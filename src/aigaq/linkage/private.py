@@ -291,11 +291,6 @@ def popcount_rows(x: np.ndarray) -> np.ndarray:
     return _kernels().popcounts(rows).reshape(x.shape[:-1])
 
 
-def intersection_counts(q: np.ndarray, many: np.ndarray) -> np.ndarray:
-    """popcount(q & row) for every row of many, the inner loop of Dice."""
-    return _kernels().intersections(_u64(q), _u64(many))
-
-
 def dice_one_to_many(q: np.ndarray, many: np.ndarray, many_pop: np.ndarray | None = None) -> np.ndarray:
     """Dice coefficient of one filter (WORDS,) against many (n, WORDS)."""
     if len(many) == 0:
@@ -651,6 +646,5 @@ def warm_up() -> None:
     one = np.zeros((1, WORDS), dtype=np.uint64)
     dice_many_to_many(one, one)
     dice_one_to_many(one[0], one)
-    intersection_counts(one[0], one)
     enc = EncodedMention("warm-up", {}, one, None, None)
     EncodedIndex([enc, enc]).levels_many(np.array([[0, 1]]))
