@@ -141,3 +141,14 @@ def test_clusters_come_in_input_order() -> None:
     result = link(mentions)
     assert list(result.clusters) == ["z", "b", "a"]
     assert result.clusters["z"] == result.clusters["a"] == "a"
+
+
+def test_hard_conflict_from_columns_agrees_with_the_birth_level() -> None:
+    births = ["1985-04-12", "1958-04-12", "1995-04-12", "1985", "2001-11-30", None]
+    mentions = [Mention(id=f"b{k}", full_name="Нұрлан Ахметов", birth_date=b) for k, b in enumerate(births)]
+    mentions.append(Mention(id="age", full_name="Нұрлан Ахметов", age_at_incident=20, incident_date="2020-01-01"))
+    index = plain_index(mentions)
+    for i in range(len(mentions)):
+        for j in range(len(mentions)):
+            level = index.levels(i, j)[0][1]
+            assert index.hard_conflict(i, j) == (level == 0), (mentions[i].id, mentions[j].id)

@@ -34,6 +34,7 @@ from .features import (
     TokenTable,
     birth_gap,
     compare_features,
+    date_typo_like,
     plain_block_keys,
 )
 from .mention import Mention
@@ -304,10 +305,15 @@ class PlainIndex:
         return [int(x) for x in lv[0]], tuple(int(k) for k in keys[0] if k >= 0)
 
     def hard_conflict(self, i: int, j: int) -> bool:
+        """Birth level 0, from the columns directly: clustering asks this for every link it takes."""
         c = self.cols
         if c.birth_source[i] < 0 or c.birth_source[j] < 0:
             return False
-        return int(self.cmp.levels(np.array([i]), np.array([j]))[0][0, F_BIRTH]) == 0
+        gap = max(0.0, float(c.birth_lo[i] - c.birth_hi[j]), float(c.birth_lo[j] - c.birth_hi[i]))
+        if gap <= HARD_GAP_YEARS:
+            return False
+        ea, eb = int(c.birth_exact[i]), int(c.birth_exact[j])
+        return not (ea and eb and date_typo_like(f"{ea:08d}", f"{eb:08d}"))
 
     def bounds(self, i: int) -> tuple[float, float] | None:
         c = self.cols
