@@ -21,11 +21,11 @@ def _cache_dir() -> str | None:
     if os.environ.get("NUMBA_CACHE_DIR"):
         return os.environ["NUMBA_CACHE_DIR"]
     data = os.environ.get("AIGAQ_DATA_DIR")
-    base = Path(data) / "cache" if data else Path.home() / ".cache" / "aigaq"
-    path = base / "numba"
     try:
+        base = Path(data) / "cache" if data else Path.home() / ".cache" / "aigaq"
+        path = base / "numba"
         path.mkdir(parents=True, exist_ok=True)
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         return None
     return str(path) if os.access(path, os.W_OK) else None
 
