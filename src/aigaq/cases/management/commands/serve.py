@@ -21,11 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from aigaq.wsgi import application
-
         if not options["no_migrate"]:
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
+        # Imported after collectstatic: WhiteNoise indexes the static files when the app is built.
+        from aigaq.wsgi import application
+
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Aigaq is serving on {url} (Ctrl+C to stop)")
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
