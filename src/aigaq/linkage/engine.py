@@ -670,43 +670,52 @@ def _em(lv: np.ndarray, tf_of: TfU, u: dict[str, list[float]], n_all: int, clamp
     model = Model("plain", {k: list(v) for k, v in PRIOR_M.items()}, u, LAMBDA_PRIOR_ALL, 0)
     if len(lv) == 0:
         return model
+
     # Pairs share few distinct level patterns, so EM runs on patterns. A pair without a TF
     # adjustment and without a label is fully described by its pattern and only counted; pairs
     # with one keep their pattern and their adjustment (which depends on u only, not on m). At
     # tens of millions of pairs this keeps EM's memory to 12 bytes for each pair that needs it.
-    count_codes: list[np.ndarray] = []
-    count_n: list[np.ndarray] = []
-    own_code: list[np.ndarray] = []
-    own_adj: list[np.ndarray] = []
-    own_clamp: list[np.ndarray] = []
-    w0 = model.weight_table()
-    for start in range(0, len(lv), EM_CHUNK):
-        part = lv[start : start + EM_CHUNK]
-        code = _pattern_codes(part)
-        tf = tf_of(start, start + len(part))
+    # Two sweeps: the first finds the distinct patterns and counts the pairs that need nothing
+    # else; the second writes each remaining pair's pattern index and adjustment straight into
+    # arrays of their final size (no per-chunk lists concatenated at the end).
+    def own_mask(start: int, end: int, tf: np.ndarray) -> np.ndarray:
         own = ~np.isnan(tf)
         if clamp is not None:
-            own |= ~np.isnan(clamp[start : start + EM_CHUNK])
+            own |= ~np.isnan(clamp[start:end])
+        return own
+
+    count_codes: list[np.ndarray] = []
+    count_n: list[np.ndarray] = []
+    own_codes: list[np.ndarray] = []
+    n_own = 0
+    for start in range(0, len(lv), EM_CHUNK):
+        code = _pattern_codes(lv[start : start + EM_CHUNK])
+        own = own_mask(start, start + len(code), tf_of(start, start + len(code)))
         c, cn = np.unique(code[~own], return_counts=True)
         count_codes.append(c)
         count_n.append(cn)
-        k = np.flatnonzero(own)
-        own_code.append(code[k])
-        names = part[k, F_NAME]
-        own_adj.append(
-            score(model, part[k], tf[k], (F_NAME,))[1][:, 0] - w0[F_NAME, np.where(names < 0, MISSING, names)]
-        )
-        if clamp is not None:
-            own_clamp.append(clamp[start : start + EM_CHUNK][k])
-    codes = np.concatenate(own_code)
-    adj = np.concatenate(own_adj)
-    fixed = np.concatenate(own_clamp) if clamp is not None else None
-    del own_code, own_adj, own_clamp
+        own_codes.append(np.unique(code[own]))
+        n_own += int(own.sum())
     counted = np.concatenate(count_codes)
-    uniq = np.union1d(counted, codes)
-    inverse = np.searchsorted(uniq, codes).astype(np.int32)
-    del codes
+    uniq = np.union1d(counted, np.concatenate(own_codes))
     weight = np.bincount(np.searchsorted(uniq, counted), weights=np.concatenate(count_n), minlength=len(uniq))
+    del count_codes, count_n, own_codes, counted
+    inverse = np.empty(n_own, dtype=np.int32)
+    adj = np.empty(n_own)
+    fixed = np.empty(n_own) if clamp is not None else None
+    w0 = model.weight_table()
+    at = 0
+    for start in range(0, len(lv), EM_CHUNK):
+        part = lv[start : start + EM_CHUNK]
+        tf = tf_of(start, start + len(part))
+        k = np.flatnonzero(own_mask(start, start + len(part), tf))
+        end = at + len(k)
+        inverse[at:end] = np.searchsorted(uniq, _pattern_codes(part[k]))
+        names = part[k, F_NAME]
+        adj[at:end] = score(model, part[k], tf[k], (F_NAME,))[1][:, 0] - w0[F_NAME, np.where(names < 0, MISSING, names)]
+        if fixed is not None and clamp is not None:
+            fixed[at:end] = clamp[start : start + len(part)][k]
+        at = end
     patterns = np.empty((len(uniq), len(FIELDS)), dtype=np.int64)
     rest = uniq.copy()
     for f in reversed(range(len(FIELDS))):
