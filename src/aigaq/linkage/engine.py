@@ -907,6 +907,19 @@ def _tf_of(keys: np.ndarray, lv: np.ndarray, pairs: np.ndarray, tables: tuple[np
     return tf_of
 
 
+def _at_least(total: np.ndarray, thr: float, *, finite: bool = False) -> np.ndarray:
+    """Positions of the pairs with match probability ≥ thr, in chunks (probability() makes
+    several temporary floats a pair)."""
+    out = [np.zeros(0, dtype=np.int64)]
+    for start in range(0, len(total), EM_CHUNK):
+        part = total[start : start + EM_CHUNK]
+        ok = probability(part) >= thr
+        if finite:
+            ok &= np.isfinite(part)
+        out.append(start + np.flatnonzero(ok))
+    return np.concatenate(out)
+
+
 def _cluster(
     index: Index,
     pairs: np.ndarray,
@@ -924,7 +937,7 @@ def _cluster(
         ri, rj = cl.find(i), cl.find(j)
         if ri != rj:
             cl.union(ri, rj)
-    keep = np.flatnonzero((probability(total) >= thr) & np.isfinite(total))
+    keep = _at_least(total, thr, finite=True)
     keep = keep[np.argsort(-total[keep], kind="stable")]
     linked = np.zeros(len(pairs), dtype=bool)
     step = max(1, len(keep) // 20)
@@ -986,7 +999,7 @@ def run(
         model.mode, model.n_mentions = index.mode, n
     total, waive = _weights(model, lv, tf_of)
     cl, linked = _cluster(index, pairs, total, waive, thr, must_not, links, progress)
-    keep = np.flatnonzero(probability(total) >= thr)
+    keep = _at_least(total, thr)
     keep = keep[np.argsort(-total[keep], kind="stable")]
     clusters = cl.clusters()
     del cl
