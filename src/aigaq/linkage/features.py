@@ -706,7 +706,7 @@ class BatchComparer:
         code = np.minimum(a, b) * nt + np.maximum(a, b)
         uniq, inv = np.unique(code, return_inverse=True)
         cache, sim = self._sim, self.tt.sim
-        if len(cache) > 4_000_000:
+        if len(cache) > CACHE_LIMIT * 2:  # about 100 MB; emptied when full, like the other caches
             cache.clear()
         vals = []
         for c in uniq.tolist():
