@@ -4,11 +4,14 @@ Tests run with production security settings (secure cookies, 2FA switchable per 
 the HTTPS redirect, which Django's test client cannot follow.
 """
 
+import atexit
 import os
+import shutil
 import tempfile
 from pathlib import Path
 
 _tmp = Path(tempfile.mkdtemp(prefix="aigaq-test-"))
+atexit.register(shutil.rmtree, _tmp, ignore_errors=True)
 os.environ["AIGAQ_DATA_DIR"] = str(_tmp / "data")
 os.environ["AIGAQ_KEY_FILE"] = str(_tmp / "keys" / "keys.json")
 os.environ.setdefault("AIGAQ_SSL_REDIRECT", "0")
