@@ -100,6 +100,10 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     incident = getattr(case, "incident", None)
     incident_date = incident.date_from if incident else None
     lang = (request.LANGUAGE_CODE or "kk")[:2]
+
+    def label(entries: Any, code: str) -> str:
+        return reference.label_of(entries, code, lang)
+
     forms_by_type = {f.spec.type: f for f in event_forms(incident_date)}
     for key, form in bound.items():
         if key in forms_by_type:
@@ -113,19 +117,22 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "incident": incident,
         "region": reference.region(incident.region) if incident else None,
         "city": reference.city(incident.city) if incident and incident.city else None,
-        "place": _label(reference.place_types(), incident.place_type, lang) if incident else "",
-        "gbv": _label(reference.gbv_types(), incident.gbv_type, lang) if incident else "",
+        "place": label(reference.place_types(), incident.place_type) if incident else "",
+        "gbv": label(reference.gbv_types(), incident.gbv_type) if incident else "",
         "suspects": [
-            (s, _label(reference.relations(), s.relation, lang), reveal.identifiers(request, s),
+            (s, label(reference.relations(), s.relation), reveal.identifiers(request, s),
              reveal.is_revealed(request, s.code))
             for s in case.suspects.all()
         ],
         "witnesses": case.witnesses.all(),
-        "referrals": [(r, _label(reference.referral_types(), r.kind, lang),
-                       _label(reference.referral_statuses(), r.status, lang)) for r in case.referrals.all()],
+        "referrals": [
+            (r, label(reference.referral_types(), r.kind), label(reference.referral_statuses(), r.status))
+            for r in case.referrals.all()
+        ],
         "notes": case.notes.select_related("author"),
-        "costs": [(c, _label(reference.cost_kinds(), c.kind, lang), _label(reference.payers(), c.payer, lang))
-                  for c in case.costs.all()],
+        "costs": [
+            (c, label(reference.cost_kinds(), c.kind), label(reference.payers(), c.payer)) for c in case.costs.all()
+        ],
         "timeline": timeline,
         "derived": derived,
         "stage_label": dict(STAGES).get(derived.stage, derived.stage),
@@ -162,10 +169,6 @@ def consent_update(request: HttpRequest, code: str) -> HttpResponse:
     services.survivor_consent_update(actor=actor, case=case, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, _("Her consent was updated."))
     return redirect("cases:detail", code=case.code)
-
-
-def _label(entries: Any, code: str, lang: str) -> str:
-    return next((e.label(lang) for e in entries if e.code == code), code)
 
 
 LIST_FOR_CHOICE = {spec.name: spec.choices for s in SPECS.values() for spec in s.fields if spec.choices}

@@ -28,8 +28,7 @@ def city_label(code: str) -> str:
 
 @register.simple_tag
 def ref_label(list_name: str, code: str) -> str:
-    entries = getattr(reference, list_name)()
-    return next((e.label(_lang()) for e in entries if e.code == code), code or "")
+    return reference.label_of(getattr(reference, list_name)(), code, _lang())
 
 
 @register.simple_tag
