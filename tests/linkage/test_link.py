@@ -183,3 +183,39 @@ def test_scoring_over_forked_workers_gives_the_same_result(monkeypatch: pytest.M
     assert [(p.a, p.b, round(p.match_weight, 9)) for p in parallel.pairs] == [
         (p.a, p.b, round(p.match_weight, 9)) for p in serial.pairs
     ]
+
+
+@pytest.mark.parametrize("key", [None, b"\x02" * 32])
+def test_two_different_iins_keep_mentions_apart_even_through_a_chain(key: bytes | None) -> None:
+    # b shares a phone with a and another with c; a and c carry different valid IINs.
+    a = Mention(id="a", full_name="Нурлан Ахметов", phones=["+7 701 111 22 33"], iins=["830809348590"])
+    b = Mention(id="b", full_name="Нурлан Ахметов", phones=["+7 701 111 22 33", "+7 702 444 55 66"])
+    c = Mention(id="c", full_name="Нурлан Ахметов", phones=["+7 702 444 55 66"], iins=["810522383921"])
+    result = link([*_background(), a, b, c], key=key)
+    assert not _same(result, "a", "c")
+    assert _same(result, "a", "b") or _same(result, "b", "c")
+
+
+@pytest.mark.parametrize("key", [None, b"\x02" * 32])
+def test_two_different_fathers_names_keep_namesakes_apart_even_through_a_chain(key: bytes | None) -> None:
+    # b names no father; a's is Ерлан and c's Бауыржан: whatever chains them, a and c are two men.
+    # (Ерлан and Ержан are one letter apart, a slip or two fathers, so they only weigh less.)
+    a = Mention(id="a", full_name="Nurlan Erlanovich Akhmetov", phones=["+7 701 111 22 33"], city="Алматы")
+    b = Mention(id="b", full_name="Nurlan Akhmetov", phones=["+7 701 111 22 33", "+7 702 444 55 66"])
+    c = Mention(id="c", full_name="АХМЕТ НҰРЛАН БАУЫРЖАНОВИЧ", phones=["+7 702 444 55 66"], city="Алматы")
+    result = link([*_background(), a, b, c], key=key)
+    assert _same(result, "a", "b") or _same(result, "b", "c")
+    assert not _same(result, "a", "c")
+
+
+def test_a_stored_model_from_before_a_change_of_levels_still_loads() -> None:
+    import json
+
+    from aigaq.linkage import Model
+    from aigaq.linkage.engine import PRIOR_M
+
+    old = json.loads(Model.default("private").to_json())
+    old["m"]["patronymic"], old["u"]["patronymic"] = [0.1, 0.9], [0.9, 0.1]  # two levels, as once
+    model = Model.from_json(json.dumps(old))
+    assert model.m["patronymic"] == PRIOR_M["patronymic"]
+    assert model.weight_table().shape[0] == 11

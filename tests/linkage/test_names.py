@@ -177,3 +177,47 @@ def test_gost_j_for_short_i_is_read_as_i_but_kazakh_j_before_a_vowel_stays() -> 
     assert skeleton("Andrej") == skeleton("Андрей")
     assert skeleton("Ajdos") == skeleton("Айдос")
     assert skeleton("Ajar") == skeleton("Ажар") != skeleton("Айар")
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Serikbaev Kajrat Eržanuly", "Ержан Серікбаев"),  # son of Ержан is not Ержан
+        ("Кулбаев Нурсултан Ерболатулы", "Ерик Кулбаев"),  # Ерик may be Ерболат, but not a father's name
+        ("Айдос Ержанұлы", "Ержан Айдосов"),
+    ],
+)
+def test_a_fathers_name_written_with_uly_never_meets_a_forename(a: str, b: str) -> None:
+    assert level(a, b) <= 3
+
+
+def test_a_fathers_name_written_with_uly_still_meets_a_surname_made_from_it() -> None:
+    # Family Code art. 194: Сейітұлы may stand where Сейітов stood.
+    assert level("Жәнібек Сейітұлы", "Жәнібек Сейітов") == 5
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        (["erlan"], ["erlan"], 2),
+        (["erlan"], ["erjan"], 1),  # one letter apart: a slip or another father
+        (["erlan"], ["ierlan"], 1),  # an extra letter ("Yerlan")
+        (["erlan"], ["nurlan"], 0),
+        (["serikbol"], ["gabit"], 0),
+        (["gabit", "serikbol"], ["serikbol"], 2),
+    ],
+)
+def test_fathers_names_agree_differ_by_a_slip_or_differ(a: list[str], b: list[str], expected: int) -> None:
+    from aigaq.linkage.features import father_level
+
+    assert father_level(a, b) == expected
+
+
+def test_the_fathers_name_comes_from_a_russian_patronymic_and_from_an_uly_word_alike() -> None:
+    from aigaq.linkage.features import build_features
+    from aigaq.linkage.mention import Mention
+
+    tt = TokenTable()
+    ru = build_features(Mention(id="a", full_name="Жанибек Нурланович Сейтов"), tt)
+    kz = build_features(Mention(id="b", full_name="Сейітов Жәнібек Нұрланұлы"), tt)
+    assert [tt.freq_key[t] for t in ru.patronymics] == [tt.freq_key[t] for t in kz.patronymics] == ["nurlan"]

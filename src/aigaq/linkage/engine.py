@@ -22,6 +22,8 @@ import numpy as np
 
 from .features import (
     F_BIRTH,
+    F_FATHER,
+    F_IIN,
     F_NAME,
     FIELDS,
     HARD_GAP_YEARS,
@@ -54,7 +56,7 @@ PRIOR_M: dict[str, list[float]] = {
     "plate": [0.3, 0.7],
     "iin": [0.02, 0.98],
     "other_id": [0.05, 0.10, 0.85],
-    "patronymic": [0.1, 0.9],
+    "patronymic": [0.01, 0.09, 0.9],
     "sex": [0.02, 0.98],
     "place": [0.4, 0.1, 0.5],
     "address": [0.3, 0.1, 0.2, 0.4],
@@ -67,7 +69,7 @@ PRIOR_U: dict[str, list[float]] = {
     "plate": [1 - 1e-5, 1e-5],
     "iin": [1 - 1e-7, 1e-7],
     "other_id": [0.999, 0.0009, 0.0001],
-    "patronymic": [0.9, 0.1],
+    "patronymic": [0.85, 0.1, 0.05],
     "sex": [0.5, 0.5],
     "place": [0.85, 0.05, 0.10],
     "address": [0.97, 0.02, 0.005, 0.005],
@@ -86,7 +88,17 @@ CHUNK_PAIRS = 50_000
 BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
 EM_CHUNK = 1_000_000  # pairs per step when EM and the passes sweep all candidate pairs
 GROUP_OTHER_BITS = 10.0  # evidence besides the name for a link to group mentions when counting names
+EXTRA_PASSES = 1
+PASS_THRESHOLD = 0.5
 OVERRIDE_BITS = 25.0  # prior included: evidence that outweighs a birth conflict
+# Cannot-link evidence, held through any chain of links: birth dates more than HARD_GAP_YEARS
+# apart, two valid IINs that differ (an IIN is a person's for life and its check digit catches
+# slips), and two fathers' names that are not even one slip apart.
+CONFLICT_FIELDS = (F_BIRTH, F_IIN, F_FATHER)
+
+
+def is_conflict(levels: Sequence[int]) -> bool:
+    return any(levels[f] == 0 for f in CONFLICT_FIELDS)
 
 
 @dataclass(slots=True)
@@ -155,11 +167,17 @@ class Model:
 
     @classmethod
     def from_json(cls, text: str) -> Model:
+        """A stored model; a field whose levels changed since it was fitted (an older engine) gets
+        the prior m and u until the next fit."""
         d = json.loads(text)
+        m, u = dict(d["m"]), dict(d["u"])
+        for name, n in zip(FIELDS, N_LEVELS, strict=True):
+            if len(m.get(name, ())) != n or len(u.get(name, ())) != n:
+                m[name], u[name] = list(PRIOR_M[name]), list(PRIOR_U[name])
         return cls(
             d["mode"],
-            d["m"],
-            d["u"],
+            m,
+            u,
             float(d["lambda_all"]),
             int(d["n_mentions"]),
             d.get("tf", {}),
@@ -281,6 +299,8 @@ class PlainIndex:
         self.n_full = len(full_ids)
         self.f0 = self.tf_tables(None)[0]
         self.cmp = BatchComparer(cols, tt, self.key_of_token, self.f0)
+        iin_ptr = cols.exact["iins"][0].ptr
+        self._marked = (np.diff(iin_ptr) > 0) | (np.diff(cols.patronymics.ptr) > 0)
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """(frequency per name word, frequency of each mention's whole name), counting each group
@@ -305,8 +325,13 @@ class PlainIndex:
         return [int(x) for x in lv[0]], tuple(int(k) for k in keys[0] if k >= 0)
 
     def hard_conflict(self, i: int, j: int) -> bool:
-        """Birth level 0, from the columns directly: clustering asks this for every link it takes."""
+        """Cannot-link evidence (birth, IIN, father's name), from the columns directly: clustering
+        asks this for every link it takes."""
         c = self.cols
+        if self._marked[i] and self._marked[j]:
+            lv = self.levels(i, j)[0]
+            if lv[F_IIN] == 0 or (F_FATHER in CONFLICT_FIELDS and lv[F_FATHER] == 0):
+                return True
         if c.birth_source[i] < 0 or c.birth_source[j] < 0:
             return False
         gap = max(0.0, float(c.birth_lo[i] - c.birth_hi[j]), float(c.birth_lo[j] - c.birth_hi[i]))
@@ -314,6 +339,10 @@ class PlainIndex:
             return False
         ea, eb = int(c.birth_exact[i]), int(c.birth_exact[j])
         return not (ea and eb and date_typo_like(f"{ea:08d}", f"{eb:08d}"))
+
+    def marked(self) -> np.ndarray:
+        """Mentions that carry an IIN or a father's name (the cannot-link evidence besides birth)."""
+        return self._marked
 
     def bounds(self, i: int) -> tuple[float, float] | None:
         c = self.cols
@@ -431,13 +460,16 @@ def _plain_text(name: str, lv: int, a: Features, b: Features, nm: NameMatch | No
         label = {"phone": "phone", "handle": "handle", "plate": "car plate", "iin": "IIN"}[name]
         if shared:
             return f"same {label} {fmt(shared[0])}"
+        if name == "iin":
+            return "different IINs: cannot be the same man"
         return f"different {label}s"
     if name == "other_id":
         return {2: "same document number", 1: "document numbers differ by one character"}.get(
             lv, "different document numbers"
         )
     if name == "patronymic":
-        return "same patronymic" if lv else "different patronymics"
+        return {2: "same father's name (patronymic)", 1: "fathers' names one letter apart (patronymics)"}.get(
+            lv, "different fathers' names (patronymics)")
     if name == "sex":
         return "same sex recorded" if lv else "different sex recorded"
     if name == "place":
@@ -805,6 +837,9 @@ class _Clusters:
         self.parent = list(range(n))
         self.group: dict[int, list[int]] = {}
         self.forbid: dict[int, set[int]] = {i: set(js) for i, js in must_not.items()}
+        marked = getattr(index, "marked", None)
+        flags = marked() if marked is not None else np.zeros(n, dtype=bool)
+        self.marked_members: dict[int, list[int]] = {int(i): [int(i)] for i in np.flatnonzero(flags)}
         arrays = getattr(index, "birth_bounds", None)
         if arrays is not None:
             lo, hi = arrays()
@@ -827,6 +862,10 @@ class _Clusters:
         fa, fb = self.forbid.get(ra), self.forbid.get(rb)
         if (fa and fa.intersection(self.members(rb))) or (fb and fb.intersection(self.members(ra))):
             return False
+        # IINs and fathers' names: only the few members that carry one are compared pairwise.
+        ma, mb = self.marked_members.get(ra), self.marked_members.get(rb)
+        if ma and mb and any(self.conflict(x, y) for x in ma for y in mb):
+            return False
         if max(self.lo[ra], self.lo[rb]) - min(self.hi[ra], self.hi[rb]) <= HARD_GAP_YEARS:
             return True
         # The bounds only say a conflict may exist; typing slips of dates are exempt, so check pairs.
@@ -848,6 +887,9 @@ class _Clusters:
         fb = self.forbid.pop(rb, None)
         if fb:
             self.forbid.setdefault(ra, set()).update(fb)
+        kb = self.marked_members.pop(rb, None)
+        if kb:
+            self.marked_members.setdefault(ra, []).extend(kb)
         self.lo[ra] = max(self.lo[ra], self.lo[rb])
         self.hi[ra] = min(self.hi[ra], self.hi[rb])
 
@@ -889,10 +931,12 @@ def _weights(
     waive: list[np.ndarray] = [np.zeros(0, dtype=np.int64)]
     for start in range(0, len(lv), EM_CHUNK):
         part = lv[start : start + EM_CHUNK]
-        t, nb = score(model, part, tf_of(start, start + len(part)), (F_NAME, F_BIRTH))
+        t, nb = score(model, part, tf_of(start, start + len(part)), (F_NAME, *CONFLICT_FIELDS))
         if without_name_floor is not None:
             t = np.where(t - nb[:, 0] - model.prior_bits() >= without_name_floor, t, -np.inf)
-        waive.append(start + np.flatnonzero((part[:, F_BIRTH] == 0) & (t - nb[:, 1] >= OVERRIDE_BITS)))
+        clash = part[:, CONFLICT_FIELDS] == 0
+        rest = t - (nb[:, 1:] * clash).sum(axis=1)
+        waive.append(start + np.flatnonzero(clash.any(axis=1) & (rest >= OVERRIDE_BITS)))
         total[start : start + len(part)] = t
     return total, np.concatenate(waive)
 
@@ -992,6 +1036,16 @@ def run(
         del strong, waive
         roots = [cl.find(i) for i in range(n)]
         del cl
+        tables = index.tf_tables(roots)
+        tf_of = _tf_of(keys, lv, pairs, tables)
+        del roots
+        model = _em(lv, tf_of, model.u, max(n * (n - 1) // 2, 1), None)
+        model.mode, model.n_mentions = index.mode, n
+    for _ in range(EXTRA_PASSES if fitted else 0):
+        total, waive = _weights(model, lv, tf_of)
+        cl, _ = _cluster(index, pairs, total, waive, PASS_THRESHOLD, must_not, links, None)
+        roots = [cl.find(i) for i in range(n)]
+        del cl, total, waive
         tables = index.tf_tables(roots)
         tf_of = _tf_of(keys, lv, pairs, tables)
         del roots

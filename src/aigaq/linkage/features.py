@@ -49,12 +49,18 @@ FIELDS = (
     "place",
     "address",
 )
-N_LEVELS = (6, 6, 2, 2, 2, 2, 3, 2, 2, 3, 4)
-F_NAME, F_BIRTH = 0, 1
+N_LEVELS = (6, 6, 2, 2, 2, 2, 3, 3, 2, 3, 4)
+F_NAME, F_BIRTH, F_IIN, F_FATHER = 0, 1, 5, 7
 # Two birth intervals further apart than this cannot be one man, whatever else agrees; ages given
 # by victims are rough, so the gap is generous.
 HARD_GAP_YEARS = 8.0
 STRONG_TOKEN = 0.88
+# An everyday form (Нурик, Саша) meeting a full name it may stand for is strong agreement but not
+# the same word: Ерик may be Ерлан, Ержан or Ерболат, so it must weigh less than Ерлан = Ерлан.
+FORM_SIM = 1.0
+# What a name word is: a plain word (forename, or a surname written without its ending), a surname
+# whose -ов/-ев/-ин ending was removed, or a father's name written with -ұлы/-қызы.
+W_PLAIN, W_SURNAME, W_FATHER = 0, 1, 2
 
 _SEX = {
     "m": "m", "male": "m", "man": "m", "м": "m", "муж": "m", "мужской": "m", "ер": "m", "еркек": "m",
@@ -150,6 +156,36 @@ def birth_level(a: Birth, b: Birth) -> int:
 # --- Names ----------------------------------------------------------------------------------------
 
 
+def word_class(skel: str, stem: str) -> int:
+    """W_FATHER for a -ұлы/-қызы word, W_SURNAME when a surname ending was removed, else W_PLAIN."""
+    if stem == skel:
+        return W_PLAIN
+    return W_FATHER if skel.endswith(("uli", "kizi")) else W_SURNAME
+
+
+def one_edit_keys(word: str) -> tuple[str, ...]:
+    """The word and the word with each letter deleted: two words within one typing slip (a letter
+    wrong, missing, extra, or two neighbours swapped) share at least one of these keys."""
+    return (word, *dict.fromkeys(word[:k] + word[k + 1 :] for k in range(len(word))))
+
+
+def name_key(tt: TokenTable, t: int) -> str:
+    """A word's key in whole-name frequencies and private encodings: its frequency key, in capitals
+    for a father's name (-ұлы), so that Ержанұлы never meets the forename Ержан there either."""
+    k = tt.freq_key[t]
+    return k.upper() if tt.wclass[t] == W_FATHER else k
+
+
+def father_level(a: Iterable[str], b: Iterable[str]) -> int:
+    """2 the same father's name, 1 one slip apart (Ерлан/Ержан: maybe a typo, maybe another man),
+    0 different; a and b are the fathers' names as frequency keys."""
+    sa, sb = set(a), set(b)
+    if sa & sb:
+        return 2
+    ka = {k for x in sa for k in one_edit_keys(x)}
+    return 1 if any(k in ka for y in sb for k in one_edit_keys(y)) else 0
+
+
 class TokenTable:
     """Interns name words; keeps each word's stem, canonical forms and frequency in the data."""
 
@@ -158,6 +194,7 @@ class TokenTable:
         self.stems: list[str] = []
         self.canon: list[frozenset[str]] = []
         self.freq_key: list[str] = []
+        self.wclass: list[int] = []
         self._sim: dict[tuple[int, int], float] = {}
         # Names recur (namesakes, one man in many cases), so whole-name alignments are cached too.
         self.variant_ids: dict[tuple[tuple[int, ...], tuple[str, ...]], int] = {}
@@ -174,6 +211,7 @@ class TokenTable:
             self.canon.append(frozenset(stem_of(f)[0] for f in forms))
             others = sorted(forms - {skel})
             self.freq_key.append(stem_of(others[0])[0] if others else stem)
+            self.wclass.append(word_class(skel, stem))
         return tid
 
     def is_common(self, tid: int) -> bool:
@@ -185,8 +223,15 @@ class TokenTable:
         key = (a, b) if a < b else (b, a)
         s = self._sim.get(key)
         if s is None:
-            if self.canon[a] & self.canon[b]:
+            ca, cb = self.wclass[a], self.wclass[b]
+            if (ca == W_FATHER and cb == W_PLAIN) or (cb == W_FATHER and ca == W_PLAIN):
+                # Ержанұлы is "son of Ержан": it may stand for a surname made from the father's
+                # name (Family Code art. 194: Сейітұлы for Сейітов), never for the forename Ержан.
+                s = 0.0
+            elif self.stems[a] == self.stems[b]:
                 s = 1.0
+            elif self.canon[a] & self.canon[b]:
+                s = FORM_SIM
             else:
                 s = JaroWinkler.normalized_similarity(self.stems[a], self.stems[b])
             if len(self._sim) >= CACHE_LIMIT:
@@ -277,7 +322,7 @@ def _align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple
 class Features:
     id: str
     variants: tuple[NameVariant, ...]
-    patronymics: tuple[int, ...]
+    patronymics: tuple[int, ...]  # the father's name: patronymics and -ұлы/-қызы words
     phones: frozenset[str]
     handles: frozenset[str]
     plates: frozenset[str]
@@ -294,11 +339,14 @@ class Features:
 def _variant(tt: TokenTable, text: str) -> tuple[NameVariant | None, list[int]]:
     toks = name_tokens(text)
     names = tuple(tt.intern(t.skel, t.stem) for t in toks if t.kind == "name")
+    # The father's name, from a Russian patronymic or from a -ұлы/-қызы word (which also stays a name
+    # word: it may be the surname).
     patr = [tt.intern(t.skel, t.stem) for t in toks if t.kind == "patronymic"]
+    patr += [t for t in names if tt.wclass[t] == W_FATHER]
     inits = tuple(t.skel for t in toks if t.kind == "initial")
     if not names and not inits:
         return None, patr
-    key = " ".join(sorted(tt.freq_key[t] for t in names))
+    key = " ".join(sorted(name_key(tt, t) for t in names))
     vid = tt.variant_ids.setdefault((names, inits), len(tt.variant_ids))
     return NameVariant(names, inits, text.strip(), key, vid), patr
 
@@ -384,7 +432,7 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
             )
             levels[6] = 1 if near else 0
     if a.patronymics and b.patronymics:
-        levels[7] = int(any(tt.sim(x, y) >= STRONG_TOKEN for x in a.patronymics for y in b.patronymics))
+        levels[F_FATHER] = father_level((tt.freq_key[x] for x in a.patronymics), (tt.freq_key[y] for y in b.patronymics))
     if a.sex and b.sex:
         levels[8] = int(a.sex == b.sex)
     if (a.city or a.region) and (b.city or b.region):
@@ -406,7 +454,13 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
 
 
 def hard_conflict(a: Features, b: Features) -> bool:
-    return a.birth is not None and b.birth is not None and birth_level(a.birth, b.birth) == 0
+    """Evidence that two mentions cannot be one man: birth dates too far apart, two valid IINs
+    that differ, or two fathers' names that are not even one slip apart."""
+    if a.birth is not None and b.birth is not None and birth_level(a.birth, b.birth) == 0:
+        return True
+    if a.iins and b.iins and not a.iins & b.iins:
+        return True
+    return False
 
 
 # --- Blocking keys ----------------------------------------------------------------------------------
@@ -697,6 +751,7 @@ class BatchComparer:
         self._sim: dict[int, float] = {}
         self._city: dict[int, bool] = {}
         self._addr: dict[int, int] = {}
+        self._father: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
 
     # --- token similarities, cached by integer pair code
     def token_sims(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -734,11 +789,7 @@ class BatchComparer:
             if len(sel):
                 lv[sel, f] = _any_per_owner(csr.values[ai] == csr.values[bj], owner, len(sel))
         self._other_ids(i, j, lv)
-        pc = c.patronymics
-        sel, owner, ai, bj = _products(pc.ptr, i, j)
-        if len(sel):
-            s = self.token_sims(pc.values[ai].astype(np.int64), pc.values[bj].astype(np.int64))
-            lv[sel, 7] = _any_per_owner(s >= STRONG_TOKEN, owner, len(sel))
+        self._fathers(i, j, lv)
         sa, sb = c.sex[i], c.sex[j]
         both = (sa >= 0) & (sb >= 0)
         lv[both, 8] = sa[both] == sb[both]
@@ -841,6 +892,25 @@ class BatchComparer:
                 ka, kb = int(kot[a]), int(kot[b])
                 ks[n] = ka if f0[ka] >= f0[kb] else kb
         return level, ks[0], ks[1]
+
+    def _fathers(self, i: np.ndarray, j: np.ndarray, lv: np.ndarray) -> None:
+        pc = self.c.patronymics
+        ptr = pc.ptr
+        sel = np.flatnonzero((ptr[i + 1] > ptr[i]) & (ptr[j + 1] > ptr[j]))
+        if not len(sel):
+            return
+        out = np.empty(len(sel), dtype=np.int8)
+        cache, fk = self._father, self.tt.freq_key
+        for k, (a, b) in enumerate(zip(i[sel].tolist(), j[sel].tolist(), strict=True)):
+            ra, rb = pc.row(a), pc.row(b)
+            code = (tuple(ra), tuple(rb))
+            hit = cache.get(code)
+            if hit is None:
+                if len(cache) > CACHE_LIMIT:
+                    cache.clear()
+                hit = cache[code] = father_level([fk[x] for x in ra], [fk[y] for y in rb])
+            out[k] = hit
+        lv[sel, F_FATHER] = out
 
     def _birth(self, i: np.ndarray, j: np.ndarray, lv: np.ndarray) -> None:
         c = self.c

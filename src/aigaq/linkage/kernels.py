@@ -105,7 +105,7 @@ def dice_many_to_many(
 
 # Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.private.TOKEN_FIELDS).
 T_PHONE, T_HANDLE, T_PLATE, T_IIN, T_OTHER, T_OTHER_SLIP, T_PATRONYMIC, T_SEX = 0, 1, 2, 3, 4, 5, 6, 7
-T_CITY, T_REGION, T_NAME, T_DATE, T_DATE_SLIP = 8, 9, 10, 11, 12
+T_CITY, T_REGION, T_NAME, T_DATE, T_DATE_SLIP, T_PATRONYMIC_SLIP = 8, 9, 10, 11, 12, 13
 
 
 @jit
@@ -203,7 +203,11 @@ def levels(
             lv[k, 6] = 2
         elif other == 0:
             lv[k, 6] = 1 if _meets(ptr, vals, T_OTHER_SLIP, i, j) == 1 else 0
-        lv[k, 7] = _meets(ptr, vals, T_PATRONYMIC, i, j)
+        father = _meets(ptr, vals, T_PATRONYMIC, i, j)
+        if father == 1:
+            lv[k, 7] = 2
+        elif father == 0:
+            lv[k, 7] = 1 if _meets(ptr, vals, T_PATRONYMIC_SLIP, i, j) == 1 else 0
         lv[k, 8] = _meets(ptr, vals, T_SEX, i, j)
         city, region = _meets(ptr, vals, T_CITY, i, j), _meets(ptr, vals, T_REGION, i, j)
         if city == 1:

@@ -39,11 +39,22 @@ from .engine import (
     candidate_pairs,
     em,
     estimate_u,
+    is_conflict,
     probability,
     score,
     tf_u_from,
 )
-from .features import F_BIRTH, F_NAME, FIELDS, HARD_GAP_YEARS, TokenTable, build_features, plain_block_keys
+from .features import (
+    F_BIRTH,
+    F_NAME,
+    FIELDS,
+    HARD_GAP_YEARS,
+    TokenTable,
+    build_features,
+    name_key,
+    one_edit_keys,
+    plain_block_keys,
+)
 from .mention import Mention
 from .normalise import CityKey, default_city_key
 
@@ -122,8 +133,13 @@ def _bigrams(word: str) -> list[str]:
 
 
 def _name_keys(full_key: str) -> list[str]:
+    """The whole name and every pair of its words, leaving out pairs with a father's name (in
+    capitals, see features.name_key): "Серік Маратұлы" is a forename and a patronymic many men
+    share, so that pair alone must not count as the same name."""
     words = full_key.split()
-    return [full_key] + [f"{a} {b}" for i, a in enumerate(words) for b in words[i + 1 :]]
+    return [full_key] + [
+        f"{a} {b}" for i, a in enumerate(words) for b in words[i + 1 :] if a.islower() and b.islower()
+    ]
 
 
 def slip_variants(s: str) -> list[str]:
@@ -240,7 +256,12 @@ def _encode(
         slips = {v for x in f.other_ids if len(x) >= 5 for v in slip_variants(x)}
         if slips:
             tok["other_id_slip"] = sorted({kd.token("other_id", "slip:" + v) for v in slips})
-        put("patronymic", [tt.freq_key[t] for t in f.patronymics])
+        fathers = [tt.freq_key[t] for t in f.patronymics]
+        put("patronymic", fathers)
+        # One-slip keys of the father's name (the word and each deletion): a shared key is level 1.
+        fslips = {k for x in fathers for k in one_edit_keys(x)}
+        if fslips:
+            tok["patronymic_slip"] = sorted({kd.token("patronymic", "slip:" + v) for v in fslips})
         put("sex", [f.sex] if f.sex else [])
         put("city", [f.city] if f.city else [])
         put("region", [f.region] if f.region else [])
@@ -251,7 +272,7 @@ def _encode(
             tok["date"] = [kd.token("date", f.birth.exact)]
             tok["date_slip"] = sorted({kd.token("date", "slip:" + v) for v in slip_variants(f.birth.exact)})
         rows = [
-            kd.bloom("bloom-name", [g for t in v.tokens for g in _bigrams(tt.freq_key[t])])
+            kd.bloom("bloom-name", [g for t in v.tokens for g in _bigrams(name_key(tt, t))])
             for v in f.variants
             if v.tokens
         ]
@@ -312,7 +333,7 @@ def dice_many_to_many(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 # Keyed token fields, in the order of the kernels' CSR rows (aigaq.linkage.kernels.T_*).
 TOKEN_FIELDS = ("phone", "handle", "plate", "iin", "other_id", "other_id_slip", "patronymic", "sex",
-                "city", "region", "name", "date", "date_slip")  # fmt: skip
+                "city", "region", "name", "date", "date_slip", "patronymic_slip")  # fmt: skip
 _T_NAME = TOKEN_FIELDS.index("name")
 _T_CITY = TOKEN_FIELDS.index("city")
 
@@ -438,7 +459,12 @@ class EncodedIndex:
         return lv[0].tolist(), (int(key[0]),) if key[0] >= 0 else ()
 
     def hard_conflict(self, i: int, j: int) -> bool:
-        return self.levels(i, j)[0][1] == 0
+        return is_conflict(self.levels(i, j)[0])
+
+    def marked(self) -> np.ndarray:
+        """Mentions that carry an IIN or a father's name (the cannot-link evidence besides birth)."""
+        t_iin, t_father = TOKEN_FIELDS.index("iin"), TOKEN_FIELDS.index("patronymic")
+        return (np.diff(self.ptr[t_iin]) > 0) | (np.diff(self.ptr[t_father]) > 0)
 
     def bounds(self, i: int) -> tuple[float, float] | None:
         b = self.e[i].birth
@@ -483,7 +509,12 @@ class EncodedIndex:
             return words.get(lv, "birth years differ (coarse)")
         agree = {"phone": "same phone (keyed token)", "handle": "same handle (keyed token)",
                  "plate": "same car plate (keyed token)", "iin": "same IIN (keyed token)",
-                 "patronymic": "same patronymic (keyed token)", "sex": "same sex recorded"}  # fmt: skip
+                 "patronymic": "same father's name (keyed token)", "sex": "same sex recorded"}  # fmt: skip
+        if name == "patronymic":
+            return {2: agree[name], 1: "fathers' names one letter apart (keyed tokens)"}.get(
+                lv, "different fathers' names (keyed tokens)")  # fmt: skip
+        if name == "iin" and lv == 0:
+            return "different IINs (keyed tokens): cannot be the same man"
         if name in agree:
             return agree[name] if lv else f"different {name.replace('_', ' ')}s (keyed tokens)"
         if name == "other_id":
