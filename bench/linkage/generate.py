@@ -7,10 +7,24 @@ identifiers in a random local format, and either a birth date or an approximate 
 have one mention; serial offenders have several, months apart and sometimes in other cities. Names
 are drawn from Zipf-weighted lists, so common names recur as namesakes with other birth years.
 
-    python bench/linkage/generate.py --persons 12000 --seed 1 \
+Two name settings (`--names`, and the `names` keyword of generate, iter_persons and write):
+
+- `census` (the default): name frequencies shaped like the published Kazakhstan figures, the
+  Bureau of National Statistics' first names of 2024 (Азамат, the commonest man's name, ≈0.94 % of
+  Kazakh men) and the Ministry of Justice surnames of 2014 (Ахметов ≈0.65 % of Kazakhs, Ким
+  ≈0.7 % of the others), over 1,100 Kazakh men's names and 1,790 Kazakh surnames (see `_weights`
+  and names.py for the sources and the fit). Among the 12,142 persons of 20,000 mentions (seed 1)
+  two share a whole name about once in 550,000 pairs.
+- `stress`: the benchmark's first data set, byte for byte: short lists with a flattened Zipf law,
+  the top Kazakh first name ≈9.9 % of Kazakh men, two persons sharing a whole name about once in
+  4,600 pairs, far more namesakes than in the real population, on purpose.
+
+Everything else (mentions per person, spellings, typos, identifiers, cities) is the same in both.
+
+    python bench/linkage/generate.py --persons 12000 --seed 1 [--names census|stress] \
         --out-mentions mentions.jsonl --out-labels labels.jsonl
 
-The result is deterministic for a seed (no set or hash ordering is used).
+The result is deterministic for a seed and setting (no set or hash ordering is used).
 """
 
 from __future__ import annotations
@@ -20,14 +34,23 @@ import datetime as dt
 import json
 import random
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
+from typing import Literal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import spelling
 from names import (
+    CENSUS_DIMINUTIVES,
+    CENSUS_KAZAKH_FEMALE,
+    CENSUS_KAZAKH_MALE,
+    CENSUS_KAZAKH_SURNAMES,
+    CENSUS_RUSSIAN_FEMALE,
+    CENSUS_RUSSIAN_MALE,
+    CENSUS_RUSSIAN_SURNAMES,
     CITIES,
     DIMINUTIVES,
     KAZAKH_FEMALE,
@@ -53,24 +76,20 @@ SYSTEM_WEIGHTS = (24, 30, 4, 4, 6, 11, 6, 3, 12)
 LATIN_SYSTEMS = frozenset(SYSTEMS[2:])
 
 
+NameSetting = Literal["census", "stress"]
+NAME_SETTINGS: tuple[NameSetting, ...] = ("census", "stress")
+# Fathers' names the census setting keeps out of patronymics: a vowel or -ь at the end, or an
+# irregular patronymic (Павлович, Петрович, Львович), which _russian_patronymic would get wrong.
+_IRREGULAR_FATHERS = ("Павел", "Пётр", "Лев")
+
+
 def _zipf(n: int, exponent: float = 1.0) -> list[float]:
     return [1.0 / (rank + 1) ** exponent for rank in range(n)]
 
 
-def _weights(lists: NameLists) -> dict[str, list[float]]:
-    """Zipf weights by list order, flattened so that the commonest name is common but not dominant.
-
-    Exponents give the top Kazakh first name about 9 % of Kazakh men, Александр about 11 % of
-    Russian men and the top surnames 6–8 %; two random persons then share a full name about once
-    in 4,600 pairs (12,000 persons, seed 1: 48 Нұрлан Ахметовs). That is still far more namesakes
-    than in the real population, on purpose, without making a name worthless as evidence.
-    """
-    return {
-        "kz_male": _zipf(len(lists.kz_male), 0.7), "kz_female": _zipf(len(lists.kz_female), 0.7),
-        "ru_male": _zipf(len(lists.ru_male), 0.5), "ru_female": _zipf(len(lists.ru_female), 0.5),
-        "kz_surnames": _zipf(len(lists.kz_surnames), 0.6), "ru_surnames": _zipf(len(lists.ru_surnames), 0.6),
-        "ru_fathers": _zipf(len([n for n in lists.ru_male if not n.endswith("я")]), 0.5),
-    }
+def _zipf_mandelbrot(n: int, exponent: float, offset: float) -> list[float]:
+    """Weight of rank r (from 1) ∝ (r + offset)^-exponent; offset 0 is Zipf's law."""
+    return [1.0 / (rank + 1 + offset) ** exponent for rank in range(n)]
 
 
 @dataclass
@@ -81,6 +100,83 @@ class NameLists:
     ru_female: Sequence[str] = tuple(RUSSIAN_FEMALE)
     kz_surnames: Sequence[str] = tuple(KAZAKH_SURNAMES)
     ru_surnames: Sequence[str] = tuple(RUSSIAN_SURNAMES)
+    ru_fathers: Sequence[str] = tuple(n for n in RUSSIAN_MALE if not n.endswith("я"))
+    diminutives: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: DIMINUTIVES)
+
+
+def name_lists(names: NameSetting = "census") -> NameLists:
+    if names == "stress":
+        return NameLists()
+    if names != "census":
+        raise ValueError(f"unknown name setting {names!r}; expected one of {NAME_SETTINGS}")
+    return NameLists(
+        kz_male=CENSUS_KAZAKH_MALE, kz_female=CENSUS_KAZAKH_FEMALE, ru_male=CENSUS_RUSSIAN_MALE,
+        ru_female=CENSUS_RUSSIAN_FEMALE, kz_surnames=CENSUS_KAZAKH_SURNAMES, ru_surnames=CENSUS_RUSSIAN_SURNAMES,
+        ru_fathers=tuple(n for n in CENSUS_RUSSIAN_MALE
+                         if n[-1] not in "аеёиоуыэюяь" and n not in _IRREGULAR_FATHERS),
+        diminutives=CENSUS_DIMINUTIVES,
+    )
+
+
+def _weights(lists: NameLists, names: NameSetting = "census") -> dict[str, list[float]]:
+    """Weights by list order, for both name settings.
+
+    `stress`: Zipf weights flattened so that the commonest name is common but not dominant.
+    Exponents give the top Kazakh first name about 9 % of Kazakh men, Александр about 11 % of
+    Russian men and the top surnames 6–8 %; two random persons then share a full name about once
+    in 4,600 pairs (12,000 persons, seed 1: 48 Нұрлан Ахметовs). That is still far more namesakes
+    than in the real population, on purpose, without making a name worthless as evidence.
+
+    `census`: a Zipf–Mandelbrot law, weight of rank r ∝ (r + q)^-s (q = 0 is Zipf's law), fitted
+    to the published figures quoted in names.py. Denominators: 13.4 million Kazakhs in the 2021
+    census, 70.4 % of the population, 63.1 % in the 2009 census
+    (https://aqparat.info/news/2023/11/07/10593416-chislennost_kazahov_uvelichilas_do_13_4.html,
+    https://globalnews.kz/kazahstancy-segodnya-druzhba-narodov-vera-raznye-yazyki): about 6.7
+    million Kazakh men and as many women; on 1 January 2014, the date of the surname list,
+    interpolating 63.1 % (February 2009) and 70.4 % (October 2021) gives 65.9 % of 17,165,200:
+    about 11.31 million Kazakhs and 5.85 million others.
+
+    - Kazakh men's names (1,100): Азамат 63,000 of 6.7 M = 0.94 %, Азамат:Марат = 63:50. Pure Zipf
+      with s = 0.5 gets that top share over ~2,800 names but makes the head far too steep (rank 3
+      at 1/√3 = 58 % of rank 1, published 79 %) and its 136th name ≈0.08 % (5,500 men), where the
+      Bureau counts 136 names above 10,000 (0.15 % of Kazakh men). Solving p1 = 0.94 % and p1/p3 =
+      1.26 over 1,100 names gives s = 0.531, q = 2.67: Азамат 0.94 %, Серік 0.83 %, Марат 0.75 %,
+      113 names above 0.15 % (the rest of the 136 being non-Kazakh names).
+    - Kazakh surnames (1,790, pure Zipf): Ахметов 73,627 of 11.31 M Kazakhs = 0.65 %. A least-squares
+      Zipf fit of the Ministry's ranks 2–14 (Омаров … Нұрғалиев) gives s ≈ 0.47, which would need
+      ~4,000 surnames to keep Ахметов at 0.65 %; over the 1,790 listed s = 0.394 does (rank 10 at
+      1/2.5 of rank 1, published 1/2.8; top 15 4.9 % of Kazakhs, published 4.2 %): mid-frequency
+      surnames come out somewhat too common, so namesakes are somewhat overstated.
+    - Non-Kazakh surnames (769, pure Zipf): Ким 42,274 of 5.85 M = 0.72 % with s = 0.314; Иванов
+      (rank 2) then 0.58 %, published 0.67 % (39,296).
+    - Russian men's names (109): every non-Kazakh man in the generator has one (28 % of persons,
+      29.6 % non-Kazakhs in the 2021 census); for none to beat Азамат, the commonest man's name,
+      Александр must stay under 0.72 × 0.94 % / 0.28 ≈ 2.4 % of them. s = 1 (Zipf's own exponent),
+      q = 25.3: Александр 2.3 %, the 109th name 0.45 %.
+    - Women's names, the same way with smaller lists: Kazakh (182) s = 0.531 as for men and q = 24.9
+      so that Аружан (73,000 of 6.7 M) is 1.09 %; Russian (82) s = 1, q = 29.2 so that Елена is
+      2.5 %, under Аружан's count as Александр is under Азамат's.
+    - Fathers' names have the men's weights (the Russian ones without the names that end in a
+      vowel or -ь, or have an irregular patronymic: _IRREGULAR_FATHERS).
+    """
+    if names == "stress":
+        return {
+            "kz_male": _zipf(len(lists.kz_male), 0.7), "kz_female": _zipf(len(lists.kz_female), 0.7),
+            "ru_male": _zipf(len(lists.ru_male), 0.5), "ru_female": _zipf(len(lists.ru_female), 0.5),
+            "kz_surnames": _zipf(len(lists.kz_surnames), 0.6), "ru_surnames": _zipf(len(lists.ru_surnames), 0.6),
+            "ru_fathers": _zipf(len(lists.ru_fathers), 0.5),
+        }
+    ru_male = _zipf_mandelbrot(len(lists.ru_male), 1.0, 25.3)
+    by_name = dict(zip(lists.ru_male, ru_male, strict=True))
+    return {
+        "kz_male": _zipf_mandelbrot(len(lists.kz_male), 0.531, 2.67),
+        "kz_female": _zipf_mandelbrot(len(lists.kz_female), 0.531, 24.9),
+        "ru_male": ru_male,
+        "ru_female": _zipf_mandelbrot(len(lists.ru_female), 1.0, 29.2),
+        "kz_surnames": _zipf(len(lists.kz_surnames), 0.394),
+        "ru_surnames": _zipf(len(lists.ru_surnames), 0.314),
+        "ru_fathers": [by_name[n] for n in lists.ru_fathers],
+    }
 
 
 @dataclass
@@ -145,8 +241,14 @@ def _russian_patronymic(father_ru: str, sex: str) -> str:
     return stem if sex == "M" else stem[:-2] + "на"
 
 
-def _pick(rng: random.Random, items: Sequence[str], weights: list[float]) -> str:
-    return rng.choices(items, weights)[0]
+def _pick(rng: random.Random, items: Sequence[str], cum_weights: list[float]) -> str:
+    # Same draw as rng.choices(items, weights) (which accumulates the weights itself on every call),
+    # without the O(n) pass per call over lists of a few thousand names.
+    return rng.choices(items, cum_weights=cum_weights)[0]
+
+
+def _cumulative(weights: dict[str, list[float]]) -> dict[str, list[float]]:
+    return {key: list(accumulate(w)) for key, w in weights.items()}
 
 
 def _mention_count(rng: random.Random) -> int:
@@ -164,20 +266,21 @@ def _mention_count(rng: random.Random) -> int:
 
 
 def make_person(
-    rng: random.Random, pid: str, lists: NameLists, weights: dict[str, list[float]], taken_handles: set[str]
+    rng: random.Random, pid: str, lists: NameLists, cum: dict[str, list[float]], taken_handles: set[str]
 ) -> Person:
+    """One person; cum holds the cumulative weights of `_weights(lists, …)`."""
     kazakh = rng.random() < 0.72
     sex = "F" if rng.random() < 0.04 else "M"
     if kazakh:
         first = _pick(rng, lists.kz_male if sex == "M" else lists.kz_female,
-                      weights["kz_male" if sex == "M" else "kz_female"])
-        surname = _pick(rng, lists.kz_surnames, weights["kz_surnames"])
-        father = _pick(rng, lists.kz_male, weights["kz_male"])
+                      cum["kz_male" if sex == "M" else "kz_female"])
+        surname = _pick(rng, lists.kz_surnames, cum["kz_surnames"])
+        father = _pick(rng, lists.kz_male, cum["kz_male"])
     else:
         first = _pick(rng, lists.ru_male if sex == "M" else lists.ru_female,
-                      weights["ru_male" if sex == "M" else "ru_female"])
-        surname = _pick(rng, lists.ru_surnames, weights["ru_surnames"])
-        father = _pick(rng, [n for n in lists.ru_male if not n.endswith("я")], weights["ru_fathers"])
+                      cum["ru_male" if sex == "M" else "ru_female"])
+        surname = _pick(rng, lists.ru_surnames, cum["ru_surnames"])
+        father = _pick(rng, lists.ru_fathers, cum["ru_fathers"])
     suffixless = kazakh and rng.random() < 0.08
     if suffixless:
         surname = _drop_suffix(surname)
@@ -286,7 +389,9 @@ def _lookalikes(name: str, rng: random.Random) -> str:
     return "".join(chars)
 
 
-def render_name(person: Person, rng: random.Random) -> str:
+def render_name(
+    person: Person, rng: random.Random, diminutives: Mapping[str, tuple[str, ...]] = DIMINUTIVES
+) -> str:
     system = rng.choices(SYSTEMS, SYSTEM_WEIGHTS)[0]
     dzh = rng.random() < 0.3
 
@@ -294,9 +399,9 @@ def render_name(person: Person, rng: random.Random) -> str:
         return _capitalise(_render_word(w, system, rng, dzh))
 
     first_word = person.first
-    diminutives = DIMINUTIVES.get(person.first)
-    if diminutives and rng.random() < 0.08:
-        first_word = rng.choice(diminutives)
+    short_forms = diminutives.get(person.first)
+    if short_forms and rng.random() < 0.08:
+        first_word = rng.choice(short_forms)
     surname = person.surname
     if person.kazakh and not person.suffixless and rng.random() < 0.12:
         surname = _drop_suffix(surname)
@@ -364,7 +469,9 @@ def _age(birth: dt.date, day: dt.date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def render_mention(person: Person, k: int, rng: random.Random) -> dict[str, object]:
+def render_mention(
+    person: Person, k: int, rng: random.Random, diminutives: Mapping[str, tuple[str, ...]] = DIMINUTIVES
+) -> dict[str, object]:
     day, city = person.incidents[k]
     m: dict[str, object] = {}
     phones = [render_phone(p, rng) for p in person.phones if rng.random() < 0.4]
@@ -372,10 +479,10 @@ def render_mention(person: Person, k: int, rng: random.Random) -> dict[str, obje
     plates = [render_plate(person.plate, rng)] if person.plate and rng.random() < 0.2 else []
     # A survivor may know only a phone, a profile or a car; never drop the only identifier left.
     if not (rng.random() < 0.06 and (phones or handles or plates)):
-        m["full_name"] = render_name(person, rng)
+        m["full_name"] = render_name(person, rng, diminutives)
     if rng.random() < 0.08:
-        nick = DIMINUTIVES.get(person.first)
-        m["aliases"] = [rng.choice(nick) if nick else render_name(person, rng)]
+        nick = diminutives.get(person.first)
+        m["aliases"] = [rng.choice(nick) if nick else render_name(person, rng, diminutives)]
     for key, values in (("phones", phones), ("handles", handles), ("plates", plates)):
         if values:
             m[key] = values
@@ -418,44 +525,49 @@ def render_mention(person: Person, k: int, rng: random.Random) -> dict[str, obje
     return m
 
 
-def generate(persons: int, seed: int, *, mentions: int | None = None) -> Iterator[tuple[str, str]]:
+def generate(
+    persons: int, seed: int, *, mentions: int | None = None, names: NameSetting = "census"
+) -> Iterator[tuple[str, str]]:
     """Yield (mention, person id) pairs, mentions as dicts without ids, in person order.
 
     With `mentions`, persons are drawn until that many mentions exist and the last one is cut short.
+    `names` picks the name lists and weights ("census" or "stress", see the module docstring).
     """
     rng = random.Random(seed)
-    lists = NameLists()
-    weights = _weights(lists)
+    lists = name_lists(names)
+    cum = _cumulative(_weights(lists, names))
     produced = 0
     n = 0
     taken: set[str] = set()
     while (mentions is None and n < persons) or (mentions is not None and produced < mentions):
-        person = make_person(rng, f"p{n:07d}", lists, weights, taken)
+        person = make_person(rng, f"p{n:07d}", lists, cum, taken)
         n += 1
         for k in range(len(person.incidents)):
             if mentions is not None and produced >= mentions:
                 break
             produced += 1
-            yield json.dumps(render_mention(person, k, rng), ensure_ascii=False), person.pid
+            yield json.dumps(render_mention(person, k, rng, lists.diminutives), ensure_ascii=False), person.pid
 
 
-def iter_persons(persons: int, seed: int) -> Iterator[Person]:
-    """The persons behind `generate(persons, seed)` without their mentions (for tests and analysis)."""
+def iter_persons(persons: int, seed: int, *, names: NameSetting = "census") -> Iterator[Person]:
+    """The persons behind `generate(persons, seed, names=names)` without their mentions (for tests
+    and analysis)."""
     rng = random.Random(seed)
-    lists = NameLists()
-    weights = _weights(lists)
+    lists = name_lists(names)
+    cum = _cumulative(_weights(lists, names))
     taken: set[str] = set()
     for n in range(persons):
-        person = make_person(rng, f"p{n:07d}", lists, weights, taken)
+        person = make_person(rng, f"p{n:07d}", lists, cum, taken)
         for k in range(len(person.incidents)):
-            render_mention(person, k, rng)  # keep the random stream identical to generate()
+            render_mention(person, k, rng, lists.diminutives)  # keep the random stream identical to generate()
         yield person
 
 
 def write(
-    persons: int, seed: int, out_mentions: Path, out_labels: Path, *, mentions: int | None = None
+    persons: int, seed: int, out_mentions: Path, out_labels: Path, *, mentions: int | None = None,
+    names: NameSetting = "census",
 ) -> int:
-    rows = list(generate(persons, seed, mentions=mentions))
+    rows = list(generate(persons, seed, mentions=mentions, names=names))
     # Shuffle so that file order says nothing about who is who; ids are then assigned in file order.
     random.Random(seed + 1).shuffle(rows)
     width = max(6, len(str(len(rows))))
@@ -472,10 +584,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--persons", type=int, default=12000)
     parser.add_argument("--mentions", type=int, help="stop at exactly this many mentions instead")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--names", choices=NAME_SETTINGS, default="census",
+                        help="census: published name frequencies; stress: the first, namesake-heavy set")
     parser.add_argument("--out-mentions", type=Path, required=True)
     parser.add_argument("--out-labels", type=Path, required=True)
     args = parser.parse_args(argv)
-    n = write(args.persons, args.seed, args.out_mentions, args.out_labels, mentions=args.mentions)
+    n = write(args.persons, args.seed, args.out_mentions, args.out_labels, mentions=args.mentions,
+              names=args.names)
     print(f"wrote {n} mentions", file=sys.stderr)
     return 0
 
