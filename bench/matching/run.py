@@ -163,7 +163,7 @@ def main() -> int:
     user = User.objects.create_user("bench")
     Membership.objects.create(user=user, organisation=org, role=Role.CASEWORKER)
     t0 = time.perf_counter()
-    mentions = [json.loads(m) for m, _pid in generate(0, args.seed, mentions=args.suspects + args.adds)]
+    mentions = [json.loads(m) for m, _pid in generate(0, args.seed, mentions=args.suspects + args.adds, names="stress")]
     rng = random.Random(args.seed)
     held = set(rng.sample(range(len(mentions)), args.adds))
     stored = [m for k, m in enumerate(mentions) if k not in held]
