@@ -219,3 +219,29 @@ def test_a_stored_model_from_before_a_change_of_levels_still_loads() -> None:
     model = Model.from_json(json.dumps(old))
     assert model.m["patronymic"] == PRIOR_M["patronymic"]
     assert model.weight_table().shape[0] == 11
+
+
+def test_a_shared_phone_alone_stays_strong_when_random_pairs_include_matches() -> None:
+    # 120 men each named twice by a phone alone: among the random pairs that estimate u, some are
+    # these true pairs, and counted as strangers they would make a shared phone look common.
+    pairs = [
+        m
+        for k in range(120)
+        for m in (
+            Mention(id=f"a{k}", phones=[f"+7 701 {k:03d} 00 11"]),
+            Mention(id=f"b{k}", phones=[f"8 701 {k:03d}0011"]),
+        )
+    ]
+    result = link([*_background(200), *pairs])
+    assert result.model is not None
+    assert result.model.u["phone"][1] < 3e-4
+    assert sum(_same(result, f"a{k}", f"b{k}") for k in range(120)) == 120
+
+
+def test_a_rare_full_name_shared_by_two_mentions_only_is_not_counted_against_itself() -> None:
+    # The two mentions are the only carriers of the name: its frequency must not count them, or a
+    # man named in two cases looks like two namesakes.
+    a = Mention(id="r1", full_name="Ерасыл Жолдасбеков", city="Алматы")
+    b = Mention(id="r2", full_name="YERASYL ZHOLDASBEKOV", city="Орал")
+    result = link([*_background(), a, b], threshold=0.0)
+    assert _pair(result, "r1", "r2").match_probability >= 0.5

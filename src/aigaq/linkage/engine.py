@@ -83,6 +83,9 @@ MAX_BLOCK = 60  # larger blocks are compared by a sorted sliding window instead 
 WINDOW = 8
 TF_CLIP = 10.0
 TF_PSEUDO = 20.0
+U_WITHOUT_MATCHES = True
+U_ROUNDS = 3
+LEAVE_OUT = 2  # the pair's own mentions, left out of the whole-name count (see tf_tables)
 DEFAULT_THRESHOLD = 0.5
 CHUNK_PAIRS = 50_000
 BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
@@ -309,7 +312,11 @@ class PlainIndex:
         tok, total = _csr_group_counts(self.mention_keys, len(self.key_prior), g)
         full, _ = _csr_group_counts(self.mention_full, self.n_full, g)
         f = (tok + TF_PSEUDO * self.key_prior) / (total + TF_PSEUDO)
-        ff = (full + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO)
+        # Leave two out: the two mentions being compared are not evidence of how common their own
+        # name is. A whole name carried by exactly the two of them (in two clusters of the last pass)
+        # then gets the chance from its words, not "one person in N", which made a rare name shared
+        # by one man's two unlinked mentions weigh like a namesake.
+        ff = (np.maximum(full - LEAVE_OUT, 0) + TF_PSEUDO * 1e-4) / (total + TF_PSEUDO)
         ptr, vals = self.mention_full
         per_mention = np.zeros(self.n)
         has = np.flatnonzero(np.diff(ptr) > 0)
@@ -647,14 +654,10 @@ def _counts(lv: np.ndarray, weights: np.ndarray | None = None) -> list[np.ndarra
     return [np.bincount(idx[:, f], weights=weights, minlength=LMAX + 1)[: N_LEVELS[f]] for f in range(len(FIELDS))]
 
 
-def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
-    """u from random pairs (nearly all non-matches), smoothed toward the prior."""
+def random_pair_levels(index: Index, seed: int = 20240501) -> np.ndarray:
+    """Levels of about 20 random pairs per mention (at most RANDOM_PAIRS): nearly all non-matches."""
     n = len(index.ids)
     total = n * (n - 1) // 2
-    if total == 0:
-        return {k: list(v) for k, v in PRIOR_U.items()}
-    # About 20 random pairs per mention are plenty for the common levels; the rare ones (two
-    # strangers sharing a phone) are ruled by the prior pseudo-counts anyway.
     wanted = min(RANDOM_PAIRS, max(5_000, 20 * n))
     if total <= wanted:
         ii, jj = np.triu_indices(n, 1)
@@ -668,7 +671,13 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
                 seen.add((min(i, j), max(i, j)))
         pairs = np.array(sorted(seen), dtype=np.int64)
     lv, _ = _levels_serial(index, pairs)
-    counts = _counts(lv)
+    return lv
+
+
+def u_from(lv: np.ndarray, weights: np.ndarray | None = None) -> dict[str, list[float]]:
+    """u per level from the levels of random pairs (weighted by how surely each is a non-match),
+    smoothed toward the prior so that rare agreements keep a sensible tiny u."""
+    counts = _counts(lv, weights)
     u: dict[str, list[float]] = {}
     for f, name in enumerate(FIELDS):
         c = counts[f]
@@ -676,6 +685,13 @@ def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
         est = (c + U_PRIOR_STRENGTH * prior) / (c.sum() + U_PRIOR_STRENGTH)
         u[name] = [float(x) for x in est]
     return u
+
+
+def estimate_u(index: Index, seed: int = 20240501) -> dict[str, list[float]]:
+    """u from random pairs (nearly all non-matches), smoothed toward the prior."""
+    if len(index.ids) < 2:
+        return {k: list(v) for k, v in PRIOR_U.items()}
+    return u_from(random_pair_levels(index, seed))
 
 
 def em(
@@ -910,7 +926,21 @@ def _id_pairs(index: Index, pairs: Iterable[tuple[str, str]]) -> list[tuple[int,
 
 def fit(index: Index, lv: np.ndarray, tf_of: TfU) -> Model:
     n = len(index.ids)
-    model = _em(lv, tf_of, estimate_u(index), max(n * (n - 1) // 2, 1), None)
+    if n < 2:
+        model = _em(lv, tf_of, estimate_u(index), 1, None)
+    else:
+        rand = random_pair_levels(index)
+        model = _em(lv, tf_of, u_from(rand), n * (n - 1) // 2, None)
+        if U_WITHOUT_MATCHES:
+            # Random pairs are nearly all non-matches, but the few matches among them are exactly the
+            # pairs that share a phone or a plate, and they alone make u of those agreements a
+            # hundred times too large. So u is counted again with each random pair weighted by the
+            # chance that it is a non-match under the fitted model, and EM runs once more.
+            # Repeated a few times: a first model that undervalues a shared phone also gives those
+            # pairs a low posterior.
+            for _ in range(U_ROUNDS):
+                total, _ = score(model, rand, np.full(len(rand), np.nan), ())
+                model = _em(lv, tf_of, u_from(rand, 1.0 - probability(total)), n * (n - 1) // 2, None)
     model.mode = index.mode
     model.n_mentions = n
     return model

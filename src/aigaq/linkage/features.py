@@ -432,7 +432,8 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
             )
             levels[6] = 1 if near else 0
     if a.patronymics and b.patronymics:
-        levels[F_FATHER] = father_level((tt.freq_key[x] for x in a.patronymics), (tt.freq_key[y] for y in b.patronymics))
+        fk = tt.freq_key
+        levels[F_FATHER] = father_level((fk[x] for x in a.patronymics), (fk[y] for y in b.patronymics))
     if a.sex and b.sex:
         levels[8] = int(a.sex == b.sex)
     if (a.city or a.region) and (b.city or b.region):
@@ -454,13 +455,11 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
 
 
 def hard_conflict(a: Features, b: Features) -> bool:
-    """Evidence that two mentions cannot be one man: birth dates too far apart, two valid IINs
-    that differ, or two fathers' names that are not even one slip apart."""
+    """Birth dates too far apart or two valid IINs that differ (fathers' names need the token
+    table: compare_features gives their level, and the engine's is_conflict reads all three)."""
     if a.birth is not None and b.birth is not None and birth_level(a.birth, b.birth) == 0:
         return True
-    if a.iins and b.iins and not a.iins & b.iins:
-        return True
-    return False
+    return bool(a.iins and b.iins and not a.iins & b.iins)
 
 
 # --- Blocking keys ----------------------------------------------------------------------------------
