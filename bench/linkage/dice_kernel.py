@@ -1,5 +1,6 @@
-"""Dice comparisons per second of aigaq.linkage's compiled (numba) kernel on 1024-bit filters, one
-core, against plain numpy (np.bitwise_count) and anonlink's C++ kernel in the same run.
+"""Dice comparisons per second of aigaq.linkage's compiled (numba) kernel on filters of the stored
+length (``BLOOM_BITS``: 512 bits since XOR folding, 1024 before), one core, against plain numpy
+(np.bitwise_count) and anonlink's C++ kernel on the same filters in the same run.
 
     taskset -c 0 python bench/linkage/dice_kernel.py [--n 200000] [--queries 64]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import numpy as np
@@ -67,6 +69,16 @@ def test_encodings_contain_no_plaintext_and_round_trip_through_json() -> None:
     back = EncodedMention.from_json(text)
     assert back.tokens == enc.tokens and back.blocks == enc.blocks and back.birth == enc.birth
     assert np.array_equal(back.name_bf, enc.name_bf) and np.array_equal(back.addr_bf, enc.addr_bf)
+
+
+def test_encodings_of_an_earlier_filter_length_are_refused_on_reading() -> None:
+    text = encode_mentions([SEITOV], KEY)[0].to_json()
+    d = json.loads(text)
+    old_row = base64.b64encode(bytes(1024 // 8)).decode()  # the unfolded 1024-bit filters of version 1
+    for field, value in (("name_bf", [old_row]), ("addr_bf", old_row)):
+        with pytest.raises(ValueError, match="earlier version"):
+            EncodedMention.from_json(json.dumps({**d, field: value}))
+    assert EncodedMention.from_json(text).name_bf.shape == (1, BLOOM_BITS // 64)
 
 
 def test_exact_identifiers_in_any_format_give_the_same_token() -> None:

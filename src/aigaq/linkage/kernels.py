@@ -81,7 +81,7 @@ def dice_one_to_many(q: np.ndarray, q_pop: int, many: np.ndarray, pops: np.ndarr
     return out
 
 
-_TILE = 2048  # rows of b per tile: 256 KiB of 1024-bit filters, held in L2 while every a row passes
+_TILE = 2048  # rows of b per tile: 128 KiB of 512-bit filters, held in L2 while every a row passes
 
 
 @jit
@@ -102,6 +102,17 @@ def dice_many_to_many(
                 out[i, j] = 2.0 * c / d if d > 0 else 0.0
     return out
 
+
+# Dice cut-offs of the name levels 4, 3, 2, 1 and the overlap coefficient that also gives level 3
+# (one name inside the other), and of the address levels 3, 2, 1, for XOR-folded 512-bit filters.
+# Chosen without labels, on the candidate pairs of a generated set (seed 2) and of FEBRL4: each Dice
+# cut puts the same share of pairs at or above it as the unfolded 1024-bit cut did (name 0.9, 0.8,
+# 0.7, 0.55; address 0.99, 0.85, 0.6), rounded. Folding breaks exact containment (the short name's
+# bits are cancelled wherever the longer name's other bigrams set the partner bit), so the overlap
+# cut is the 10th percentile of folded overlap over the pairs the former cut (0.95) caught.
+# docs/linkage.md, "Private mode", has the figures.
+NAME_CUTS = np.array([0.88, 0.76, 0.67, 0.54, 0.78])
+ADDRESS_CUTS = np.array([0.98, 0.78, 0.54])
 
 # Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.private.TOKEN_FIELDS).
 T_PHONE, T_HANDLE, T_PLATE, T_IIN, T_OTHER, T_OTHER_SLIP, T_PATRONYMIC, T_SEX = 0, 1, 2, 3, 4, 5, 6, 7
@@ -136,12 +147,16 @@ def levels(
     addr_pop: np.ndarray,
     birth: np.ndarray,
     hard_gap: float,
+    name_cut: np.ndarray,
+    addr_cut: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """Levels of every pair as ``aigaq.linkage.private`` defines them (docs/linkage.md), the
     position in ``vals`` of the most frequent shared whole-name token (−1: none) and the best
-    name Dice (−1: a side has no name)."""
+    name Dice (−1: a side has no name). name_cut: ``NAME_CUTS``; addr_cut: ``ADDRESS_CUTS``."""
     p = pairs.shape[0]
     w = name_bf.shape[1]
+    n4, n3, n2, n1, n_overlap = name_cut[0], name_cut[1], name_cut[2], name_cut[3], name_cut[4]
+    a3, a2, a1 = addr_cut[0], addr_cut[1], addr_cut[2]
     lv = np.full((p, 11), -1, dtype=np.int8)
     key = np.full(p, -1, dtype=np.int64)
     best_dice = np.full(p, -1.0, dtype=np.float64)
@@ -171,13 +186,13 @@ def levels(
                     overlap = max(overlap, o)
             best_dice[k] = dice
             if chosen < 0:
-                if dice >= 0.9:
+                if dice >= n4:
                     lv[k, 0] = 4
-                elif dice >= 0.8 or overlap >= 0.95:
+                elif dice >= n3 or overlap >= n_overlap:
                     lv[k, 0] = 3
-                elif dice >= 0.7:
+                elif dice >= n2:
                     lv[k, 0] = 2
-                elif dice >= 0.55:
+                elif dice >= n1:
                     lv[k, 0] = 1
                 else:
                     lv[k, 0] = 0
@@ -221,5 +236,5 @@ def levels(
             for t in range(w):
                 c += _popcount(addr_bf[i, t] & addr_bf[j, t])
             d = 2.0 * c / max(addr_pop[i] + addr_pop[j], 1)
-            lv[k, 10] = 3 if d >= 0.99 else 2 if d >= 0.85 else 1 if d >= 0.6 else 0
+            lv[k, 10] = 3 if d >= a3 else 2 if d >= a2 else 1 if d >= a1 else 0
     return lv, key, best_dice

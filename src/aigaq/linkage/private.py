@@ -2,9 +2,12 @@
 
 * Exact identifiers (phones, handles, plates, IINs, document numbers, city, sex, whole canonical
   name, birth date) become HMAC-SHA256 tokens, each purpose with its own HKDF-derived key.
-* Name words and addresses become keyed Bloom filters (1024 bits) of padded bigrams: every bigram
-  sets ``BLOOM_K`` positions drawn from one keyed BLAKE2b digest (independent positions; no double
-  hashing, which Kroll & Steinmetzer exploit). Names and addresses use separate filters.
+* Name words and addresses become keyed Bloom filters of padded bigrams: every bigram sets
+  ``BLOOM_K`` positions of a ``2 * BLOOM_BITS``-bit filter drawn from one keyed BLAKE2b digest
+  (independent positions; no double hashing, which Kroll & Steinmetzer exploit), and the filter is
+  then XOR-folded to ``BLOOM_BITS`` (first half XOR second half; Schnell & Borgs 2016), so a
+  bigram's positions are no longer set together in every filter that holds it. Names and
+  addresses use separate filters.
 * Blocking keys are the plain blocking keys under their own HMAC key.
 * Birth is kept only as a coarse year interval.
 """
@@ -58,9 +61,10 @@ from .features import (
 from .mention import Mention
 from .normalise import CityKey, default_city_key
 
-BLOOM_BITS = 1024
+BLOOM_BITS = 512  # bits of a stored (folded) filter
 WORDS = BLOOM_BITS // 64
-BLOOM_K = 20
+ENCODE_BITS = 2 * BLOOM_BITS  # bits a filter is encoded at before XOR folding halves it
+BLOOM_K = 20  # positions per bigram in the ENCODE_BITS filter
 TOKEN_BYTES = 16
 KEY_MIN_BYTES = 32
 PURPOSES = ("phone", "handle", "plate", "iin", "other_id", "patronymic", "sex", "city", "region",
@@ -107,14 +111,15 @@ class _Keyed:
         return d[:TOKEN_BYTES].hex()
 
     def positions(self, purpose: str, gram: str) -> np.ndarray:
+        """The gram's ``BLOOM_K`` positions in the ``ENCODE_BITS``-bit filter (before folding)."""
         pos = self._pos.get((purpose, gram))
         if pos is None:
             digest = hashlib.blake2b(gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K).digest()
-            pos = np.frombuffer(digest, dtype="<u2") % BLOOM_BITS
+            pos = np.frombuffer(digest, dtype="<u2") % ENCODE_BITS  # a power of two: no modulo bias
             self._pos[(purpose, gram)] = pos
         return pos
 
-    def bloom(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
+    def _wide(self, purpose: str, grams: Sequence[str]) -> int:
         # Each gram's positions as one Python integer bit mask (cached): a filter is then a few
         # integer ORs, several times faster than setting bits in a numpy array per mention.
         bits = 0
@@ -124,7 +129,19 @@ class _Keyed:
                 mask = sum(1 << int(p) for p in set(self.positions(purpose, g).tolist()))
                 self._mask[(purpose, g)] = mask
             bits |= mask
-        return np.frombuffer(bits.to_bytes(BLOOM_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
+        return bits
+
+    def bloom(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
+        """The stored filter: the ``ENCODE_BITS``-bit filter of the grams, XOR-folded in half."""
+        bits = self._wide(purpose, grams)
+        folded = (bits & ((1 << BLOOM_BITS) - 1)) ^ (bits >> BLOOM_BITS)
+        return np.frombuffer(folded.to_bytes(BLOOM_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
+
+    def bloom_unfolded(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
+        """The same filter before folding (``ENCODE_BITS`` bits): never stored; for measuring
+        what folding hides (tests/linkage/test_hardening.py)."""
+        bits = self._wide(purpose, grams)
+        return np.frombuffer(bits.to_bytes(ENCODE_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
 
 
 def _bigrams(word: str) -> list[str]:
@@ -179,10 +196,18 @@ class EncodedMention:
 
     @classmethod
     def from_json(cls, text: str) -> EncodedMention:
+        """Read what ``to_json`` wrote. Raises ValueError for filters of another length: an
+        encoding of an earlier version (1024-bit unfolded filters), which must be encoded again
+        (``aigaq.matching.services.relink``, run by migration 0003)."""
         d = json.loads(text)
         rows = [np.frombuffer(base64.b64decode(x), dtype="<u8") for x in d["name_bf"]]
-        name_bf = np.stack(rows) if rows else np.zeros((0, WORDS), dtype=np.uint64)
         addr = np.frombuffer(base64.b64decode(d["addr_bf"]), dtype="<u8").copy() if d["addr_bf"] else None
+        if any(len(r) != WORDS for r in rows) or (addr is not None and len(addr) != WORDS):
+            raise ValueError(
+                f"encoding {d['id']!r} holds Bloom filters of another length than {BLOOM_BITS} bits: "
+                "written by an earlier version; encode the mentions again"
+            )
+        name_bf = np.stack(rows) if rows else np.zeros((0, WORDS), dtype=np.uint64)
         birth = (int(d["birth"][0]), int(d["birth"][1])) if d["birth"] else None
         return cls(d["id"], d["tokens"], name_bf.astype(np.uint64), addr, birth, list(d["blocks"]))
 
@@ -434,9 +459,10 @@ class EncodedIndex:
     def levels_many(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(levels int8 (P, fields), TF key per pair (−1: none), best name Dice (−1: no name))."""
         pairs = np.ascontiguousarray(pairs, dtype=np.int64).reshape(-1, 2)
-        lv, pos, dice = _kernels().levels(
+        k = _kernels()
+        lv, pos, dice = k.levels(
             pairs, self.ptr, self.vals, self.freq, self.name_bf, self.name_pop, self.name_ptr,
-            self.addr_bf, self.addr_pop, self.birth, float(HARD_GAP_YEARS),
+            self.addr_bf, self.addr_pop, self.birth, float(HARD_GAP_YEARS), k.NAME_CUTS, k.ADDRESS_CUTS,
         )  # fmt: skip
         if not len(self.name_tid):  # no mention has a name token: no pair shares one
             return lv, np.full(len(pairs), -1, dtype=np.int64), dice
