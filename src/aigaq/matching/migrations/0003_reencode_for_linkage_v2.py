@@ -1,5 +1,6 @@
-"""Re-encode every suspect for the linkage engine's second encoding (fathers' names as their own
-keyed tokens with one-slip keys, -ұлы words kept apart from forenames) and refit the weights.
+"""Re-encode every suspect for the linkage engine's second encoding and refit the weights: fathers'
+names as their own keyed tokens with one-slip keys, -ұлы words kept apart from forenames, no
+whole-name token for a single word, initials in the name filters, and XOR-folded 512-bit filters.
 
 Encodings written by the first version do not meet the new ones on names, so every suspect is
 encoded again and the alerts are raised again; reviewers' decisions stay. A database without
