@@ -245,3 +245,12 @@ def test_a_rare_full_name_shared_by_two_mentions_only_is_not_counted_against_its
     b = Mention(id="r2", full_name="YERASYL ZHOLDASBEKOV", city="Орал")
     result = link([*_background(), a, b], threshold=0.0)
     assert _pair(result, "r1", "r2").match_probability >= 0.5
+
+
+@pytest.mark.parametrize("key", [None, b"\x03" * 32])
+def test_without_pairs_the_clusters_are_the_same_and_the_links_still_counted(key: bytes | None) -> None:
+    mentions, _ = generate(150, seed=4)
+    full = link(mentions, key=key)
+    quick = link(mentions, key=key, pairs=False)
+    assert quick.clusters == full.clusters
+    assert quick.pairs == [] and quick.links == full.links == len(full.pairs) > 0

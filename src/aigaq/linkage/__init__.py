@@ -99,6 +99,7 @@ def link(
     must_link: Iterable[tuple[str, str]] = (),
     city_key: CityKey = default_city_key,
     workers: int | None = None,
+    pairs: bool = True,
 ) -> LinkResult:
     """Cluster mentions into persons.
 
@@ -108,7 +109,8 @@ def link(
     cannot-link holds through chains of other links. city_key maps a city name to a comparable
     key (default: aigaq.reference.find_city when available, else the name's skeleton).
     workers: processes that encode mentions and score candidate pairs on big inputs (default: the
-    CPUs available).
+    CPUs available). pairs=False skips writing the scored links and their evidence (result.pairs
+    is then empty; result.links still counts them).
     """
     if key is not None:
         n_workers = default_workers() if workers is None else workers
@@ -120,6 +122,7 @@ def link(
             must_not_link=must_not_link,
             must_link=must_link,
             workers=workers,
+            pairs=pairs,
         )
     index = plain_index(mentions, city_key, progress)
     return run(
@@ -129,6 +132,7 @@ def link(
         must_not_link=must_not_link,
         must_link=must_link,
         workers=workers,
+        pairs=pairs,
     )
 
 
@@ -141,6 +145,7 @@ def link_encoded(
     must_link: Iterable[tuple[str, str]] = (),
     model: Model | None = None,
     workers: int | None = None,
+    pairs: bool = True,
 ) -> LinkResult:
     """Link already-encoded mentions (e.g. pooled from several organisations sharing a key)."""
     index = EncodedIndex(encoded)
@@ -152,6 +157,7 @@ def link_encoded(
         must_link=must_link,
         model=model,
         workers=workers,
+        pairs=pairs,
     )
     if result.model is not None and not result.model.tf:
         groups = [0] * len(encoded)

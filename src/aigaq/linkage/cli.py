@@ -101,7 +101,7 @@ def _count_lines(path: str) -> int | None:
     return lines
 
 
-def _plain(path: str, threshold: float | None, progress: Progress) -> LinkResult:
+def _plain(path: str, threshold: float | None, progress: Progress, pairs: bool) -> LinkResult:
     """Plain mode streams the file into the feature columns: no list of a million Mentions."""
     unknown: set[str] = set()
     total = _count_lines(path)
@@ -111,7 +111,7 @@ def _plain(path: str, threshold: float | None, progress: Progress) -> LinkResult
         with open(path, encoding="utf-8-sig") as fh:
             index = plain_index(iter_mentions(fh, unknown), progress=progress, total=total)
     _note_unknown(unknown)
-    return run(index, threshold=threshold, progress=progress, must_not_link=(), must_link=())
+    return run(index, threshold=threshold, progress=progress, must_not_link=(), must_link=(), pairs=pairs)
 
 
 def _note_unknown(unknown: set[str]) -> None:
@@ -133,11 +133,12 @@ def _atomic_write(path: str) -> Iterator[IO[str]]:
         raise
 
 
-def _load(path: str, private: str | None, threshold: float | None) -> LinkResult | int:
+def _load(path: str, private: str | None, threshold: float | None, pairs: bool = False) -> LinkResult | int:
+    """Link the file; the scored links and their evidence only when pairs is true (--pairs)."""
     progress, close = _progress(sys.stderr)
     try:
         if private is None:
-            return _plain(path, threshold, progress)
+            return _plain(path, threshold, progress, pairs)
         mentions, unknown = _read_mentions(path)
         _note_unknown(unknown)
         try:
@@ -145,7 +146,7 @@ def _load(path: str, private: str | None, threshold: float | None) -> LinkResult
         except (OSError, ValueError) as exc:
             print(f"error: key file: {exc}; nothing written", file=sys.stderr)
             return 2
-        return link(mentions, threshold=threshold, key=key, progress=progress)
+        return link(mentions, threshold=threshold, key=key, progress=progress, pairs=pairs)
     except InputError as exc:
         print(f"error: {path}: line {exc.line_no}: {exc.reason}; nothing written", file=sys.stderr)
         return 2
@@ -184,7 +185,7 @@ def main_link(argv: list[str]) -> int:
         help="encode identifiers with this secret key first; linkage sees only encodings",
     )
     args = p.parse_args(argv)
-    result = _load(args.mentions, args.private, args.threshold)
+    result = _load(args.mentions, args.private, args.threshold, pairs=bool(args.pairs))
     if isinstance(result, int):
         return result
     with _atomic_write(args.output) as fh:
@@ -195,7 +196,7 @@ def main_link(argv: list[str]) -> int:
             for pair in result.pairs:
                 fh.write(json.dumps(pair.to_dict(), ensure_ascii=False) + "\n")
     n_clusters = len(set(result.clusters.values()))
-    print(f"[aigaq link] {len(result.clusters)} mentions, {n_clusters} clusters, {len(result.pairs)} links",
+    print(f"[aigaq link] {len(result.clusters)} mentions, {n_clusters} clusters, {result.links} links",
           file=sys.stderr)  # fmt: skip
     return 0
 

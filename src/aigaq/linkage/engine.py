@@ -37,6 +37,7 @@ from .features import (
     birth_gap,
     compare_features,
     date_typo_like,
+    father_level,
     plain_block_keys,
 )
 from .mention import Mention
@@ -198,6 +199,7 @@ class LinkResult:
     clusters: dict[str, str]  # every input id → cluster id (the smallest id in its cluster)
     pairs: list[ScoredPair]  # pairs at or above the threshold, best first
     model: Model | None = None
+    links: int = 0  # pairs at or above the threshold (also when pairs were not asked for)
 
 
 class Index(Protocol):
@@ -304,6 +306,7 @@ class PlainIndex:
         self.cmp = BatchComparer(cols, tt, self.key_of_token, self.f0)
         iin_ptr = cols.exact["iins"][0].ptr
         self._marked = (np.diff(iin_ptr) > 0) | (np.diff(cols.patronymics.ptr) > 0)
+        self._father: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """(frequency per name word, frequency of each mention's whole name), counting each group
@@ -336,9 +339,19 @@ class PlainIndex:
         asks this for every link it takes."""
         c = self.cols
         if self._marked[i] and self._marked[j]:
-            lv = self.levels(i, j)[0]
-            if lv[F_IIN] == 0 or (F_FATHER in CONFLICT_FIELDS and lv[F_FATHER] == 0):
+            iins = c.exact["iins"][0]
+            a, b = iins.row(i), iins.row(j)
+            if a and b and not set(a) & set(b):
                 return True
+            if F_FATHER in CONFLICT_FIELDS:
+                fa, fb = tuple(c.patronymics.row(i)), tuple(c.patronymics.row(j))
+                if fa and fb:
+                    level = self._father.get((fa, fb))
+                    if level is None:
+                        fk = self.tt.freq_key
+                        level = self._father[(fa, fb)] = father_level([fk[x] for x in fa], [fk[y] for y in fb])
+                    if level == 0:
+                        return True
         if c.birth_source[i] < 0 or c.birth_source[j] < 0:
             return False
         gap = max(0.0, float(c.birth_lo[i] - c.birth_hi[j]), float(c.birth_lo[j] - c.birth_hi[i]))
@@ -1037,16 +1050,20 @@ def run(
     must_link: Iterable[tuple[str, str]],
     model: Model | None = None,
     workers: int | None = None,
+    pairs: bool = True,
 ) -> LinkResult:
+    """Link the index. pairs=False leaves out the scored links and their evidence texts (the
+    clusters are the same; LinkResult.links still counts the links)."""
+    want_pairs = pairs  # the candidate pairs below are "cand"
     thr = DEFAULT_THRESHOLD if threshold is None else threshold
     n = len(index.ids)
     if n == 0:
         return LinkResult({}, [], model)
-    pairs = candidate_pairs(index, progress)
+    cand = candidate_pairs(index, progress)
     n_workers = default_workers() if workers is None else workers
-    lv, keys = _levels_matrix(index, pairs, progress, "scoring", n_workers)
+    lv, keys = _levels_matrix(index, cand, progress, "scoring", n_workers)
     tables = index.tf_tables(None)
-    tf_of = _tf_of(keys, lv, pairs, tables)
+    tf_of = _tf_of(keys, lv, cand, tables)
     fitted = model is None
     if model is None:
         model = fit(index, lv, tf_of)
@@ -1062,41 +1079,43 @@ def run(
         # Only links that stand without the name are used for this grouping: otherwise namesakes
         # linked by their name would make that name rarer and link them ever more easily.
         strong, waive = _weights(model, lv, tf_of, GROUP_OTHER_BITS)
-        cl, _ = _cluster(index, pairs, strong, waive, thr, must_not, links, None)
+        cl, _ = _cluster(index, cand, strong, waive, thr, must_not, links, None)
         del strong, waive
         roots = [cl.find(i) for i in range(n)]
         del cl
         tables = index.tf_tables(roots)
-        tf_of = _tf_of(keys, lv, pairs, tables)
+        tf_of = _tf_of(keys, lv, cand, tables)
         del roots
         model = _em(lv, tf_of, model.u, max(n * (n - 1) // 2, 1), None)
         model.mode, model.n_mentions = index.mode, n
     for _ in range(EXTRA_PASSES if fitted else 0):
         total, waive = _weights(model, lv, tf_of)
-        cl, _ = _cluster(index, pairs, total, waive, PASS_THRESHOLD, must_not, links, None)
+        cl, _ = _cluster(index, cand, total, waive, PASS_THRESHOLD, must_not, links, None)
         roots = [cl.find(i) for i in range(n)]
         del cl, total, waive
         tables = index.tf_tables(roots)
-        tf_of = _tf_of(keys, lv, pairs, tables)
+        tf_of = _tf_of(keys, lv, cand, tables)
         del roots
         model = _em(lv, tf_of, model.u, max(n * (n - 1) // 2, 1), None)
         model.mode, model.n_mentions = index.mode, n
     total, waive = _weights(model, lv, tf_of)
-    cl, linked = _cluster(index, pairs, total, waive, thr, must_not, links, progress)
+    cl, linked = _cluster(index, cand, total, waive, thr, must_not, links, progress)
     keep = _at_least(total, thr)
-    keep = keep[np.argsort(-total[keep], kind="stable")]
     clusters = cl.clusters()
     del cl
+    if not want_pairs:
+        return LinkResult(clusters, [], model, links=len(keep))
+    keep = keep[np.argsort(-total[keep], kind="stable")]
     out: list[ScoredPair] = []
-    kept_tf = tf_u_from(keys[keep], lv[keep, F_NAME], pairs[keep, 0], tables)
+    kept_tf = tf_u_from(keys[keep], lv[keep, F_NAME], cand[keep, 0], tables)
     kept_weights = score(model, lv[keep], kept_tf)[1]
     prob = probability(total[keep])
     for row, k in enumerate(keep.tolist()):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        i, j = int(cand[k, 0]), int(cand[k, 1])
         weights = [float(x) for x in kept_weights[row]]
         ev = index.evidence(i, j, [int(x) for x in lv[k]], weights)
         out.append(ScoredPair(index.ids[i], index.ids[j], float(prob[row]), float(total[k]), ev, bool(linked[k])))
-    return LinkResult(clusters, out, model)
+    return LinkResult(clusters, out, model, links=len(out))
 
 
 def plain_index(
