@@ -221,3 +221,9 @@ def test_the_fathers_name_comes_from_a_russian_patronymic_and_from_an_uly_word_a
     ru = build_features(Mention(id="a", full_name="Жанибек Нурланович Сейтов"), tt)
     kz = build_features(Mention(id="b", full_name="Сейітов Жәнібек Нұрланұлы"), tt)
     assert [tt.freq_key[t] for t in ru.patronymics] == [tt.freq_key[t] for t in kz.patronymics] == ["nurlan"]
+
+
+def test_a_fathers_name_meets_a_surname_only_when_it_is_the_same_name_or_a_slip_of_it() -> None:
+    # Куанышжанұлы (son of Куанышжан) looks like Куанышбеков but is another name.
+    assert level("Шокайханов Тілеубай Қуанышжанұлы", "Қуанышбеков Тілеубай") <= 3
+    assert level("Тілеубай Қуанышбекұлы", "Қуанышбеков Тілеубай") == 5

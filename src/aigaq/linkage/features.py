@@ -58,6 +58,7 @@ STRONG_TOKEN = 0.88
 # An everyday form (Нурик, Саша) meeting a full name it may stand for is strong agreement but not
 # the same word: Ерик may be Ерлан, Ержан or Ерболат, so it must weigh less than Ерлан = Ерлан.
 FORM_SIM = 1.0
+SLIP_SIM = 0.9  # a one-letter slip of a father's name: strong agreement, not the same word
 # What a name word is: a plain word (forename, or a surname written without its ending), a surname
 # whose -ов/-ев/-ин ending was removed, or a father's name written with -ұлы/-қызы.
 W_PLAIN, W_SURNAME, W_FATHER = 0, 1, 2
@@ -230,6 +231,10 @@ class TokenTable:
                 s = 0.0
             elif self.stems[a] == self.stems[b]:
                 s = 1.0
+            elif W_FATHER in (ca, cb):
+                # A father's name against another father's name or a surname: the same name or a
+                # slip of it (Куанышжанұлы is not Куанышбеков, however alike they look).
+                s = SLIP_SIM if father_level([self.stems[a]], [self.stems[b]]) else 0.0
             elif self.canon[a] & self.canon[b]:
                 s = FORM_SIM
             else:
