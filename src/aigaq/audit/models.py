@@ -36,6 +36,7 @@ class Action(models.IntegerChoices):
     EXPORTED = 40, _("exported data")
     REPORT_DOWNLOADED = 41, _("downloaded a report")
     EVIDENCE_DOWNLOADED = 42, _("downloaded an evidence file")
+    EVIDENCE_INTEGRITY_FAILED = 43, _("tried to open an evidence file that failed its integrity check")
     ALERT_REVIEWED = 50, _("reviewed a match alert")
     USER_SESSIONS_ENDED = 60, _("ended a user's sessions")
     DEVICE_REVOKED = 61, _("revoked a device")

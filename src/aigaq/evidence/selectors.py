@@ -11,7 +11,7 @@ from aigaq.cases.models import Case
 
 from .models import EvidenceItem
 
-CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED)
+CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED, Action.EVIDENCE_INTEGRITY_FAILED)
 
 
 @dataclass(frozen=True)
@@ -31,3 +31,10 @@ def evidence_with_custody(case: Case) -> list[EvidenceRow]:
     for entry in AuditEntry.objects.filter(case_code=case.code, action__in=CUSTODY_ACTIONS).order_by("id"):
         entries.setdefault(entry.object_code, []).append(entry)
     return [EvidenceRow(item, entries.get(item.code, [])) for item in evidence_items(case)]
+
+
+def evidence_row(case: Case, item: EvidenceItem) -> EvidenceRow:
+    """One file with its chain of custody, for a case the user already passed cases.access."""
+    custody = AuditEntry.objects.filter(case_code=case.code, object_code=item.code,
+                                        action__in=CUSTODY_ACTIONS).order_by("id")
+    return EvidenceRow(item, list(custody))

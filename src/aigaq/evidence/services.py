@@ -1,5 +1,6 @@
 """Writes for evidence: adding a file and handing one out, each with its audit entry, which
-together form the file's chain of custody (who uploaded it, who downloaded it, when)."""
+together form the file's chain of custody (who uploaded it, who downloaded it, when, and who
+found that its stored copy failed the integrity check)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from aigaq.accounts.models import User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.cases.models import Case
+from aigaq.lib.crypto import DecryptionError
 
 from . import files
 from .models import EvidenceItem
@@ -46,16 +48,56 @@ def evidence_add(*, actor: User, case: Case, filename: str, data: bytes, title: 
     return item
 
 
-@transaction.atomic
+class EvidenceUnreadable(Exception):
+    """The stored file could not be opened: `reason` is "altered" (it failed authentication:
+    tampered, damaged, or not the file encrypted for this item), "missing" (no file on disk) or
+    "unreadable" (the disk refused to read it). The failure is already in the audit log."""
+
+    REASONS = ("altered", "missing", "unreadable")
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def evidence_download(*, actor: User, item: EvidenceItem, dst: BinaryIO) -> str:
     """Decrypts the file into `dst` and logs who took it; returns its SHA-256, which the caller
-    may compare with the recorded one. Raises DecryptionError (and logs nothing) if the stored
-    file was altered."""
+    may compare with the recorded one.
+
+    If the stored file was altered, is missing or cannot be read, nothing is logged as
+    downloaded; instead an EVIDENCE_INTEGRITY_FAILED entry (codes and the coded reason only) is
+    committed in its own transaction and EvidenceUnreadable is raised. `dst` may then hold part
+    of the plaintext (see crypto.open_stream): the caller must discard it, never send it."""
     case = item.case
-    digest = files.read_sealed(case.data_key(), dst, case_code=case.code, item_code=item.code,
-                               stored_name=item.stored_name)
+    dek = case.data_key()  # outside the try: an erased case's KeyDestroyed is not a file problem
+    try:
+        return _download(actor=actor, item=item, dek=dek, dst=dst)
+    except DecryptionError:
+        reason = "altered"
+    except FileNotFoundError:
+        reason = "missing"
+    except OSError:
+        reason = "unreadable"
+    evidence_integrity_failed(actor=actor, item=item, reason=reason)
+    raise EvidenceUnreadable(reason) from None
+
+
+@transaction.atomic
+def _download(*, actor: User, item: EvidenceItem, dek: bytes, dst: BinaryIO) -> str:
+    case = item.case
+    digest = files.read_sealed(dek, dst, case_code=case.code, item_code=item.code, stored_name=item.stored_name)
     record(actor=actor, action=Action.EVIDENCE_DOWNLOADED, case_code=case.code, object_code=item.code)
     return digest
+
+
+@transaction.atomic
+def evidence_integrity_failed(*, actor: User, item: EvidenceItem, reason: str) -> None:
+    """Records, in the audit log and so in the file's chain of custody, that the stored file
+    failed its check when `actor` tried to open it. Only codes: no name, path or message."""
+    if reason not in EvidenceUnreadable.REASONS:
+        raise ValueError(reason)
+    record(actor=actor, action=Action.EVIDENCE_INTEGRITY_FAILED, case_code=item.case.code,
+           object_code=item.code, extra={"reason": reason})
 
 
 def files_remover(case: Case) -> Callable[[], None]:

@@ -18,7 +18,7 @@ from . import services
 from .files import KINDS, MemoryOnlyUploadHandler
 from .forms import EvidenceForm
 from .models import EvidenceItem
-from .selectors import evidence_with_custody
+from .selectors import evidence_row, evidence_with_custody
 
 
 def _page(request: HttpRequest, case: Case, form: EvidenceForm, status: int = 200) -> HttpResponse:
@@ -79,8 +79,21 @@ def evidence_download(request: HttpRequest, code: str, item: str) -> HttpRespons
     evidence.case = case
     kind = KINDS[evidence.kind]
     response = HttpResponse(content_type=kind.content_type)
-    services.evidence_download(actor=request.user, item=evidence, dst=response)  # type: ignore[arg-type]
+    try:
+        services.evidence_download(actor=request.user, item=evidence, dst=response)  # type: ignore[arg-type]
+    except services.EvidenceUnreadable as failure:
+        # `response` may hold part of the plaintext: it is dropped, and a new page sent instead.
+        response.content = b""
+        return _unreadable_page(request, case, evidence, failure.reason)
     # A neutral name: the original one could describe the survivor, and would stay in the
     # browser's download history on a laptop that may be seized.
     response["Content-Disposition"] = f'attachment; filename="aigaq-{evidence.code[:8]}.{kind.extension}"'
     return response
+
+
+def _unreadable_page(request: HttpRequest, case: Case, item: EvidenceItem, reason: str) -> HttpResponse:
+    """The stored file failed its integrity check (409) or is gone (404): say so, show the record
+    that is kept, and say what to do. Never a byte of the file."""
+    return render(request, "evidence/unreadable.html", {
+        "case": case, "row": evidence_row(case, item), "reason": reason,
+    }, status=404 if reason == "missing" else 409)
