@@ -1,6 +1,7 @@
 """The `aigaq` command.
 
-    aigaq serve            serve the app (waitress) on 127.0.0.1:$AIGAQ_PORT (8000)
+    aigaq serve            serve the app (waitress) on 127.0.0.1:$AIGAQ_PORT (8000), and re-fit
+                           matching weights when due (every $AIGAQ_MATCHING_REFIT_SECONDS, 60; 0: off)
     aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
     aigaq check            check the configuration and say clearly what is wrong
     aigaq keys init|rotate create the key file / re-wrap every case key under a new key
@@ -44,6 +45,18 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
     return run
 
 
+def _serve(argv: Sequence[str]) -> int:
+    """The web app, plus the thread that runs due re-fits of the matching weights outside the
+    requests (aigaq.matching.refit). Its first check comes one interval after the start, when the
+    serve command has usually applied pending migrations; a check that fails is logged and retried."""
+    if not {"-h", "--help", "--version"} & set(argv):
+        _django_setup()
+        from aigaq.matching.refit import start_refit_thread
+
+        start_refit_thread()
+    return _manage(["serve", *argv])
+
+
 def _link(argv: Sequence[str]) -> int:
     from aigaq.linkage.cli import main_link
 
@@ -57,7 +70,7 @@ def _link_eval(argv: Sequence[str]) -> int:
 
 
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
-    "serve": (_command("serve"), "serve the web app"),
+    "serve": (_serve, "serve the web app (and re-fit matching weights when due)"),
     "demo": (_command("demo"), "create the demo organisation, accounts and synthetic cases"),
     "check": (_command("aigaq_check"), "check the configuration"),
     "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),

@@ -92,6 +92,26 @@ class MatchingModel(models.Model):
         return f"weights of organisation {self.organisation_id}"
 
 
+class MatchingRefit(models.Model):
+    """An organisation whose weights are due a re-fit. Review decisions only write this row (one
+    an organisation, however many decisions); the re-fit runs outside the request, in
+    ``aigaq manage matching_refit`` or the thread of ``aigaq serve`` (``aigaq.matching.refit``),
+    and deletes the row in the transaction that stores the new weights. Until then alerts are
+    scored with the previous weights.
+
+    Relinking, which refits too, leaves this table alone: migration 0003 relinks with the models
+    of its own time, before this table exists."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    # When a worker took it: a claim, so two workers do not fit the same weights twice. A claim
+    # older than ``aigaq.matching.refit.CLAIM_EXPIRES`` (a failed or killed re-fit) is taken again.
+    started_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"re-fit due for organisation {self.organisation_id}"
+
+
 
 class RepeatSuspect(models.Model):
     """Suspects a coordinator confirmed to be one man: the union of confirmed pairs."""

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from aigaq.accounts.models import Organisation, Role, User
@@ -44,6 +45,7 @@ from .models import (
     AlertDecision,
     MatchAlert,
     MatchingModel,
+    MatchingRefit,
     RepeatSuspect,
     RepeatSuspectMember,
     Status,
@@ -55,7 +57,8 @@ from .models import (
 
 THRESHOLD = DEFAULT_THRESHOLD
 # Re-estimate the weights once this many reviews have been made since the last fit: often enough
-# that the reviewers' decisions count, rarely enough that a busy review session stays quick.
+# that the reviewers' decisions count, rarely enough that the fits stay few. The decision only
+# records that a re-fit is due (MatchingRefit); aigaq.matching.refit runs it outside the request.
 REESTIMATE_AFTER = 10
 BATCH = 2000
 # Most suspects a new one is scored against. Block keys are taken from the most selective up,
@@ -326,9 +329,15 @@ def alert_decide(*, actor: User, alert: MatchAlert, decision: str, note: str = "
     fitted.update(decisions_since=F("decisions_since") + 1)
     due = fitted.filter(decisions_since__gte=REESTIMATE_AFTER).exists() or not fitted.exists()
     if due and decision != Status.UNSURE:
-        org_id = alert.organisation_id
-        transaction.on_commit(lambda: model_reestimate(organisation_id=org_id))
+        refit_request(organisation_id=alert.organisation_id)
     return made
+
+
+def refit_request(*, organisation_id: int) -> None:
+    """Records that the organisation's weights are due a re-fit: one row however often it is
+    called (a concurrent caller's insert fails on the unique organisation and finds the row).
+    The fit itself, 5–6 s at 100,000 suspects (docs/deploy.md), runs outside any request (aigaq.matching.refit)."""
+    MatchingRefit.objects.get_or_create(organisation_id=organisation_id)
 
 
 # --- Repeat suspects ------------------------------------------------------------------------------
@@ -375,17 +384,14 @@ def _labels(organisation_id: int) -> dict[tuple[str, str], bool]:
     return {(str(a), str(b)): status == Status.CONFIRMED for a, b, status in rows}
 
 
-def _save_model(organisation_id: int, model: Model, labels: int) -> None:
+def _save_model(organisation_id: int, model: Model, labels: int, counted: int | None = None) -> None:
+    """Stores the weights. counted: the reviews the fit had seen counted in ``decisions_since``
+    when it began; reviews made while it ran stay counted. None: the fit saw them all."""
     model.tf = {}  # name frequencies are counted at scoring time (SuspectNameToken)
-    MatchingModel.objects.update_or_create(
-        organisation_id=organisation_id,
-        defaults={
-            "model": model.to_json(),
-            "fitted_at": timezone.now(),
-            "labels": labels,
-            "decisions_since": 0,
-        },
-    )
+    fields: dict[str, Any] = {"model": model.to_json(), "fitted_at": timezone.now(), "labels": labels}
+    since = Greatest(F("decisions_since") - counted, 0) if counted is not None else 0
+    if not MatchingModel.objects.filter(organisation_id=organisation_id).update(**fields, decisions_since=since):
+        MatchingModel.objects.create(organisation_id=organisation_id, **fields)
 
 
 def _stored_encodings(organisation_id: int) -> tuple[list[EncodedMention], dict[str, int]]:
@@ -398,13 +404,28 @@ def _stored_encodings(organisation_id: int) -> tuple[list[EncodedMention], dict[
     return encoded, case_of
 
 
-@transaction.atomic
 def model_reestimate(*, organisation_id: int, progress: Progress | None = None) -> Model:
-    """Refits the organisation's weights from the stored encodings and the reviewed pairs."""
+    """Refits the organisation's weights from the stored encodings and the reviewed pairs, and
+    clears its due re-fit (MatchingRefit) unless enough reviews came in meanwhile to make another
+    one due.
+
+    Reading and fitting run outside any transaction: on SQLite every transaction here is
+    IMMEDIATE (settings), so one around the fit would hold the write lock for its 5–6 s at
+    100,000 suspects, and every other write would wait for it (a review made mid-fit waited
+    1.9 s, docs/deploy.md), or fail past the 5 s busy timeout. The new weights replace the old
+    in one short transaction; scoring uses the old ones until it commits."""
+    fitted = MatchingModel.objects.filter(organisation_id=organisation_id)
+    counted = fitted.values_list("decisions_since", flat=True).first() or 0  # before the labels are read
     encoded, _ = _stored_encodings(organisation_id)
     labels = _labels(organisation_id)
     model = fit_encoded(encoded, labels, progress=progress).model
-    _save_model(organisation_id, model, len(labels))
+    with transaction.atomic():
+        _save_model(organisation_id, model, len(labels), counted=counted)
+        due = MatchingRefit.objects.filter(organisation_id=organisation_id)
+        if fitted.filter(decisions_since__gte=REESTIMATE_AFTER).exists():
+            due.update(started_at=None)  # reviews made during the fit: due again, for any worker
+        else:
+            due.delete()
     return model
 
 
