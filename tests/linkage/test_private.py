@@ -210,3 +210,16 @@ def test_initials_that_do_not_fit_weigh_against_a_private_name_match(key: bytes)
     clashing = _name_compared("Сейітов П.", "Жәнібек Сейітов", key)
     assert fitting[0] >= 3
     assert clashing[1] < fitting[1]
+
+
+def test_a_one_word_name_is_scored_against_stored_one_word_names() -> None:
+    # One-word names carry no whole-name token, so a new suspect and all his candidates may have
+    # no name token at all: scoring must still work (it raised IndexError once).
+    stored = encode_mentions(
+        [Mention(id="s1", full_name="Zhandos", phones=["87011234567"]), Mention(id="s2", full_name="Жандос")], KEY
+    )
+    (new,) = encode_mentions([Mention(id="n", full_name="ЖАНДОС", phones=["+7 701 123 45 67"])], KEY)
+    from aigaq.linkage import Model
+
+    scored = score_encoded(new, stored, Model.default("private"))
+    assert scored and scored[0].b == "s1"

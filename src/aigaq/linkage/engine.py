@@ -253,6 +253,8 @@ def tf_u_from(
     """Per pair, the chance that a random person carries the agreeing name words (NaN: no TF)."""
     f, full = tables
     k0, k1 = keys[:, 0], keys[:, 1]
+    if not len(f):  # no name word or token anywhere (one-word names, no names): no key to look up
+        f = np.ones(1)
     u = np.where(k0 >= 0, f[np.maximum(k0, 0)], 1.0) * np.where(k1 >= 0, f[np.maximum(k1, 0)], 1.0)
     if len(full):
         u = np.where(name_level == 5, np.maximum(u, full[first]), u)
