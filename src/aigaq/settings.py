@@ -100,8 +100,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # Not django_otp.plugins.otp_totp: its table keeps TOTP secrets in clear. accounts.TotpDevice
+    # seals them (accounts migration 0004 moved the old devices over and dropped that table).
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "aigaq.accounts",
     "aigaq.audit",
     "aigaq.cases",

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import re
+from base64 import b32decode
 from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
 from django.test import Client
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from fido2.cose import ES256
 from fido2.utils import sha256, websafe_decode, websafe_encode
 from fido2.webauthn import AttestationObject, AttestedCredentialData, AuthenticatorData, CollectedClientData
 
+from aigaq.accounts.models import TotpDevice
 from tests.conftest import PASSWORD
 
 ORIGIN = "https://testserver"
@@ -34,10 +36,24 @@ def sign_in(
     return client, response
 
 
-def totp_code(device: TOTPDevice, offset: int = 0) -> str:
+def totp_code(device: TotpDevice, offset: int = 0) -> str:
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     totp.time = totp.time + offset * device.step
     return f"{totp.token():06d}"
+
+
+def code_for(secret: bytes, offset: int = 0) -> str:
+    """What an authenticator app holding `secret` shows now (or `offset` steps of 30 s away)."""
+    totp = TOTP(secret)
+    totp.time = totp.time + offset * 30
+    return f"{totp.token():06d}"
+
+
+def secret_on_page(response: Any) -> bytes:
+    """The key the enrolment page shows for typing into an app, as the app would read it."""
+    match = re.search(r'<p class="secret">([A-Z2-7 ]+)</p>', response.content.decode())
+    assert match, "the enrolment page shows no key"
+    return b32decode(match.group(1).replace(" ", ""))
 
 
 class SoftKey:

@@ -10,10 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.test import Client, RequestFactory
 from django.urls import path
 from django.views.decorators.http import require_POST
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aigaq.accounts.decorators import require_step_up
-from aigaq.accounts.models import User
+from aigaq.accounts.models import TotpDevice, User
 from aigaq.urls import urlpatterns as project_urls
 from tests.conftest import PASSWORD
 
@@ -69,7 +68,7 @@ def test_a_posted_action_is_carried_through_the_step_up_and_done_once(alice: Use
 
 def test_an_authenticator_code_also_confirms(alice: User, login: Any) -> None:
     client: Client = login(alice)
-    device = TOTPDevice.objects.create(user=alice, name="Phone", confirmed=True)
+    device = TotpDevice.objects.create(user=alice, name="Phone", confirmed=True)
     response = client.post("/t/reveal/", {"step_up_method": "GET", "step_up_code": totp_code(device)})
     assert response.status_code == 302
     assert client.get("/t/reveal/").content == b"revealed"

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from aigaq.accounts.models import Membership, User
+from aigaq.accounts.models import Membership, TotpDevice, User
 from aigaq.audit.models import Action, AuditEntry
 from tests.conftest import PASSWORD
 
@@ -69,16 +68,16 @@ def test_revoking_her_devices_ends_her_sessions_and_she_enrols_again(
 ) -> None:
     settings.REQUIRE_2FA = True  # type: ignore[attr-defined]
     alices, _ = sign_in("alice")
-    TOTPDevice.objects.create(user=alice, name="Lost phone", confirmed=True)
+    TotpDevice.objects.create(user=alice, name="Lost phone", confirmed=True)
     coordinator = Client()
-    cora_device = TOTPDevice.objects.create(user=cora, name="Phone", confirmed=True)
+    cora_device = TotpDevice.objects.create(user=cora, name="Phone", confirmed=True)
     sign_in("cora", client=coordinator)
     from .helpers import totp_code
 
     coordinator.post("/accounts/verify/", {"code": totp_code(cora_device)})
     response = coordinator.post(f"/accounts/team/{alice.code}/devices/revoke/")
     assert response.status_code == 302
-    assert not TOTPDevice.objects.filter(user=alice).exists()
+    assert not TotpDevice.objects.filter(user=alice).exists()
     assert alices.get("/cases/").status_code == 302
     again, _ = sign_in("alice")
     assert again.get("/cases/").headers["Location"].startswith("/accounts/two-factor/")

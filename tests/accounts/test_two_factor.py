@@ -7,12 +7,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from aigaq.accounts.models import User, WebAuthnCredential
+from aigaq.accounts.models import TotpDevice, User, WebAuthnCredential
 from aigaq.cases.models import Case
 
-from .helpers import SoftKey, options_in, sign_in, totp_code
+from .helpers import SoftKey, code_for, options_in, secret_on_page, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +21,8 @@ def required(settings: Any) -> None:
     settings.REQUIRE_2FA = True
 
 
-def add_app(user: User) -> TOTPDevice:
-    return TOTPDevice.objects.create(user=user, name="Phone", confirmed=True)
+def add_app(user: User) -> TotpDevice:
+    return TotpDevice.objects.create(user=user, name="Phone", confirmed=True)
 
 
 def test_without_a_device_she_is_sent_to_enrolment_and_no_record_opens(
@@ -42,14 +41,13 @@ def test_the_app_is_set_up_with_a_qr_code_and_a_confirming_code(required: None, 
     page = client.get("/accounts/two-factor/app/")
     body = page.content.decode()
     assert "<svg" in body and "<path" in body
-    key = client.session["aigaq_totp_setup_key"]
-    device = TOTPDevice(key=key)
+    secret = secret_on_page(page)
     wrong = client.post("/accounts/two-factor/app/", {"name": "Phone", "code": "000000"})
     assert wrong.status_code == 200
-    assert not TOTPDevice.objects.filter(user=alice).exists()
-    right = client.post("/accounts/two-factor/app/", {"name": "Phone", "code": totp_code(device)})
+    assert not TotpDevice.objects.filter(user=alice).exists()
+    right = client.post("/accounts/two-factor/app/", {"name": "Phone", "code": code_for(secret)})
     assert right.status_code == 302
-    assert TOTPDevice.objects.get(user=alice).confirmed
+    assert TotpDevice.objects.get(user=alice).confirmed
     assert client.get("/cases/").status_code == 200
 
 
@@ -61,7 +59,7 @@ def test_with_an_app_she_must_give_a_code_after_her_password(required: None, ali
     assert client.get("/cases/").status_code == 302
     # django-otp throttles a device after a wrong code: even the right one waits a moment.
     assert client.post("/accounts/verify/", {"code": totp_code(device)}).status_code == 200
-    TOTPDevice.objects.get(pk=device.pk).throttle_reset()
+    TotpDevice.objects.get(pk=device.pk).throttle_reset()
     response = client.post("/accounts/verify/", {"code": totp_code(device)})
     assert response.status_code == 302
     assert client.get("/cases/").status_code == 200

@@ -7,9 +7,8 @@ from django.contrib.auth import password_validation
 from django.contrib.auth.forms import UsernameField
 from django.utils.translation import gettext_lazy as _
 from django_otp import verify_token
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .models import Role, User
+from .models import Role, TotpDevice, User
 
 
 class LoginForm(forms.Form):
@@ -51,11 +50,11 @@ class CodeForm(forms.Form):
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.device: TOTPDevice | None = None
+        self.device: TotpDevice | None = None
 
     def clean_code(self) -> str:
         code: str = self.cleaned_data["code"].strip()
-        for device in TOTPDevice.objects.filter(user=self.user, confirmed=True):
+        for device in TotpDevice.objects.filter(user=self.user, confirmed=True):
             # verify_token locks the device row, applies django-otp's throttling and accepts each
             # code once only (last_t).
             if verify_token(self.user, device.persistent_id, code) is not None:
@@ -96,7 +95,7 @@ class StepUpForm(forms.Form):
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        if not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        if not TotpDevice.objects.filter(user=user, confirmed=True).exists():
             del self.fields["step_up_code"]
 
     def clean(self) -> dict[str, Any]:
@@ -107,7 +106,7 @@ class StepUpForm(forms.Form):
             return data
         if code and any(
             verify_token(self.user, device.persistent_id, code) is not None
-            for device in TOTPDevice.objects.filter(user=self.user, confirmed=True)
+            for device in TotpDevice.objects.filter(user=self.user, confirmed=True)
         ):
             return data
         raise forms.ValidationError(_("That did not match. Enter your password again."))

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import time
+from typing import Any
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_otp.models import Device
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
 
 from aigaq.lib.crypto import random_code
+
+from . import totp
 
 
 class Role(models.TextChoices):
@@ -70,6 +76,76 @@ class WebAuthnCredential(Device):
 
     def verify_token(self, token: object) -> bool:
         return False
+
+
+class TotpDevice(TimestampMixin, ThrottlingMixin, Device):
+    """An authenticator app (TOTP, RFC 6238), in place of django-otp's TOTPDevice.
+
+    The same fields and the same verification as django-otp's TOTPDevice (drift, tolerance, each
+    code once through `last_t`, exponential throttling after wrong codes), except the secret: it is
+    never stored in clear, only sealed under the key file's "totp" subkey and bound to this row's
+    code and its owner's (see `aigaq.accounts.totp`). A copy of the database gives no secret.
+    """
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    sealed_key = models.TextField(editable=False)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last accepted code: only a later step is accepted (no replay).
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    def set_secret(self, secret: bytes) -> None:
+        """Seals `secret` into this row; the owner must be set first (the seal names her)."""
+        self.sealed_key = totp.seal_secret(secret, device_code=self.code, user_code=self.user.code)
+
+    @property
+    def bin_key(self) -> bytes:
+        """The secret, opened for this verification only. Raises crypto.DecryptionError if the
+        stored value is not this row's."""
+        return totp.open_secret(self.sealed_key, device_code=self.code, user_code=self.user.code)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self.sealed_key:
+            # Like django-otp's default key: a device made without a secret gets a random one.
+            self.set_secret(totp.new_secret())
+        super().save(*args, **kwargs)
+
+    def verify_token(self, token: object) -> bool:
+        """django-otp's TOTPDevice.verify_token (django-otp 1.7), with the secret opened here.
+
+        Call it through django_otp.verify_token, which locks the row (select_for_update) so two
+        requests cannot both spend one code.
+        """
+        allowed, _why = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            code = int(str(token))
+        except ValueError:
+            verified = False
+        else:
+            checker = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            checker.time = time.time()
+            verified = bool(checker.verify(code, self.tolerance, self.last_t + 1))
+            if verified:
+                self.last_t = checker.t()
+                if getattr(settings, "OTP_TOTP_SYNC", True):
+                    self.drift = checker.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self) -> int:
+        return int(getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1))
 
 
 class UserSession(models.Model):

@@ -7,12 +7,11 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
 
-from .models import Membership, User, UserSession, WebAuthnCredential
+from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
 
 # No look-alike characters: a temporary password is read off a screen and typed once.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -77,7 +76,7 @@ def user_devices_revoke(*, actor: User, user: User) -> int:
     a new factor of the finder's choosing.
     """
     count = (
-        TOTPDevice.objects.filter(user=user).delete()[0]
+        TotpDevice.objects.filter(user=user).delete()[0]
         + WebAuthnCredential.objects.filter(user=user).delete()[0]
     )
     UserSession.objects.filter(user=user).delete()
@@ -86,8 +85,8 @@ def user_devices_revoke(*, actor: User, user: User) -> int:
 
 
 @transaction.atomic
-def device_remove(*, actor: User, device: TOTPDevice | WebAuthnCredential) -> None:
-    kind = "totp" if isinstance(device, TOTPDevice) else "webauthn"
+def device_remove(*, actor: User, device: TotpDevice | WebAuthnCredential) -> None:
+    kind = "totp" if isinstance(device, TotpDevice) else "webauthn"
     device.delete()
     record(
         actor=actor, action=Action.DEVICE_REVOKED, object_code=actor.code, extra={"count": 1, "kind": kind}
@@ -95,9 +94,12 @@ def device_remove(*, actor: User, device: TOTPDevice | WebAuthnCredential) -> No
 
 
 @transaction.atomic
-def totp_device_add(*, actor: User, name: str, key: str, last_t: int) -> TOTPDevice:
-    """Stores an app already confirmed with a code; last_t makes that confirming code spent."""
-    device = TOTPDevice.objects.create(user=actor, name=name, key=key, confirmed=True, last_t=last_t)
+def totp_device_add(*, actor: User, name: str, secret: bytes, last_t: int) -> TotpDevice:
+    """Stores an app already confirmed with a code; last_t makes that confirming code spent.
+    The secret is stored sealed only (TotpDevice.set_secret)."""
+    device = TotpDevice(user=actor, name=name, confirmed=True, last_t=last_t)
+    device.set_secret(secret)
+    device.save()
     record(actor=actor, action=Action.DEVICE_ADDED, object_code=actor.code, extra={"kind": "totp"})
     return device
 

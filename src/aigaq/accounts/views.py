@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from base64 import b32encode
-from binascii import unhexlify
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -27,13 +25,11 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_otp.util import random_hex
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
 
-from . import ratelimit, services, sessions, webauthn
+from . import ratelimit, services, sessions, totp, webauthn
 from .decorators import coordinator_required, mark_stepped_up, require_step_up, too_many_attempts
 from .forms import (
     CodeForm,
@@ -45,7 +41,7 @@ from .forms import (
     TotpSetupForm,
 )
 from .middleware import ANY_STEP, ENROL, PASSWORD_CHANGE, VERIFY, pending_step, serves
-from .models import Membership, User, UserSession, WebAuthnCredential
+from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
 
 View = Callable[..., HttpResponse]
 TOTP_KEY = "aigaq_totp_setup_key"
@@ -171,7 +167,7 @@ def _webauthn_options(request: HttpRequest, user: User) -> dict[str, Any] | None
     return options
 
 
-def _second_factor_passed(request: HttpRequest, device: TOTPDevice | WebAuthnCredential) -> HttpResponse:
+def _second_factor_passed(request: HttpRequest, device: TotpDevice | WebAuthnCredential) -> HttpResponse:
     otp_login(request, device)
     sessions.rotate(request)  # a raised privilege gets a new session id
     _signed_in_fully(request)
@@ -215,7 +211,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             "code_form": code_form,
             "key_form": key_form,
             "next": _safe_next(request, ""),
-            "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            "has_totp": TotpDevice.objects.filter(user=user, confirmed=True).exists(),
             "webauthn_options": _webauthn_options(request, user),
         },
     )
@@ -245,7 +241,7 @@ def _step_up_once_enrolled(view: View) -> View:
 
 
 def _after_enrolment(
-    request: HttpRequest, device: TOTPDevice | WebAuthnCredential, first: bool
+    request: HttpRequest, device: TotpDevice | WebAuthnCredential, first: bool
 ) -> HttpResponse:
     request.session[sessions.SECOND_FACTOR_KEY] = True
     otp_login(request, device)
@@ -283,36 +279,35 @@ def _qr_svg(uri: str) -> str:
 def enrol_totp(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     # The secret waits in the server-side session until a code proves the app has it; nothing
-    # half-made is left in the device table.
-    key = request.session.get(TOTP_KEY) or random_hex(20)
-    request.session[TOTP_KEY] = key
+    # half-made is left in the device table. The session is in the database too, so it holds the
+    # secret sealed (aigaq.accounts.totp), never in clear.
+    secret = totp.open_pending(request.session.get(TOTP_KEY), user_code=user.code)
+    if secret is None:
+        secret = totp.new_secret()
+        request.session[TOTP_KEY] = totp.seal_pending(secret, user_code=user.code)
     form = TotpSetupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        totp = TOTP(unhexlify(key))
-        if totp.verify(
+        checker = TOTP(secret)
+        if checker.verify(
             int(form.cleaned_data["code"]) if form.cleaned_data["code"].isdigit() else -1, tolerance=1
         ):
             first = not sessions.has_second_factor(user)
             device = services.totp_device_add(
-                actor=user, name=form.cleaned_data["name"], key=key, last_t=totp.t()
+                actor=user, name=form.cleaned_data["name"], secret=secret, last_t=checker.t()
             )
             del request.session[TOTP_KEY]
             return _after_enrolment(request, device, first)
         form.add_error(
             "code", _("This code is not valid. Check the time on your phone and try the next code.")
         )
-    secret = b32encode(unhexlify(key)).decode()
-    uri = "otpauth://totp/{label}?{query}".format(
-        label=quote(f"Aigaq:{user.username}"),
-        query=urlencode({"secret": secret, "issuer": "Aigaq", "digits": 6, "period": 30}),
-    )
+    shown = totp.base32(secret)
     return render(
         request,
         "accounts/enrol_totp.html",
         {
             "form": form,
-            "qr": mark_safe(_qr_svg(uri)),  # noqa: S308 -- SVG built by qrcode from our own data
-            "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
+            "qr": mark_safe(_qr_svg(totp.provisioning_uri(secret, user.username))),  # noqa: S308 -- SVG built by qrcode from our own data
+            "secret": " ".join(shown[i : i + 4] for i in range(0, len(shown), 4)),
             "next": _safe_next(request, ""),
         },
     )
@@ -349,9 +344,9 @@ def enrol_key(request: HttpRequest) -> HttpResponse:
 # --- My account ---------------------------------------------------------------------------------
 
 
-def _devices(user: User) -> list[TOTPDevice | WebAuthnCredential]:
+def _devices(user: User) -> list[TotpDevice | WebAuthnCredential]:
     return [
-        *TOTPDevice.objects.filter(user=user, confirmed=True),
+        *TotpDevice.objects.filter(user=user, confirmed=True),
         *WebAuthnCredential.objects.filter(user=user),
     ]
 
@@ -420,8 +415,11 @@ def session_end(request: HttpRequest) -> HttpResponse:
 def device_remove(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     kind, _sep, pk = request.POST.get("device", "").partition(":")
-    model = {"totp": TOTPDevice, "webauthn": WebAuthnCredential}.get(kind)
-    device = model.objects.filter(user=user, pk=_int(pk)).first() if model else None
+    device: TotpDevice | WebAuthnCredential | None = None
+    if kind == "totp":
+        device = TotpDevice.objects.filter(user=user, pk=_int(pk)).first()
+    elif kind == "webauthn":
+        device = WebAuthnCredential.objects.filter(user=user, pk=_int(pk)).first()
     if device is None:
         raise Http404("No such device")
     services.device_remove(actor=user, device=device)
