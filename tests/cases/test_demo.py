@@ -192,6 +192,8 @@ def test_the_demo_raises_alerts_for_the_same_man_and_none_for_namesakes(tmp_path
     akhmetovs = {"Нурлан Ахметов", "Ахметов Нұрлан Серікұлы", "NURLAN AKHMETOV"}
     saparovs = {"Асхат Сапаров", "Сапаров Асхат"}
     assert not [p for p in pairs if p <= akhmetovs or p <= saparovs]  # namesakes whose ages cannot match
+    # A bare forename against a bare forename ("Санжар" / "Санжар") is never enough for an alert.
+    assert not [p for p in pairs if len(p) == 2 and all(len(n.split()) == 1 for n in p)]
 
 
 def test_every_coded_fact_is_a_code_the_forms_offer() -> None:

@@ -149,10 +149,15 @@ def levels(
     hard_gap: float,
     name_cut: np.ndarray,
     addr_cut: np.ndarray,
+    single: np.ndarray,
+    one_word: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
     """Levels of every pair as ``aigaq.linkage.private`` defines them (docs/linkage.md), the
     position in ``vals`` of the most frequent shared whole-name token (−1: none) and the best
-    name Dice (−1: a side has no name). name_cut: ``NAME_CUTS``; addr_cut: ``ADDRESS_CUTS``."""
+    name Dice (−1: a side has no name). name_cut: ``NAME_CUTS``; addr_cut: ``ADDRESS_CUTS``.
+    single: per position of ``vals``, whether it is a one-word name token (level 3 at most, as on
+    the plain path); one_word: per mention, whether all its names are one word (its Dice levels
+    are capped at 3)."""
     p = pairs.shape[0]
     w = name_bf.shape[1]
     n4, n3, n2, n1, n_overlap = name_cut[0], name_cut[1], name_cut[2], name_cut[3], name_cut[4]
@@ -165,10 +170,15 @@ def levels(
         # name: a shared keyed name token is level 5, else Dice and overlap of the filters.
         a0, a1, b0, b1 = ptr[T_NAME, i], ptr[T_NAME, i + 1], ptr[T_NAME, j], ptr[T_NAME, j + 1]
         chosen = -1
+        chosen1 = -1
         for x in range(a0, a1):
             for y in range(b0, b1):
-                if vals[y] == vals[x] and (chosen < 0 or freq[x] > freq[chosen]):
-                    chosen = x
+                if vals[y] == vals[x]:
+                    if single[x]:
+                        if chosen1 < 0 or freq[x] > freq[chosen1]:
+                            chosen1 = x
+                    elif chosen < 0 or freq[x] > freq[chosen]:
+                        chosen = x
         if chosen >= 0:
             lv[k, 0] = 5
             key[k] = chosen
@@ -196,6 +206,12 @@ def levels(
                     lv[k, 0] = 1
                 else:
                     lv[k, 0] = 0
+                if (one_word[i] or one_word[j]) and lv[k, 0] > 3:
+                    lv[k, 0] = 3
+        if chosen < 0 and chosen1 >= 0 and lv[k, 0] <= 3:
+            # The same one-word name: "one word the same, nothing contradicts", with its frequency.
+            lv[k, 0] = 3
+            key[k] = chosen1
         # birth: keyed exact dates and their slips first, then the coarse year intervals.
         both = birth[i, 0] >= 0 and birth[j, 0] >= 0
         gap = max(0, birth[i, 0] - birth[j, 1], birth[j, 0] - birth[i, 1]) if both else 0

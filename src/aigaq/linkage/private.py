@@ -306,8 +306,12 @@ def _encode(
         put("region", [f.region] if f.region else [])
         # The whole canonical name and every pair of its words: two mentions sharing a token agree
         # on at least two words whatever else either adds ("Сейітов Тұрсын Қуанышұлы").
-        # A single word is not a whole name (the plain path never gives it level 5 either).
+        # A single word is not a whole name: its token is kept apart ("name1") and counts as one
+        # word the same (level 3, with its frequency), as on the plain path.
         put("name", [k for v in f.variants if len(v.tokens) >= 2 for k in _name_keys(v.full_key)])
+        ones = {kd.token("name", "1:" + v.full_key) for v in f.variants if len(v.tokens) == 1}
+        if ones:
+            tok["name1"] = sorted(ones)
         if f.birth is not None and f.birth.exact:
             tok["date"] = [kd.token("date", f.birth.exact)]
             tok["date_slip"] = sorted({kd.token("date", "slip:" + v) for v in slip_variants(f.birth.exact)})
@@ -404,6 +408,8 @@ class EncodedIndex:
         self.ids = [x.id for x in self.e]
         n = len(self.e)
         per_field: list[list[str]] = [[] for _ in TOKEN_FIELDS]
+        single_flags: list[bool] = []
+        one_word = np.zeros(len(self.e), dtype=np.bool_)
         lengths = np.zeros((len(TOKEN_FIELDS), n), dtype=np.int64)
         name_rows: list[np.ndarray] = []
         name_len = np.zeros(n, dtype=np.int64)
@@ -414,6 +420,12 @@ class EncodedIndex:
             tok = x.tokens
             for f, name in enumerate(TOKEN_FIELDS):
                 values = tok.get(name)
+                if name == "name":
+                    # One-word name tokens share the name field (and its frequency counts), marked.
+                    ones = tok.get("name1") or []
+                    values = [*(values or []), *ones]
+                    single_flags.extend([False] * (len(values) - len(ones)) + [True] * len(ones))
+                    one_word[i] = bool(ones) and len(ones) == len(values)
                 if values:
                     per_field[f].extend(values)
                     lengths[f, i] = len(values)
@@ -448,6 +460,9 @@ class EncodedIndex:
         self.f0 = self.tf_tables(None)[0]
         self.freq = np.zeros(len(self.vals))
         self.freq[lo:hi] = self.f0[self.name_tid]
+        self.single = np.zeros(len(self.vals), dtype=np.bool_)
+        self.single[lo:hi] = np.asarray(single_flags, dtype=np.bool_)
+        self.one_word = one_word
 
     def _key_counts(self, groups: Sequence[int] | None) -> tuple[np.ndarray, int]:
         """Per distinct name token, the number of mentions (or groups) carrying it."""
@@ -485,6 +500,7 @@ class EncodedIndex:
         lv, pos, dice = k.levels(
             pairs, self.ptr, self.vals, self.freq, self.name_bf, self.name_pop, self.name_ptr,
             self.addr_bf, self.addr_pop, self.birth, float(HARD_GAP_YEARS), k.NAME_CUTS, k.ADDRESS_CUTS,
+            self.single, self.one_word,
         )  # fmt: skip
         if not len(self.name_tid):  # no mention has a name token: no pair shares one
             return lv, np.full(len(pairs), -1, dtype=np.int64), dice

@@ -106,7 +106,12 @@ def _store(rows: Iterable[tuple[int, int, int, EncodedMention]], *, fresh: bool 
     _insert(SuspectBlockKey, ("organisation_id", "token", "suspect_id", "case_id"),
             [(o, t, s, c) for s, c, o, e in rows for t in e.blocks])  # fmt: skip
     _insert(SuspectNameToken, ("organisation_id", "token", "suspect_id"),
-            [(o, t, s) for s, c, o, e in rows for t in e.tokens.get("name", ())])  # fmt: skip
+            [(o, t, s) for s, c, o, e in rows for t in _name_tokens(e)])  # fmt: skip
+
+
+def _name_tokens(e: EncodedMention) -> list[str]:
+    """Keyed name tokens whose counts give name frequencies: whole names, word pairs, one-word names."""
+    return [*e.tokens.get("name", ()), *e.tokens.get("name1", ())]
 
 
 def _count(change: dict[int, int]) -> None:
@@ -133,7 +138,7 @@ def scoring_model(organisation_id: int, new: EncodedMention) -> Model:
     """The stored weights, with the name frequencies the new suspect's names need (counted now,
     so a name grows common as it is recorded, without a refit)."""
     model = _stored_model(organisation_id)
-    names = new.tokens.get("name", [])
+    names = _name_tokens(new)
     model.tf = (
         dict(
             SuspectNameToken.objects.filter(organisation_id=organisation_id, token__in=names)
