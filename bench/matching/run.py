@@ -194,6 +194,10 @@ def main() -> int:
         times.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         alerts += len(found)
+    order = sorted(range(len(times)), key=times.__getitem__, reverse=True)
+    # Which adds were slowest, and whether they waited (wall) or worked (CPU): the first add after a
+    # relink meets cold database caches and plans.
+    slowest = [{"add": k + 1, "wall_ms": round(times[k], 1), "cpu_ms": round(cpu[k], 1)} for k in order[:3]]
     times.sort()
     result = {
         "db": args.db,
@@ -209,6 +213,7 @@ def main() -> int:
         "add_ms_p95": round(times[int(0.95 * (len(times) - 1))], 1),
         "add_ms_max": round(times[-1], 1),
         "add_cpu_ms_median": round(statistics.median(cpu), 1),
+        "add_slowest": slowest,
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "adds": len(times),
         "alerts_from_adds": alerts,
