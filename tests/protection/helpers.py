@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
+from django.db import connection
 from django.test import Client
 
 from aigaq.accounts.models import User
@@ -46,3 +49,17 @@ def step_up_session(client: Client) -> Any:
     session[STEP_UP_KEY] = time.time()
     session.save()
     return client
+
+
+def sqlite_file_bytes() -> bytes:
+    """On SQLite, the database file's bytes as they would be copied: checkpointed, serialised
+    (whether on disk or in memory), plus the file and its WAL on disk. Empty on other databases."""
+    if connection.vendor != "sqlite":
+        return b""
+    connection.ensure_connection()
+    raw = connection.connection
+    assert isinstance(raw, sqlite3.Connection)
+    raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    name = connection.settings_dict["NAME"]
+    files = [Path(str(name)), Path(f"{name}-wal")]
+    return raw.serialize() + b"".join(p.read_bytes() for p in files if p.is_file())

@@ -4,7 +4,6 @@ not in the database, the stored upload, the logs or the backup."""
 from __future__ import annotations
 
 import logging
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,7 @@ from aigaq.cases import backup
 from aigaq.cases.models import Suspect
 
 from ..conftest import client_for
-from .helpers import ACCOUNT, SURVIVOR_NAME, SUSPECT_PHONE, leaks, secret_case
+from .helpers import ACCOUNT, SURVIVOR_NAME, SUSPECT_PHONE, leaks, secret_case, sqlite_file_bytes
 
 
 def _every_stored_value() -> bytes:
@@ -34,16 +33,7 @@ def test_survivor_name_absent_from_database_file(alice: User) -> None:
     case = secret_case(alice)
     assert case.survivor.name == SURVIVOR_NAME  # it is there, sealed, and opens with the key
     assert Suspect.objects.get(case=case).phones == SUSPECT_PHONE
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        raw = connection.connection
-        assert isinstance(raw, sqlite3.Connection)
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        name = connection.settings_dict["NAME"]
-        image = raw.serialize()  # the database file's bytes, whether on disk or in memory
-        files = [Path(str(name)), Path(f"{name}-wal")]
-        on_disk = b"".join(p.read_bytes() for p in files if p.is_file())
-        assert not leaks(image + on_disk)
+    assert not leaks(sqlite_file_bytes())
     assert not leaks(_every_stored_value())
 
 

@@ -6,8 +6,6 @@ Whoever has the secret makes valid codes, so a copied database must not give it.
 from __future__ import annotations
 
 import base64
-import sqlite3
-from pathlib import Path
 
 import pytest
 from django.contrib.sessions.models import Session
@@ -17,6 +15,7 @@ from aigaq.accounts.models import TotpDevice, User
 from tests.accounts.helpers import code_for, secret_on_page
 
 from ..conftest import client_for
+from .helpers import sqlite_file_bytes
 
 
 def _forms(secret: bytes) -> list[bytes]:
@@ -38,15 +37,7 @@ def _forms(secret: bytes) -> list[bytes]:
 def _at_rest() -> bytes:
     """The database file's bytes (SQLite, free pages and WAL included), every value of every row
     as the database returns it, and every session decoded as Django would read it."""
-    parts: list[bytes] = []
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        raw = connection.connection
-        assert isinstance(raw, sqlite3.Connection)
-        raw.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        name = connection.settings_dict["NAME"]
-        parts.append(raw.serialize())  # the database file's bytes, whether on disk or in memory
-        parts.extend(p.read_bytes() for p in (Path(str(name)), Path(f"{name}-wal")) if p.is_file())
+    parts: list[bytes] = [sqlite_file_bytes()]
     with connection.cursor() as cursor:
         for table in connection.introspection.table_names():
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608 - table names
