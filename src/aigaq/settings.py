@@ -194,6 +194,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "kk"
 LANGUAGES = [("kk", "Қазақша"), ("ru", "Русский"), ("en", "English")]
+FORMAT_MODULE_PATH = ["aigaq.formats"]  # Kazakh date and number formats (Django ships none for kk)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "aigaq_lang"
 LANGUAGE_COOKIE_SAMESITE = "Lax"
