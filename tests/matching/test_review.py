@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -189,3 +190,20 @@ def test_withdrawing_consent_on_the_case_page_takes_the_alert_out_of_the_queue(
     assert not oral_case.survivor.consent_matching
     assert MatchAlert.objects.get().status == Status.WITHDRAWN
     assert login(cora).get(f"/matching/{MatchAlert.objects.get().code}/").status_code == 404
+
+
+def test_relink_refreshes_the_planner_statistics_of_the_tables_it_rewrote_on_postgresql(
+    astana_case: Case, oral_case: Case
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("ANALYZE is PostgreSQL's; SQLite plans from its indexes")
+    executed: list[str] = []
+
+    def record(execute, sql, params, many, context):  # type: ignore[no-untyped-def]
+        executed.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
+        services.relink()
+    analysed = [sql for sql in executed if sql.startswith("ANALYZE")]
+    assert any("matching_suspectblockkey" in sql for sql in analysed)
