@@ -47,13 +47,7 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
 
 def _serve(argv: Sequence[str]) -> int:
     """The web app, plus the thread that runs due re-fits of the matching weights outside the
-    requests (aigaq.matching.refit). Its first check comes one interval after the start, when the
-    serve command has usually applied pending migrations; a check that fails is logged and retried."""
-    if not {"-h", "--help", "--version"} & set(argv):
-        _django_setup()
-        from aigaq.matching.refit import start_refit_thread
-
-        start_refit_thread()
+    requests (started by the serve command itself, after its migrations: aigaq.matching.refit)."""
     return _manage(["serve", *argv])
 
 
