@@ -152,3 +152,24 @@ def test_hard_conflict_from_columns_agrees_with_the_birth_level() -> None:
         for j in range(len(mentions)):
             level = index.levels(i, j)[0][1]
             assert index.hard_conflict(i, j) == (level == 0), (mentions[i].id, mentions[j].id)
+
+
+def test_hard_conflict_from_columns_agrees_with_the_levels_for_iins_and_fathers() -> None:
+    from aigaq.linkage.engine import is_conflict
+
+    mentions = [
+        Mention(id="a", full_name="Нұрлан Ерланұлы Ахметов", iins=["830809348590"]),
+        Mention(id="b", full_name="Нурлан Ерланович Ахметов", iins=["810522383921"]),
+        Mention(id="c", full_name="Нурлан Ержанович Ахметов"),
+        Mention(id="d", full_name="Нұрлан Бауыржанұлы Ахметов"),
+        Mention(id="e", full_name="Нұрлан Ахметов", iins=["830809348590"]),
+    ]
+    index = plain_index(mentions)
+    for i in range(len(mentions)):
+        for j in range(len(mentions)):
+            if i != j:
+                levels = index.levels(i, j)[0]
+                assert index.hard_conflict(i, j) == is_conflict(levels), (mentions[i].id, mentions[j].id)
+    assert index.hard_conflict(0, 1)  # two IINs
+    assert index.hard_conflict(0, 3)  # Ерлан and Бауыржан
+    assert not index.hard_conflict(0, 2)  # Ерлан and Ержан: one slip apart

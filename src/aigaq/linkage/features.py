@@ -459,14 +459,6 @@ def compare_features(tt: TokenTable, a: Features, b: Features) -> tuple[list[int
     return levels, best
 
 
-def hard_conflict(a: Features, b: Features) -> bool:
-    """Birth dates too far apart or two valid IINs that differ (fathers' names need the token
-    table: compare_features gives their level, and the engine's is_conflict reads all three)."""
-    if a.birth is not None and b.birth is not None and birth_level(a.birth, b.birth) == 0:
-        return True
-    return bool(a.iins and b.iins and not a.iins & b.iins)
-
-
 # --- Blocking keys ----------------------------------------------------------------------------------
 
 _MAX_COMBOS = 12
