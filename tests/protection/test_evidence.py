@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import pytest
 from django.conf import settings
@@ -103,15 +103,20 @@ def _tamper(case) -> None:  # type: ignore[no-untyped-def]
     path.write_bytes(bytes(blob))
 
 
+def _tampered_upload(owner: User, name: str = "note.txt", title: str = "") -> tuple[Any, EvidenceItem]:
+    """A case of the owner's with one uploaded file ("what she said") altered on disk."""
+    case = secret_case(owner)
+    _upload(client_for(owner), case, name, b"what she said", title=title)
+    _tamper(case)
+    return case, EvidenceItem.objects.get()
+
+
 def _integrity_entries() -> list[AuditEntry]:
     return list(AuditEntry.objects.filter(action=Action.EVIDENCE_INTEGRITY_FAILED).order_by("id"))
 
 
 def test_a_stored_file_altered_on_disk_is_refused_not_served(alice: User) -> None:
-    case = secret_case(alice)
-    _upload(client_for(alice), case, "note.txt", b"what she said")
-    item = EvidenceItem.objects.get()
-    _tamper(case)
+    case, item = _tampered_upload(alice)
     response = client_for(alice).get(f"/cases/{case.code}/evidence/{item.code}/")
     assert response.status_code == 409
     assert response["Content-Type"].startswith("text/html") and "Content-Disposition" not in response
@@ -120,10 +125,7 @@ def test_a_stored_file_altered_on_disk_is_refused_not_served(alice: User) -> Non
 
 
 def test_an_integrity_failure_is_in_the_audit_chain_with_codes_only(alice: User) -> None:
-    case = secret_case(alice)
-    _upload(client_for(alice), case, "Гүлназ-statement.txt", b"what she said", title="her statement")
-    item = EvidenceItem.objects.get()
-    _tamper(case)
+    case, item = _tampered_upload(alice, "Гүлназ-statement.txt", title="her statement")
     client_for(alice).get(f"/cases/{case.code}/evidence/{item.code}/")
     [entry] = _integrity_entries()
     assert (entry.actor_name, entry.case_code, entry.object_code) == ("alice", case.code, item.code)
@@ -147,10 +149,7 @@ def test_an_integrity_failure_is_in_the_audit_chain_with_codes_only(alice: User)
 def test_a_tampered_file_gives_409_and_explains_in_her_language(alice: User, lang: str, texts: list[str]) -> None:
     alice.language = lang
     alice.save()
-    case = secret_case(alice)
-    _upload(client_for(alice), case, "note.txt", b"what she said")
-    item = EvidenceItem.objects.get()
-    _tamper(case)
+    case, item = _tampered_upload(alice)
     response = client_for(alice).get(f"/cases/{case.code}/evidence/{item.code}/")
     assert response.status_code == 409
     page = response.content.decode()
@@ -197,10 +196,7 @@ def test_plaintext_written_before_a_failure_is_never_sent(alice: User, monkeypat
 
 
 def test_an_outsider_asking_for_a_tampered_file_learns_nothing_and_logs_nothing(alice: User, olga: User) -> None:
-    case = secret_case(alice)
-    _upload(client_for(alice), case, "note.txt", b"what she said")
-    item = EvidenceItem.objects.get()
-    _tamper(case)
+    case, item = _tampered_upload(alice)
     response = client_for(olga).get(f"/cases/{case.code}/evidence/{item.code}/")
     assert response.status_code == 404
     assert "integrity" not in response.content.decode() and "note.txt" not in response.content.decode()

@@ -37,7 +37,6 @@ from .features import (
     birth_gap,
     compare_features,
     date_typo_like,
-    father_level,
     plain_block_keys,
 )
 from .mention import Mention
@@ -308,7 +307,6 @@ class PlainIndex:
         self.cmp = BatchComparer(cols, tt, self.key_of_token, self.f0)
         iin_ptr = cols.exact["iins"][0].ptr
         self._marked = (np.diff(iin_ptr) > 0) | (np.diff(cols.patronymics.ptr) > 0)
-        self._father: dict[tuple[tuple[int, ...], tuple[int, ...]], int] = {}
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """(frequency per name word, frequency of each mention's whole name), counting each group
@@ -345,15 +343,8 @@ class PlainIndex:
             a, b = iins.row(i), iins.row(j)
             if a and b and not set(a) & set(b):
                 return True
-            if F_FATHER in CONFLICT_FIELDS:
-                fa, fb = tuple(c.patronymics.row(i)), tuple(c.patronymics.row(j))
-                if fa and fb:
-                    level = self._father.get((fa, fb))
-                    if level is None:
-                        fk = self.tt.freq_key
-                        level = self._father[(fa, fb)] = father_level([fk[x] for x in fa], [fk[y] for y in fb])
-                    if level == 0:
-                        return True
+            if F_FATHER in CONFLICT_FIELDS and self.cmp.father_level_of(i, j) == 0:
+                return True
         if c.birth_source[i] < 0 or c.birth_source[j] < 0:
             return False
         gap = max(0.0, float(c.birth_lo[i] - c.birth_hi[j]), float(c.birth_lo[j] - c.birth_hi[i]))

@@ -896,17 +896,24 @@ class BatchComparer:
         if not len(sel):
             return
         out = np.empty(len(sel), dtype=np.int8)
-        cache, fk = self._father, self.tt.freq_key
         for k, (a, b) in enumerate(zip(i[sel].tolist(), j[sel].tolist(), strict=True)):
-            ra, rb = pc.row(a), pc.row(b)
-            code = (tuple(ra), tuple(rb))
-            hit = cache.get(code)
-            if hit is None:
-                if len(cache) > CACHE_LIMIT:
-                    cache.clear()
-                hit = cache[code] = father_level([fk[x] for x in ra], [fk[y] for y in rb])
-            out[k] = hit
+            out[k] = self.father_level_of(a, b)
         lv[sel, F_FATHER] = out
+
+    def father_level_of(self, i: int, j: int) -> int:
+        """The father's-name level of two mentions (−1: either names no father), cached by the
+        two token rows (the same few fathers' names recur)."""
+        pc = self.c.patronymics
+        ra, rb = tuple(pc.row(i)), tuple(pc.row(j))
+        if not ra or not rb:
+            return -1
+        hit = self._father.get((ra, rb))
+        if hit is None:
+            if len(self._father) > CACHE_LIMIT:
+                self._father.clear()
+            fk = self.tt.freq_key
+            hit = self._father[(ra, rb)] = father_level([fk[x] for x in ra], [fk[y] for y in rb])
+        return hit
 
     def _birth(self, i: np.ndarray, j: np.ndarray, lv: np.ndarray) -> None:
         c = self.c
