@@ -96,8 +96,8 @@ def incident_data(m: dict[str, Any], rng: random.Random) -> dict[str, Any]:
 
 
 def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
-    from aigaq.cases import keys
     from aigaq.cases.models import Case, Incident, Survivor, Suspect
+    from aigaq.keys import store as keys
     from aigaq.lib import crypto
 
     rng = random.Random(7)

@@ -103,12 +103,15 @@ INSTALLED_APPS = [
     # Not django_otp.plugins.otp_totp: its table keeps TOTP secrets in clear. accounts.TotpDevice
     # seals them (accounts migration 0004 moved the old devices over and dropped that table).
     "django_otp",
-    "aigaq.accounts",
     "aigaq.audit",
+    "aigaq.keys",
+    "aigaq.accounts",
     "aigaq.cases",
     "aigaq.evidence",
     "aigaq.insights",
     "aigaq.matching",
+    "aigaq.ops",
+    "aigaq.demo",
 ]
 
 MIDDLEWARE = [

@@ -17,11 +17,11 @@ from django.utils import timezone
 from aigaq import reference
 from aigaq.accounts.models import Membership, Organisation, Role, User
 from aigaq.audit.models import AuditEntry
-from aigaq.cases import demo
 from aigaq.cases.forms import parse_phones
 from aigaq.cases.models import Case, PathwayEvent
 from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES
 from aigaq.cases.selectors import case_list, derived_for
+from aigaq.demo import plan as demo
 from aigaq.matching.models import MatchAlert
 
 TODAY = dt.date(2026, 11, 29)

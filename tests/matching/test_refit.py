@@ -18,12 +18,12 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
-from aigaq import cli
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case
 from aigaq.matching import refit, services
 from aigaq.matching.management.commands.matching_refit import Command
 from aigaq.matching.models import MatchAlert, MatchingModel, MatchingRefit, Status
+from aigaq.ops import cli
 
 
 def _decide(cora: User, n: int) -> None:

@@ -12,8 +12,9 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from aigaq.accounts.models import User
-from aigaq.cases import backup, services
+from aigaq.cases import services
 from aigaq.cases.models import Case, Note
+from aigaq.ops import backup
 
 from .helpers import ACCOUNT, secret_case
 

@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
-from aigaq.cases import backup, erasure, keys
+from aigaq.cases import erasure
 from aigaq.cases.models import Case, Survivor
+from aigaq.keys import store as keys
+from aigaq.ops import backup
 
 from ..conftest import client_for
 from .helpers import SURVIVOR_NAME, leaks, secret_case, stepped_up

@@ -7,7 +7,7 @@ from django.apps import apps
 
 from aigaq.cases.pathway import SPECS
 from aigaq.cases.personal import PERSONAL_FIELDS
-from aigaq.cases.sealed import SealedTextField
+from aigaq.keys.sealed import SealedTextField
 
 # Pathway text fields that are deliberately kept in plaintext: they name public institutions
 # (a police unit, a court), never a person, and statistics group by them.

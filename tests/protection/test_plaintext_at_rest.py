@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db import connection
 
 from aigaq.accounts.models import User
-from aigaq.cases import backup
 from aigaq.cases.models import Suspect
+from aigaq.ops import backup
 
 from ..conftest import client_for
 from .helpers import ACCOUNT, SURVIVOR_NAME, SUSPECT_PHONE, leaks, secret_case, sqlite_file_bytes

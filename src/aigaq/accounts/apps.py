@@ -13,17 +13,18 @@ class AccountsConfig(AppConfig):
         from django.urls import reverse
         from django.utils.translation import gettext as _
 
-        from . import sessions
-        from .context import NAV_PROVIDERS
+        from . import nav, sessions
+        from .audit_page import audit_link
         from .models import Membership, Role
 
         user_logged_in.connect(sessions.on_login, dispatch_uid="aigaq.accounts.sessions.on_login")
         user_logged_out.connect(sessions.on_logout, dispatch_uid="aigaq.accounts.sessions.on_logout")
 
-        def account_links(member: Membership) -> list[dict[str, str]]:
-            links = [{"url": reverse("accounts:account"), "label": _("My account")}]
+        def account_links(member: Membership) -> list[nav.NavLink]:
+            links = [nav.NavLink(url=reverse("accounts:account"), label=_("My account"))]
             if member.role == Role.COORDINATOR:
-                links.append({"url": reverse("accounts:team"), "label": _("Team")})
+                links.append(nav.NavLink(url=reverse("accounts:team"), label=_("Team")))
             return links
 
-        NAV_PROVIDERS.append(account_links)
+        nav.register(account_links)
+        nav.register(audit_link)

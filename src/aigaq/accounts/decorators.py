@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.utils.translation import ngettext
 
 from . import ratelimit
+from .members import current_member
 from .models import Role
 from .sessions import STEP_UP_KEY
 
@@ -38,7 +39,7 @@ def coordinator_required(view: View) -> View:
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = getattr(request.user, "membership", None)
+        member = current_member(request.user)
         if member is None or member.role != Role.COORDINATOR:
             raise Http404("No such page")
         return view(request, *args, **kwargs)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from . import sessions
+from .members import current_member
 
 IDLE_KEY = "aigaq_last_seen"
 
@@ -127,7 +128,7 @@ class OrganisationLanguageMiddleware:
             if user.language:
                 lang = user.language
             elif settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-                member = getattr(user, "membership", None)
+                member = current_member(user)
                 lang = member.organisation.default_language if member else None
         if lang:
             translation.activate(lang)

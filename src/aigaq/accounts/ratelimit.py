@@ -17,7 +17,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
-from aigaq.cases.keys import blind_index
+from aigaq.keys.store import blind_index
 
 from .models import TokenBucket
 

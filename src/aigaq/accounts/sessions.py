@@ -18,7 +18,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp import user_has_device
 
-from aigaq.cases.keys import blind_index
+from aigaq.keys.store import blind_index
 
 from .models import User, UserSession
 

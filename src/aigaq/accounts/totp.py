@@ -22,7 +22,7 @@ import secrets
 from base64 import b32encode
 from urllib.parse import quote, urlencode
 
-from aigaq.cases.keys import keyring
+from aigaq.keys.store import keyring
 from aigaq.lib import crypto
 
 PURPOSE = "totp"

@@ -40,6 +40,7 @@ from .forms import (
     PasswordChangeForm,
     TotpSetupForm,
 )
+from .members import current_member
 from .middleware import ANY_STEP, ENROL, PASSWORD_CHANGE, VERIFY, pending_step, serves
 from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
 
@@ -81,7 +82,7 @@ def _signed_in_fully(request: HttpRequest) -> None:
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    member = getattr(request.user, "membership", None)
+    member = current_member(request.user)
     if member is not None and not member.sees_records:
         return redirect("insights:dashboard")  # analysts never see records, only aggregates
     return redirect("cases:list")
@@ -109,7 +110,7 @@ def login_view(request: HttpRequest) -> HttpResponse:
         user = authenticate(
             request, username=form.cleaned_data["username"], password=form.cleaned_data["password"]
         )
-        if isinstance(user, User) and getattr(user, "membership", None) is not None:
+        if isinstance(user, User) and current_member(user) is not None:
             ratelimit.give_back(ratelimit.LOGIN_PER_ADDRESS, address)
             ratelimit.give_back(ratelimit.LOGIN_PER_NAME, name, address)
             login(request, user)  # rotates the session id; sessions.on_login indexes it

@@ -46,6 +46,7 @@ def record(
     """Appends an entry. Call inside the transaction of the action it records."""
     user = actor if actor is not None and actor.is_authenticated else None
     if not organisation_code and user is not None:
+        # Not accounts.members.current_member: audit sits below accounts (docs/architecture.md).
         member = getattr(user, "membership", None)
         organisation_code = member.organisation.code if member else ""
     with transaction.atomic():

@@ -12,19 +12,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from aigaq.accounts.models import Membership, Role
+from aigaq.accounts.members import current_member
+from aigaq.accounts.models import Role
 
 from .models import Assignment, Case
 
 
-def membership_of(user: AbstractBaseUser | AnonymousUser) -> Membership | None:
-    if not user.is_authenticated:
-        return None
-    return getattr(user, "membership", None)
-
-
 def visible_cases(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
-    member = membership_of(user)
+    member = current_member(user)
     if member is None or member.role == Role.ANALYST:
         return Case.objects.none()
     cases = Case.objects.filter(organisation_id=member.organisation_id)
@@ -45,5 +40,5 @@ def get_case_for_user(user: AbstractBaseUser | AnonymousUser, code: str) -> Case
 
 def can_edit(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
     """Everyone who can see a record can add to it; analysts never see one."""
-    member = membership_of(user)
+    member = current_member(user)
     return member is not None and member.role != Role.ANALYST and member.organisation_id == case.organisation_id

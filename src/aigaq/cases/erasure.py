@@ -13,30 +13,25 @@ was reported erased and can still be read.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Role, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.keys.store import case_codes_with_keys, case_key_destroy
 
-from .access import membership_of
-from .keys import case_codes_with_keys, case_key_destroy
+from . import hooks
 from .models import Case
-
-# Apps that keep files for a case outside the database register a function here (from their
-# AppConfig.ready()); it is called with the case before its rows are deleted and returns a
-# function that removes the files once the deletion has committed.
-FILE_REMOVERS: list[Callable[[Case], Callable[[], None]]] = []
 
 CLOSERS = (Role.COORDINATOR, Role.CASEWORKER)
 
 
 def _role_in(actor: User, case: Case, roles: tuple[str, ...]) -> bool:
-    member = membership_of(actor)
+    member = current_member(actor)
     return member is not None and member.organisation_id == case.organisation_id and member.role in roles
 
 
@@ -74,14 +69,14 @@ def _shred(case: Case) -> None:
     """Destroys the key, then deletes the rows (in the caller's transaction) and, after commit,
     the files."""
     case_key_destroy(case.code)
-    removers = [remover(case) for remover in FILE_REMOVERS]
+    after_commit = hooks.case_erasing(case=case)  # e.g. evidence removes the case's stored files
     if connection.vendor == "sqlite":
         # Overwrite deleted rows' bytes in the database file instead of leaving them on free pages.
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete = ON")
     case.delete()
-    for remove in removers:
-        transaction.on_commit(remove)
+    for then in after_commit:
+        transaction.on_commit(then)
 
 
 @transaction.atomic

@@ -9,17 +9,14 @@ from typing import Any
 import phonenumbers
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aigaq import reference
+from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
 from .pathway import LOCAL_CHOICES, SPECS, EventSpec, FieldSpec
-
-
-def _lang() -> str:
-    return (translation.get_language() or "kk")[:2]
 
 
 def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
@@ -29,18 +26,18 @@ def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
         if list_name in LOCAL_CHOICES:
             items = [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
         else:
-            items = reference.choices(getattr(reference, list_name)(), _lang())
+            items = reference.choices(getattr(reference, list_name)(), active_language())
         return [("", "—"), *items] if blank else items
 
     return build
 
 
 def region_choices() -> list[tuple[str, str]]:
-    return [("", "—"), *reference.choices(reference.regions(), _lang())]
+    return [("", "—"), *reference.choices(reference.regions(), active_language())]
 
 
 def city_choices() -> list[tuple[str, str]]:
-    lang = _lang()
+    lang = active_language()
     groups: list[tuple[str, Any]] = [("", "—")]
     for region in reference.regions():
         cities = [(c.code, c.label(lang)) for c in reference.cities() if c.region == region.code]
@@ -50,7 +47,7 @@ def city_choices() -> list[tuple[str, str]]:
 
 
 def article_choices() -> list[tuple[str, str]]:
-    lang = _lang()
+    lang = active_language()
     return [("", "—")] + [(a.code, f"{a.short(lang)} — {a.label(lang)}") for a in reference.articles()]
 
 
@@ -152,7 +149,7 @@ class IncidentForm(forms.Form):
             if gbv.code == "non_gbv":
                 continue
             self.fields[f"gbv_{gbv.code}"] = forms.BooleanField(
-                label=gbv.question_label(_lang()), required=False
+                label=gbv.question_label(active_language()), required=False
             )
 
     @property

@@ -16,9 +16,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aigaq.accounts.models import Organisation
+from aigaq.keys.sealed import SealedTextField
 from aigaq.lib.crypto import random_code
-
-from .sealed import SealedTextField
 
 
 class Case(models.Model):
@@ -44,7 +43,7 @@ class Case(models.Model):
         Raises keys.KeyDestroyed for an erased case."""
         dek = getattr(self, "_dek", None)
         if dek is None:
-            from .keys import case_key
+            from aigaq.keys.store import case_key
 
             dek = case_key(self.code)
             self._dek = dek

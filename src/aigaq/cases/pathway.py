@@ -14,6 +14,7 @@ from typing import Any, Protocol
 from django.utils.translation import gettext_lazy as _
 
 from aigaq import reference
+from aigaq.i18n import active_language
 
 
 @dataclass(frozen=True)
@@ -39,13 +40,7 @@ class EventSpec:
     @property
     def label(self) -> str:
         entry = reference.event_type(self.type)
-        return entry.label(_current_language()) if entry else self.type
-
-
-def _current_language() -> str:
-    from django.utils import translation
-
-    return (translation.get_language() or "kk")[:2]
+        return entry.label(active_language()) if entry else self.type
 
 
 SPECS: dict[str, EventSpec] = {

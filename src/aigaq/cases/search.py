@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from aigaq.keys.store import blind_index
 from aigaq.linkage import normalise
 
-from .keys import blind_index
 from .models import Suspect
 
 CODE_RE = re.compile(r"^[a-z2-7]{4,32}$")

@@ -13,8 +13,10 @@ from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aigaq.accounts.members import current_member
+
 from . import search
-from .access import membership_of, visible_cases
+from .access import visible_cases
 from .models import Case, PathwayEvent, SearchToken
 from .pathway import Derived, derive
 
@@ -41,7 +43,7 @@ def derived_for(case: Case, *, today: dt.date | None = None) -> Derived:
 
 
 def _suspects_matching(user: AbstractBaseUser | AnonymousUser, groups: list[set[str]]) -> set[int]:
-    member = membership_of(user)
+    member = current_member(user)
     if member is None or not groups:
         return set()
     found: set[int] = set()

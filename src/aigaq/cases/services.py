@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 
-from aigaq.accounts.models import Membership, User
+from aigaq.accounts.members import acting_member
+from aigaq.accounts.models import User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.matching import services as matching_service
+from aigaq.keys.store import case_key_create
 
-from . import search
-from .keys import case_key_create
+from . import hooks, search
 from .models import (
     Assignment,
     Case,
@@ -31,27 +31,10 @@ from .models import (
 )
 from .pathway import SPECS
 
-# Called with the case, inside the transaction, after every write that changes what the case
-# contributes to statistics; aigaq.insights registers its cache refresh here from AppConfig.ready().
-CASE_CHANGED_HOOKS: list[Callable[[Case], None]] = []
-
-
-def _case_changed(case: Case) -> None:
-    for hook in CASE_CHANGED_HOOKS:
-        hook(case)
-
-
 SUSPECT_FIELDS = (
     "full_name", "aliases", "phones", "handles", "plates", "iins", "birth_date",
     "approx_age", "sex", "relation", "description",
 )
-
-
-def _member(actor: User) -> Membership:
-    member = getattr(actor, "membership", None)
-    if member is None:
-        raise PermissionError("the acting user belongs to no organisation")
-    return member
 
 
 def _new_pseudonym(case: Case) -> str:
@@ -67,7 +50,7 @@ def case_create(
     suspects: Sequence[dict[str, Any]] = (),
     created_at: dt.datetime | None = None,
 ) -> Case:
-    member = _member(actor)
+    member = acting_member(actor)
     case = Case(organisation=member.organisation, created_by=actor)
     # The key is stored before the case row commits, so no committed case is ever without a key.
     case._dek = case_key_create(case.code)
@@ -80,9 +63,9 @@ def case_create(
     PathwayEvent.objects.create(case=case, type="incident", date=incident["date_from"], created_by=actor)
     for data in suspects:
         suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
-        matching_service.suspect_match(suspect=suspect)
+        hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.CASE_CREATED, case_code=case.code)
-    _case_changed(case)
+    hooks.case_changed(case=case)
     return case
 
 
@@ -102,7 +85,7 @@ def _suspect_save(*, case: Case, suspect: Suspect, data: dict[str, Any]) -> Susp
 @transaction.atomic
 def suspect_add(*, actor: User, case: Case, data: dict[str, Any]) -> Suspect:
     suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
-    matching_service.suspect_match(suspect=suspect)
+    hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_ADDED, case_code=case.code, object_code=suspect.code)
     return suspect
 
@@ -115,7 +98,7 @@ def suspect_revealed(*, actor: User, suspect: Suspect) -> None:
 @transaction.atomic
 def suspect_update(*, actor: User, suspect: Suspect, data: dict[str, Any]) -> Suspect:
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
-    matching_service.suspect_match(suspect=suspect)
+    hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_CHANGED, case_code=suspect.case.code, object_code=suspect.code)
     return suspect
 
@@ -127,16 +110,17 @@ def survivor_consent_update(
     """Her consents, changed after intake. Withdrawing consent to matching takes her case's
     suspects out of open alerts and of all future matching at once."""
     survivor = case.survivor
-    matching_changed = survivor.consent_matching != matching
+    before = {"services": survivor.consent_services, "matching": survivor.consent_matching,
+              "statistics": survivor.consent_statistics}
+    after = {"services": services, "matching": matching, "statistics": statistics}
     survivor.consent_services = services
     survivor.consent_matching = matching
     survivor.consent_statistics = statistics
     survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics"])
     record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
-           extra={"consent": {"services": services, "matching": matching, "statistics": statistics}})
-    if matching_changed:
-        matching_service.case_matching_update(case=case)
-    _case_changed(case)
+           extra={"consent": after})
+    hooks.consent_changed(case=case, changed=frozenset(k for k in after if after[k] != before[k]))
+    hooks.case_changed(case=case)
     return survivor
 
 
@@ -168,7 +152,7 @@ def pathway_event_add(
         actor=actor, action=Action.EVENT_ADDED, case_code=case.code, object_code=event.code,
         extra={"type": event_type},
     )
-    _case_changed(case)
+    hooks.case_changed(case=case)
     return event
 
 
@@ -190,7 +174,7 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
 def cost_add(*, actor: User, case: Case, data: dict[str, Any]) -> Cost:
     cost = Cost.objects.create(case=case, **data)
     record(actor=actor, action=Action.COST_ADDED, case_code=case.code, object_code=cost.code)
-    _case_changed(case)
+    hooks.case_changed(case=case)
     return cost
 
 

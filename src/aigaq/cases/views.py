@@ -16,11 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_POST
 
-from aigaq import reference
+from aigaq import i18n, reference
 from aigaq.accounts.decorators import require_step_up
+from aigaq.accounts.members import current_member
 
 from . import reveal, services
-from .access import can_edit, get_case_for_user, membership_of
+from .access import can_edit, get_case_for_user
 from .forms import (
     CaseFilterForm,
     ConsentForm,
@@ -46,7 +47,7 @@ def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        member = membership_of(request.user)
+        member = current_member(request.user)
         if member is None or not member.sees_records:
             raise Http404("No such page")
         return view(request, *args, **kwargs)
@@ -99,10 +100,8 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
     bound = bound or {}
     incident = getattr(case, "incident", None)
     incident_date = incident.date_from if incident else None
-    lang = (request.LANGUAGE_CODE or "kk")[:2]
-
-    def label(entries: Any, code: str) -> str:
-        return reference.label_of(entries, code, lang)
+    lang = i18n.active_language()
+    label = i18n.label
 
     forms_by_type = {f.spec.type: f for f in event_forms(incident_date)}
     for key, form in bound.items():

@@ -7,8 +7,8 @@ class EvidenceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from aigaq.cases.erasure import FILE_REMOVERS
+        from aigaq.cases import hooks
 
         from .services import files_remover
 
-        FILE_REMOVERS.append(files_remover)
+        hooks.on_case_erasing(files_remover)

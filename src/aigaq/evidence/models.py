@@ -8,7 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from aigaq.cases.models import Case, CaseRecord
-from aigaq.cases.sealed import SealedTextField
+from aigaq.keys.sealed import SealedTextField
 from aigaq.lib.crypto import random_code
 
 

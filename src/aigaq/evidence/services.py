@@ -100,7 +100,7 @@ def evidence_integrity_failed(*, actor: User, item: EvidenceItem, reason: str) -
            object_code=item.code, extra={"reason": reason})
 
 
-def files_remover(case: Case) -> Callable[[], None]:
-    """For cases.erasure: removes every stored file of the case once its erasure commits."""
+def files_remover(*, case: Case) -> Callable[[], None]:
+    """For cases.hooks.case_erasing: removes every stored file of the case once its erasure commits."""
     code = case.code
     return lambda: files.remove_case_files(code)

@@ -19,7 +19,9 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Membership, Organisation, Role
+from aigaq.accounts.nav import NavLink
 
 INSIGHT_ROLES = (Role.COORDINATOR, Role.ANALYST)
 
@@ -29,17 +31,17 @@ def sees_insights(member: Membership | None) -> bool:
 
 
 def organisations_for(user: AbstractBaseUser | AnonymousUser) -> list[Organisation]:
-    member = getattr(user, "membership", None) if user.is_authenticated else None
+    member = current_member(user)
     if not sees_insights(member):
         return []
     assert member is not None
     return [member.organisation]
 
 
-def nav_links(member: Membership) -> list[dict[str, str]]:
+def nav_links(member: Membership) -> list[NavLink]:
     if not sees_insights(member):
         return []
-    return [{"url": reverse("insights:dashboard"), "label": _("Insights")}]
+    return [NavLink(url=reverse("insights:dashboard"), label=_("Insights"))]
 
 
 def insights_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -47,7 +49,7 @@ def insights_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not sees_insights(getattr(request.user, "membership", None)):
+        if not sees_insights(current_member(request.user)):
             raise Http404("No such page")
         return view(request, *args, **kwargs)
 

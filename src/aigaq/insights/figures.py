@@ -245,17 +245,16 @@ def figures_refresh(*, case: Case) -> None:
     tally_change(before=before, after=case_contributions(case.pk))
 
 
-def figures_erasing(*, row: CaseFigures) -> None:
-    """A counted case is being erased (its row goes with it): the monthly sums no longer count it."""
-    tally_change(before=case_contributions(row.case_id), after=[])
+def figures_erasing(*, case: Case) -> None:
+    """A case is being erased (its row goes with it): the monthly sums no longer count it."""
+    tally_change(before=case_contributions(case.pk), after=[])
 
 
 def figures_rebuild_all(*, batch: int = 5000) -> int:
     """Rebuilds every row from the cases, then the monthly sums; returns how many cases are counted."""
     counted = 0
     with transaction.atomic():
-        # Plain SQL: QuerySet.delete() would load every row to send the signal that apps.py
-        # listens to for erased cases.
+        # Plain SQL: QuerySet.delete() would load every row to send Django's deletion signals.
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {CaseFigures._meta.db_table}")  # noqa: S608 - a model's table name
         last = 0

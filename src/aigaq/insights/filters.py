@@ -15,11 +15,12 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
+from aigaq.i18n import active_language
 
 from .models import CaseFigures
 from .rollup import Tallied, tally
@@ -65,7 +66,7 @@ class Filter:
 
     def region_label(self) -> str:
         found = reference.region(self.region) if self.region else None
-        return found.label(get_language() or "kk") if found else _("all regions")
+        return found.label(active_language()) if found else _("all regions")
 
     def organisation_label(self) -> str:
         return ", ".join(o.name for o in self.organisations)
@@ -117,7 +118,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allowed = organisations
-        lang = get_language() or "kk"
+        lang = active_language()
         cast(forms.ChoiceField, self.fields["region"]).choices = [
             ("", _("All regions")),
             *reference.choices(reference.regions(), lang),

@@ -14,12 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
 from django.db.models import Count
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from aigaq import reference
+from aigaq import i18n, reference
+from aigaq.cases import hooks
+from aigaq.i18n import active_language
 
 from .figures import ENDINGS, FUNNEL_STEPS, defence_codes
 from .filters import BREAKDOWNS, Filter
@@ -82,13 +82,8 @@ class Section:
 # Labels
 
 
-def _lang() -> str:
-    return (get_language() or "kk")[:2]
-
-
 def _entry_label(entries: Iterable[reference.Entry], code: str) -> str:
-    found = next((e for e in entries if e.code == code), None)
-    return found.label(_lang()) if found else (code or _("not recorded"))
+    return i18n.label(entries, code, missing=code or _("not recorded"))
 
 
 def _group_order(by: str) -> tuple[list[str], Callable[[str], str]]:
@@ -319,7 +314,7 @@ def funnel_and_police(f: Filter) -> list[Section]:
         _("Reasons police gave for refusing"),
         _by_label(by),
         [
-            *(Column(e.code, e.label(_lang())) for e in reference.refusal_reasons()),
+            *(Column(e.code, e.label(active_language())) for e in reference.refusal_reasons()),
             Column("refused", _("Refused cases")),
         ],
         _groups(by, reasons),
@@ -443,7 +438,7 @@ def _place_table(
     def place(code: str) -> str:
         if column == "city":
             found = reference.city(code)
-            return found.label(_lang()) if found else code
+            return found.label(active_language()) if found else code
         return code
 
     groups = [(k, place(k)) for k in top] + ([(other_key, _("Other or not recorded"))] if rest else [])
@@ -599,7 +594,7 @@ def courts(f: Filter) -> Section:
             ),
             Column("cases", _("Cases where it was heard")),
         ],
-        [(e.code, e.label(_lang())) for e in reference.defence_arguments()],
+        [(e.code, e.label(active_language())) for e in reference.defence_arguments()],
         heard,
         row_kind="partition",
         rows_add_up=False,
@@ -620,7 +615,7 @@ def courts(f: Filter) -> Section:
         _("Sentences"),
         _by_label(by),
         [
-            *(Column(e.code, e.label(_lang())) for e in reference.sentence_types()),
+            *(Column(e.code, e.label(active_language())) for e in reference.sentence_types()),
             Column("sentenced", _("Sentenced")),
         ],
         _groups(by, sentenced),
@@ -668,21 +663,12 @@ def courts(f: Filter) -> Section:
     )
 
 
-def linked_case_ids(organisation_ids: list[int]) -> set[int]:
-    """Cases whose suspect is linked to another case, from match alerts (issue 5) when installed."""
-    if not apps.is_installed("aigaq.matching"):
-        return set()
-    from aigaq.matching.selectors import linked_case_ids as from_matching
-
-    return set(from_matching(organisation_ids))
-
-
 def repeat_suspects(f: Filter) -> Section:
     qs, by = f.figures(), f.by
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for t in f.tally("funnel"):
         counts[t.group][0] += t.n
-    linked = sorted(linked_case_ids([o.pk for o in f.organisations]))
+    linked = sorted(hooks.linked_cases(organisation_ids=[o.pk for o in f.organisations]))
     for start in range(0, len(linked), 5000):  # stays under every database's limit on query parameters
         for row in qs.filter(case_id__in=linked[start : start + 5000]).values(by).annotate(n=Count("*")):
             counts[str(row[by])][1] += row["n"]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.i18n import active_language
 
 from . import exports
 from .access import insights_required, organisations_for
@@ -82,7 +82,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 def report(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "")
     if lang not in REPORT_LANGUAGES:
-        lang = (translation.get_language() or "kk")[:2]
+        lang = active_language()
     _, f = _filter(request)
     pdf = render_report(f, lang=lang)
     _audit(request, Action.REPORT_DOWNLOADED, f, lang=lang)

@@ -9,8 +9,13 @@ class MatchingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from aigaq.accounts.context import NAV_PROVIDERS
+        from aigaq.accounts import nav
+        from aigaq.cases import hooks
 
+        from . import receivers
         from .views import nav_links
 
-        NAV_PROVIDERS.append(nav_links)
+        nav.register(nav_links)
+        hooks.on_suspect_changed(receivers.on_suspect_changed)
+        hooks.on_consent_changed(receivers.on_consent_changed)
+        hooks.on_linked_cases(receivers.linked_cases)

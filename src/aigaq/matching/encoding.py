@@ -7,8 +7,8 @@ encoding under the key file's "linkage" subkey is.
 
 from __future__ import annotations
 
-from aigaq.cases.keys import keyring
 from aigaq.cases.models import Suspect
+from aigaq.keys.store import keyring
 from aigaq.linkage import EncodedMention, Mention, encode_mentions
 
 

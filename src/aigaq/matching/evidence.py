@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from aigaq import reference
 from aigaq.cases.models import Case, Suspect
+from aigaq.i18n import active_language
 from aigaq.linkage.engine import plain_index
 from aigaq.linkage.features import FIELDS, Features, compare_features
 from aigaq.linkage.normalise import format_phone, format_plate
@@ -94,7 +95,7 @@ def _city(case: Case) -> str:
     incident = getattr(case, "incident", None)
     if incident is None:
         return "?"
-    lang = (get_language() or "kk")[:2]
+    lang = active_language()
     city = reference.city(incident.city) if incident.city else None
     if city is not None:
         return city.label(lang)

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aigaq.accounts.models import Organisation
 from aigaq.cases.models import Case, Suspect
-from aigaq.cases.sealed import SealedTextField
+from aigaq.keys.sealed import SealedTextField
 from aigaq.lib.crypto import random_code
 
 

@@ -11,8 +11,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
+from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Role
-from aigaq.cases.access import membership_of, visible_cases
+from aigaq.cases.access import visible_cases
 from aigaq.cases.models import Case
 
 from .models import MatchAlert, RepeatSuspectMember, Status
@@ -25,7 +26,7 @@ QUEUES: dict[str, tuple[Status, ...]] = {
 
 
 def _reviewer_organisation(user: AbstractBaseUser | AnonymousUser) -> int | None:
-    member = membership_of(user)
+    member = current_member(user)
     if member is None or member.role != Role.COORDINATOR:
         return None
     return member.organisation_id

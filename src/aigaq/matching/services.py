@@ -21,11 +21,12 @@ from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Greatest
 from django.utils import timezone
 
+from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Organisation, Role, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.cases import keys
 from aigaq.cases.models import Case, Suspect
+from aigaq.keys import store as keys
 from aigaq.linkage import (
     DEFAULT_THRESHOLD,
     EncodedLink,
@@ -276,7 +277,7 @@ def case_matching_update(*, case: Case) -> None:
 
 
 def _check_coordinator(actor: User, alert: MatchAlert) -> None:
-    member = getattr(actor, "membership", None)
+    member = current_member(actor)
     if member is None or member.role != Role.COORDINATOR or member.organisation_id != alert.organisation_id:
         raise PermissionError("only a coordinator of the alert's organisation reviews it")
 

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from aigaq import reference
 from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.models import Membership, Role, User
+from aigaq.accounts.nav import NavLink
 
 from . import selectors, services
 from .evidence import evidence_lines
@@ -26,10 +27,10 @@ def _actor(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def nav_links(member: Membership) -> list[dict[str, str]]:
+def nav_links(member: Membership) -> list[NavLink]:
     if member.role != Role.COORDINATOR:
         return []
-    return [{"url": reverse("matching:queue"), "label": _("Match alerts")}]
+    return [NavLink(url=reverse("matching:queue"), label=_("Match alerts"))]
 
 
 @coordinator_required

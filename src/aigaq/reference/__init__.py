@@ -54,7 +54,6 @@ __all__ = [
     "find_region",
     "gbv_type",
     "gbv_types",
-    "label_of",
     "name_key",
     "parse_article",
     "payers",
@@ -112,11 +111,6 @@ def _by_code(entries: Iterable[E]) -> Mapping[str, E]:
 def choices(entries: Iterable[Entry], lang: str) -> list[tuple[str, str]]:
     """(code, label) pairs for a form's choices, in the list's order."""
     return [(e.code, e.label(lang)) for e in entries]
-
-
-def label_of(entries: Iterable[Entry], code: str, lang: str) -> str:
-    """The label of `code` in a list, or the code itself if the list has no such entry."""
-    return next((e.label(lang) for e in entries if e.code == code), code or "")
 
 
 # Regions and settlements

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-import aigaq.cases.sealed
+import aigaq.keys.sealed
 import aigaq.lib.crypto
 
 
@@ -49,7 +49,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('code', models.CharField(default=aigaq.lib.crypto.random_code, editable=False, max_length=32, unique=True)),
                 ('decision', models.CharField(choices=[('open', 'to review'), ('unsure', 'unsure'), ('confirmed', 'confirmed'), ('rejected', 'rejected'), ('withdrawn', 'consent withdrawn')], max_length=10)),
-                ('note', aigaq.cases.sealed.SealedTextField(blank=True, verbose_name='note')),
+                ('note', aigaq.keys.sealed.SealedTextField(blank=True, verbose_name='note')),
                 ('at', models.DateTimeField(auto_now_add=True)),
                 ('decided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
                 ('alert', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='matching.matchalert')),

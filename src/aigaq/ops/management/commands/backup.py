@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.cases import backup
+from aigaq.ops import backup
 
 
 class Command(BaseCommand):

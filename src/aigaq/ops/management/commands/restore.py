@@ -10,9 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
-from aigaq.cases import backup, erasure
-from aigaq.cases.keys import case_codes_with_keys
+from aigaq.cases import erasure
 from aigaq.cases.models import Case
+from aigaq.keys.store import case_codes_with_keys
+from aigaq.ops import backup
 
 
 class Command(BaseCommand):

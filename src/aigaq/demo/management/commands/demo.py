@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from aigaq.accounts.models import Organisation, User
-from aigaq.cases import demo
+from aigaq.demo import plan as demo
 
 
 def write_private(path: Path, text: str) -> None:

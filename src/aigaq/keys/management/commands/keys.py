@@ -11,8 +11,8 @@ from tqdm import tqdm
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.cases import keys
-from aigaq.cases.keys import forget_keyring
+from aigaq.keys import store as keys
+from aigaq.keys.store import forget_keyring
 from aigaq.lib import crypto
 
 

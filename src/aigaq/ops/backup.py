@@ -37,9 +37,8 @@ from typing import IO, Any, BinaryIO
 from django.conf import settings
 from django.db import connection
 
+from aigaq.keys import store as keys
 from aigaq.lib import crypto
-
-from . import keys
 
 MAGIC = b"AIGAQ-BACKUP 1\n"
 KINDS = ("database", "keys")

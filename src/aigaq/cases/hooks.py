@@ -1,0 +1,136 @@
+"""The one extension point of `cases`: what the feature apps above it need to hear of, or answer.
+
+`cases` knows nothing of matching, evidence or statistics. The apps that do register receivers here
+from their `AppConfig.ready()`, and `cases` calls them at the moments listed below. This module is
+the only way the feature apps (layer 4, docs/architecture.md) hear of a change to a case: they
+never import each other, and `cases` never imports them.
+
+- `suspect_changed`: a suspect was added or changed, inside the write's transaction (matching).
+- `consent_changed`: the survivor's consents changed, inside the transaction (matching).
+- `case_changed`: a write changed what the case contributes to statistics, inside the transaction
+  (insights).
+- `case_erasing`: a case is about to be erased, its rows still there; a receiver may return a
+  function to run once the erasure has committed (evidence: its files; insights: its counts).
+- `linked_cases`: a question, not news: which of these organisations' cases share a confirmed
+  perpetrator (matching answers).
+
+Receivers take keyword arguments only, so a new argument can be added without breaking one.
+Registering the same function twice keeps one registration (apps may be readied more than once in
+tests). `case_changes_coalesced()` lets a bulk writer (the demo, an import) have `case_changed`
+run once per case at the end of the block instead of after each write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, Protocol
+
+if TYPE_CHECKING:
+    from .models import Case, Suspect
+
+
+class SuspectChanged(Protocol):
+    def __call__(self, *, suspect: Suspect) -> None: ...
+
+
+class ConsentChanged(Protocol):
+    def __call__(self, *, case: Case, changed: frozenset[str]) -> None:
+        """`changed` names the consents that changed: "services", "matching", "statistics"."""
+
+
+class CaseChanged(Protocol):
+    def __call__(self, *, case: Case) -> None: ...
+
+
+class CaseErasing(Protocol):
+    def __call__(self, *, case: Case) -> Callable[[], None] | None:
+        """Called before the case's rows are deleted; returns what to do after the commit, or None."""
+
+
+class LinkedCases(Protocol):
+    def __call__(self, *, organisation_ids: Iterable[int]) -> set[int]:
+        """Primary keys of these organisations' cases whose suspect is in a confirmed repeat group."""
+
+
+_suspect_changed: list[SuspectChanged] = []
+_consent_changed: list[ConsentChanged] = []
+_case_changed: list[CaseChanged] = []
+_case_erasing: list[CaseErasing] = []
+_linked_cases: list[LinkedCases] = []
+_coalescing: list[dict[int, Case]] = []  # a stack: one dict of pending cases per open block
+
+
+def _add(receivers: list[Any], receiver: Any) -> None:
+    if receiver not in receivers:
+        receivers.append(receiver)
+
+
+def on_suspect_changed(receiver: SuspectChanged) -> None:
+    _add(_suspect_changed, receiver)
+
+
+def on_consent_changed(receiver: ConsentChanged) -> None:
+    _add(_consent_changed, receiver)
+
+
+def on_case_changed(receiver: CaseChanged) -> None:
+    _add(_case_changed, receiver)
+
+
+def on_case_erasing(receiver: CaseErasing) -> None:
+    _add(_case_erasing, receiver)
+
+
+def on_linked_cases(receiver: LinkedCases) -> None:
+    _add(_linked_cases, receiver)
+
+
+# --- Called by `cases` --------------------------------------------------------------------------
+
+
+def suspect_changed(*, suspect: Suspect) -> None:
+    for receiver in _suspect_changed:
+        receiver(suspect=suspect)
+
+
+def consent_changed(*, case: Case, changed: frozenset[str]) -> None:
+    if changed:
+        for receiver in _consent_changed:
+            receiver(case=case, changed=changed)
+
+
+def case_changed(*, case: Case) -> None:
+    if _coalescing:
+        _coalescing[-1][case.pk] = case
+        return
+    for receiver in _case_changed:
+        receiver(case=case)
+
+
+def case_erasing(*, case: Case) -> list[Callable[[], None]]:
+    """What to run after the erasure commits, from every receiver that returned something."""
+    after = (receiver(case=case) for receiver in _case_erasing)
+    return [then for then in after if then is not None]
+
+
+def linked_cases(*, organisation_ids: Iterable[int]) -> set[int]:
+    ids = list(organisation_ids)
+    linked: set[int] = set()
+    for receiver in _linked_cases:
+        linked |= receiver(organisation_ids=ids)
+    return linked
+
+
+@contextmanager
+def case_changes_coalesced() -> Iterator[None]:
+    """Inside the block, `case_changed` is held back and runs once per case when the block ends
+    (only when it ends without an error: on an error the caller's transaction rolls back anyway)."""
+    pending: dict[int, Case] = {}
+    _coalescing.append(pending)
+    try:
+        yield
+    finally:
+        _coalescing.pop()
+    for case in pending.values():
+        case_changed(case=case)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class OpsConfig(AppConfig):
+    """Operating an instance: serve, check, backup, restore, retention (`aigaq` commands)."""
+
+    name = "aigaq.ops"
+    label = "ops"
