@@ -10,7 +10,7 @@ export AIGAQ_PORT ?= 8000
 help:
 	@echo "make run    set up .venv, migrate, load demo data (first time), serve on http://127.0.0.1:$(AIGAQ_PORT)/"
 	@echo "make test   install test dependencies and run the whole suite (also on PostgreSQL if AIGAQ_TEST_DATABASE_URL is set)"
-	@echo "make lint   ruff and mypy"
+	@echo "make lint   ruff, mypy, import-linter (the layers) and vulture (dead code)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Aigaq needs Python 3.11 or newer")'
@@ -39,9 +39,15 @@ test: $(VENV)/.installed-test
 		AIGAQ_TEST_ON_POSTGRES=1 $(BIN)/pytest -p no:cacheprovider -n 2; \
 	fi
 
+# vulture's "unused variable" in models.py and forms.py are fields, which Django reads by name.
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy src
+	$(BIN)/lint-imports --no-cache
+	@dead=$$($(BIN)/vulture 2>&1 | grep -vE '/(models|forms)\.py:[0-9]+: unused variable' || true); \
+	if [ -n "$$dead" ]; then echo "$$dead"; \
+		echo "dead code (vulture): remove it, or add a reviewed entry to vulture_whitelist.py"; exit 1; \
+	else echo "vulture: no dead code"; fi
 
 messages: $(VENV)/.installed-test
 	cd src/aigaq && ../../$(BIN)/django-admin makemessages -l kk -l ru --no-obsolete --no-location

@@ -21,13 +21,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 
-def _django_setup() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigaq.settings")
-    import django
-
-    django.setup()
-
-
 def _manage(argv: Sequence[str]) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "aigaq.settings")
     from django.core.management import execute_from_command_line
