@@ -26,6 +26,7 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	@touch $(VENV)/.installed $@
 
 run: $(VENV)/.installed
+	@tools/system-packages run
 	@mkdir -p "$(AIGAQ_DATA_DIR)"
 	AIGAQ_DEV=1 $(BIN)/aigaq keys init --if-missing
 	AIGAQ_DEV=1 $(BIN)/aigaq manage migrate --verbosity 0
@@ -33,6 +34,7 @@ run: $(VENV)/.installed
 	AIGAQ_DEV=1 $(BIN)/aigaq serve
 
 test: $(VENV)/.installed-test
+	@tools/system-packages test
 	$(BIN)/pytest -p no:cacheprovider -n 2
 	@if [ -n "$$AIGAQ_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL ($$AIGAQ_TEST_DATABASE_URL) =="; \
