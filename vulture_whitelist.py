@@ -12,3 +12,20 @@ sealed.SealedTextField.value_from_object  # Django's Field API: serialisation, f
 files.MemoryOnlyUploadHandler.handle_raw_input  # Django's FileUploadHandler API
 files.MemoryOnlyUploadHandler.receive_data_chunk  # Django's FileUploadHandler API
 files.MemoryOnlyUploadHandler.file_complete  # Django's FileUploadHandler API
+
+from aigaq import middleware
+from aigaq.reference import entries
+
+middleware.SecurityHeadersMiddleware  # named in settings.MIDDLEWARE
+middleware.SameOriginNullOriginMiddleware  # named in settings.MIDDLEWARE
+
+# Fields of the reference data files (reference/data/*.json): each entry is loaded into these
+# dataclasses whole, tests/reference checks them, SOURCES.md documents them; the app reads some.
+entries.Entry.kk_verified
+entries.Entry.unverified_fields
+entries.Region.iso_alpha_old
+entries.Article.law_version
+entries.Article.valid_from
+entries.Article.valid_until
+entries.Article.private_prosecution
+entries.GbvType.is_gbv

@@ -107,11 +107,6 @@ class Article(Entry):
     def criminal(self) -> bool:
         return self.code_kind == "CC"
 
-    @property
-    def severity_rank(self) -> int:
-        """0 (administrative) to 5 (especially grave), for comparing a requalification's two articles."""
-        return SEVERITIES.index(self.severity)
-
     def short(self, lang: str) -> str:
         """A short reference: "ст. 120 УК", "ҚК 120-бап", "CC art. 120"."""
         base = lang.replace("_", "-").split("-", 1)[0].lower()
@@ -141,9 +136,6 @@ class EventType(Entry):
 
     def __hash__(self) -> int:
         return hash(("EventType", self.code))
-
-    def description_label(self, lang: str) -> str:
-        return _pick(self.description, lang)
 
 
 @dataclass(frozen=True, kw_only=True)
