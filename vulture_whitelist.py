@@ -29,3 +29,8 @@ entries.Article.valid_from
 entries.Article.valid_until
 entries.Article.private_prosecution
 entries.GbvType.is_gbv
+
+from aigaq.keys import store
+
+store.case_key_exists  # the key store's own question; the erasure tests ask it of every erased case
+_.expression  # Django's from_db_value(value, expression, connection) signature
