@@ -17,7 +17,8 @@ from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredentia
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
 
-def _temporary_password() -> str:
+def temporary_password() -> str:
+    """A temporary password, shown once and typed once."""
     # 5 groups of 5 from 31 symbols: about 124 bits, far beyond guessing within its short life.
     groups = ("".join(secrets.choice(_TEMPORARY_ALPHABET) for _ in range(5)) for _ in range(5))
     return "-".join(groups)
@@ -30,7 +31,7 @@ def member_create(*, actor: User, username: str, role: str) -> tuple[User, str]:
     The coordinator never chooses or knows a lasting password: the member must replace this one
     at her first sign-in, and then enrol a second factor.
     """
-    password = _temporary_password()
+    password = temporary_password()
     user = User.objects.create_user(username, password=password)
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
@@ -42,7 +43,7 @@ def member_create(*, actor: User, username: str, role: str) -> tuple[User, str]:
 @transaction.atomic
 def member_password_reset(*, actor: User, member: User) -> str:
     """A new temporary password for a member who lost hers; her sessions end too."""
-    password = _temporary_password()
+    password = temporary_password()
     member.set_password(password)
     member.must_change_password = True
     member.save(update_fields=["password", "must_change_password"])

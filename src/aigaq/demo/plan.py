@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import secrets
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +27,7 @@ from django.utils import timezone
 
 from aigaq import reference
 from aigaq.accounts.models import Membership, Organisation, Role, User
+from aigaq.accounts.services import temporary_password
 from aigaq.cases import hooks, services
 from aigaq.cases.models import Assignment, Case
 
@@ -55,15 +55,6 @@ ACCOUNTS: tuple[tuple[str, str, str, str], ...] = (
     ("analyst", Role.ANALYST, "Дана", "Ли"),
 )
 USERNAMES = tuple(a[0] for a in ACCOUNTS)
-
-# No look-alike characters: the password is read off a terminal and typed.
-_UNAMBIGUOUS = "abcdefghjkmnpqrstuvwxyz23456789"
-
-
-def new_password() -> str:
-    """Four groups of four from 31 symbols (about 79 bits), e.g. "k7pm-x2qa-9dtr-hw4e"."""
-    return "-".join("".join(secrets.choice(_UNAMBIGUOUS) for _ in range(4)) for _ in range(4))
-
 
 # --- What a plan is -----------------------------------------------------------------------------
 
@@ -1486,7 +1477,7 @@ def demo_create(
     users: dict[str, User] = {}
     accounts = []
     for username, role, first_name, last_name in ACCOUNTS:
-        password = new_password()
+        password = temporary_password()  # accounts' own: no second generator to keep in step
         user = User.objects.create_user(username, password=password, first_name=first_name,
                                         last_name=last_name)
         Membership.objects.create(user=user, organisation=organisation, role=role)
