@@ -1,4 +1,4 @@
-"""`aigaq demo`: the demo organisation, its four accounts and synthetic cases (see cases.demo).
+"""`aigaq demo`: the demo organisation, its four accounts and synthetic cases (see aigaq.demo.load).
 
 `make run` calls it with --if-empty every time: once anything is in the database it only says where
 the app and the demo passwords are, so running again keeps all data.
@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from aigaq.accounts.models import Organisation, User
-from aigaq.demo import plan as demo
+from aigaq.demo.load import USERNAMES, accounts_text, demo_create
 
 
 def write_private(path: Path, text: str) -> None:
@@ -58,7 +58,7 @@ class Command(BaseCommand):
             return
         if options["cases"] < 2:
             raise CommandError("--cases must be at least 2: the demo always holds the article's two cases")
-        taken = sorted(User.objects.filter(username__in=demo.USERNAMES).values_list("username", flat=True))
+        taken = sorted(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
         if taken:
             raise CommandError(
                 f"the demo accounts exist already ({', '.join(taken)}): the demo is loaded; its passwords "
@@ -66,8 +66,8 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         with tqdm(total=options["cases"], desc="demo cases", unit="case", disable=None) as bar:
-            result = demo.demo_create(count=options["cases"], seed=options["seed"], on_case=bar.update)
-        text = demo.accounts_text(result, url)
+            result = demo_create(count=options["cases"], seed=options["seed"], on_case=bar.update)
+        text = accounts_text(result, url)
         write_private(path, text)
         self.stdout.write(text)
         self.stdout.write(

@@ -22,7 +22,7 @@ from aigaq.cases.forms import parse_phones
 from aigaq.cases.models import Case, PathwayEvent
 from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES
 from aigaq.cases.selectors import case_list, derived_for
-from aigaq.demo import plan as demo
+from aigaq.demo.generate import plan_cases
 from aigaq.matching.models import MatchAlert
 
 TODAY = dt.date(2026, 11, 29)
@@ -198,7 +198,7 @@ def test_the_demo_raises_alerts_for_the_same_man_and_none_for_namesakes(tmp_path
 
 
 def test_every_coded_fact_is_a_code_the_forms_offer() -> None:
-    for plan in demo.plan_cases(count=300, seed=2026, today=TODAY):
+    for plan in plan_cases(count=300, seed=2026, today=TODAY):
         assert reference.gbv_type(plan.incident["gbv_type"]) is not None
         assert plan.incident["place_type"] in {p.code for p in reference.place_types()}
         for step in plan.events:
@@ -222,7 +222,7 @@ def test_every_coded_fact_is_a_code_the_forms_offer() -> None:
 
 
 def test_cases_are_spread_over_every_region_with_its_own_cities_and_dates_from_2022() -> None:
-    plans = demo.plan_cases(count=300, seed=2026, today=TODAY)
+    plans = plan_cases(count=300, seed=2026, today=TODAY)
     regions = Counter(p.incident["region"] for p in plans)
     assert set(regions) == {r.code for r in reference.regions()}
     assert regions.most_common(1)[0][0] == "KZ-75"
@@ -238,7 +238,7 @@ def test_cases_are_spread_over_every_region_with_its_own_cities_and_dates_from_2
 
 
 def test_every_phone_in_the_demo_is_one_the_intake_form_accepts() -> None:
-    phones = [s["phones"] for p in demo.plan_cases(count=300, seed=2026, today=TODAY)
+    phones = [s["phones"] for p in plan_cases(count=300, seed=2026, today=TODAY)
               for s in p.suspects if s.get("phones")]
     assert len(phones) > 50
     assert len({p[:2] for p in phones}) > 2  # written in several ways
@@ -247,9 +247,9 @@ def test_every_phone_in_the_demo_is_one_the_intake_form_accepts() -> None:
 
 
 def test_the_same_seed_plans_the_same_cases_and_another_seed_others() -> None:
-    first = demo.plan_cases(count=40, seed=7, today=TODAY)
-    assert demo.plan_cases(count=40, seed=7, today=TODAY) == first
-    assert demo.plan_cases(count=40, seed=8, today=TODAY) != first
+    first = plan_cases(count=40, seed=7, today=TODAY)
+    assert plan_cases(count=40, seed=7, today=TODAY) == first
+    assert plan_cases(count=40, seed=8, today=TODAY) != first
 
 
 def test_demo_passwords_are_long_and_never_repeat() -> None:
