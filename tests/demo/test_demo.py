@@ -18,11 +18,14 @@ from aigaq import reference
 from aigaq.accounts.models import Membership, Organisation, Role, User
 from aigaq.accounts.services import temporary_password
 from aigaq.audit.models import AuditEntry
+from aigaq.cases import hooks
 from aigaq.cases.forms import parse_phones
 from aigaq.cases.models import Case, PathwayEvent
 from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES
 from aigaq.cases.selectors import case_list, derived_for
 from aigaq.demo.generate import plan_cases
+from aigaq.demo.load import demo_create
+from aigaq.insights.models import CaseFigures
 from aigaq.matching.models import MatchAlert
 
 TODAY = dt.date(2026, 11, 29)
@@ -252,10 +255,32 @@ def test_the_same_seed_plans_the_same_cases_and_another_seed_others() -> None:
     assert plan_cases(count=40, seed=8, today=TODAY) != first
 
 
+def test_the_story_too_has_nothing_dated_after_the_day() -> None:
+    today = dt.date(2025, 11, 20)  # the Oral case's hearing is four days later
+    story = plan_cases(count=2, seed=1, today=today)
+    assert [p.incident["region"] for p in story] == ["KZ-71", "KZ-27"]
+    assert all(step.date <= today for p in story for step in p.events)
+    assert "requalified" in {step.type for step in story[1].events}
+    assert "hearing" not in {step.type for step in story[1].events}
+
+
 def test_demo_passwords_are_long_and_never_repeat() -> None:
     passwords = {temporary_password() for _ in range(50)}
     assert len(passwords) == 50
     assert all(len(p) >= 16 for p in passwords)
+
+
+@pytest.mark.django_db
+def test_the_demo_leaves_the_case_changed_receivers_as_they_were_and_counts_every_consenting_case() -> None:
+    receivers = hooks._case_changed
+    before = list(receivers)
+    assert before  # insights counts cases through it
+    demo_create(count=12, seed=3, today=TODAY)
+    assert hooks._case_changed is receivers and receivers == before
+    assert hooks._coalescing == []
+    consenting = set(Case.objects.filter(survivor__consent_statistics=True).values_list("pk", flat=True))
+    assert consenting and consenting != set(Case.objects.values_list("pk", flat=True))
+    assert set(CaseFigures.objects.values_list("case_id", flat=True)) == consenting
 
 
 NEEDLES = ("Жәнібек", "ZHANIBEK", "Сейітов", "555-12-34", "беговой группой", "пять часов", "Бекмуратов")
