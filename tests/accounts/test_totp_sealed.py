@@ -96,7 +96,7 @@ def test_step_up_accepts_a_code_from_the_enrolled_app_once(alice: User) -> None:
     del session[STEP_UP_KEY]  # signing in (here: enrolling) counted as a step-up; let it lapse
     session.save()
     device = TotpDevice.objects.get(user=alice)
-    remove = {"device": f"totp:{device.pk}"}
+    remove = {"device": f"totp:{device.code}"}
     asked = client.post("/accounts/me/devices/remove/", remove)
     assert asked.status_code == 200 and b'name="step_up_code"' in asked.content
     replayed = {**remove, "step_up_method": "POST", "step_up_code": confirming}

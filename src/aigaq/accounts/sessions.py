@@ -108,10 +108,5 @@ def touch(tracked: UserSession) -> None:
         UserSession.objects.filter(pk=tracked.pk).update(last_seen=now)
 
 
-def live_sessions(user: User) -> list[UserSession]:
-    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
-    return list(UserSession.objects.filter(user=user, last_seen__gte=cutoff))
-
-
 def has_second_factor(user: User) -> bool:
     return bool(user_has_device(user, confirmed=True))
