@@ -1,4 +1,5 @@
-"""Signing in through the real forms, and a software authenticator for WebAuthn."""
+"""Signing in through the real forms, a software authenticator for WebAuthn, and moving the
+accounts tables to an earlier migration and back."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from typing import Any
 
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django_otp.oath import TOTP
 from fido2.cose import ES256
@@ -34,6 +37,14 @@ def sign_in(
         "/accounts/login/", {"username": username, "password": password, **extra}, REMOTE_ADDR=address
     )
     return client, response
+
+
+def migrate_accounts(to: str | None) -> None:
+    """Moves the accounts tables to migration `to`, or to the latest one with None (what every
+    later test expects: a test that goes back must come forward again in a `finally`)."""
+    executor = MigrationExecutor(connection)
+    targets = [("accounts", to)] if to else executor.loader.graph.leaf_nodes("accounts")
+    executor.migrate(targets)
 
 
 def totp_code(device: TotpDevice, offset: int = 0) -> str:

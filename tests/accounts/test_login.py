@@ -32,6 +32,38 @@ def test_the_right_password_signs_her_in_and_is_audited(alice: User) -> None:
     assert AuditEntry.objects.filter(action=Action.LOGIN, actor=alice).count() == 1
 
 
+def test_a_refused_sign_in_is_audited_without_naming_the_account(alice: User) -> None:
+    sign_in("alice", "not her password at all")
+    sign_in("nobody-here", "a guess")
+    entries = AuditEntry.objects.filter(action=Action.LOGIN_FAILED)
+    assert entries.count() == 2
+    assert all(e.actor is None and e.actor_name == "" and e.extra == {} for e in entries)
+
+
+def test_a_rate_limited_sign_in_is_audited_as_such(alice: User) -> None:
+    for _ in range(11):
+        _, response = sign_in("alice", "wrong guess", address="203.0.113.9")
+    assert response.status_code == 429
+    limited = AuditEntry.objects.get(action=Action.LOGIN_FAILED, extra={"reason": "rate_limited"})
+    assert limited.actor is None and "alice" not in str(limited.extra)
+
+
+def test_signing_out_is_audited(alice: User) -> None:
+    client, _ = sign_in("alice")
+    client.post("/accounts/logout/")
+    assert AuditEntry.objects.filter(action=Action.LOGOUT, actor=alice).count() == 1
+
+
+def test_the_language_she_chooses_is_kept_on_her_account(alice: User) -> None:
+    client, _ = sign_in("alice")
+    assert client.post("/lang/", {"language": "ru", "next": "/cases/"}).headers["Location"] == "/cases/"
+    alice.refresh_from_db()
+    assert alice.language == "ru"
+    client.post("/lang/", {"language": "xx"})
+    alice.refresh_from_db()
+    assert alice.language == "ru"
+
+
 def test_unknown_user_and_wrong_password_get_the_same_answer(alice: User) -> None:
     _, unknown = sign_in("nobody-here", client=english(Client()))
     _, wrong = sign_in("alice", "not her password at all", client=english(Client()))

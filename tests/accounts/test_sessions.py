@@ -55,7 +55,7 @@ def test_she_sees_her_sessions_and_ends_another_one(alice: User) -> None:
     page = laptop.get("/accounts/me/").content.decode()
     assert "Firefox · Windows" in page
     other = UserSession.objects.filter(user=alice).exclude(agent__startswith="Firefox").get()
-    laptop.post("/accounts/me/sessions/end/", {"session": str(other.pk)})
+    laptop.post("/accounts/me/sessions/end/", {"session": other.code})
     assert phone.get("/cases/").status_code == 302
     assert laptop.get("/cases/").status_code == 200
 
@@ -64,7 +64,7 @@ def test_she_cannot_end_someone_elses_session(alice: User, bob: User) -> None:
     client, _ = sign_in("alice")
     bobs, _ = sign_in("bob")
     target = UserSession.objects.get(user=bob)
-    assert client.post("/accounts/me/sessions/end/", {"session": str(target.pk)}).status_code == 404
+    assert client.post("/accounts/me/sessions/end/", {"session": target.code}).status_code == 404
     assert bobs.get("/cases/").status_code == 200
 
 

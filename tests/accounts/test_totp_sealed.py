@@ -26,7 +26,7 @@ from aigaq.audit.models import Action, AuditEntry
 from aigaq.lib.crypto import DecryptionError
 from tests.conftest import PASSWORD, client_for
 
-from .helpers import code_for, secret_on_page, sign_in
+from .helpers import code_for, migrate_accounts, secret_on_page, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -96,7 +96,7 @@ def test_step_up_accepts_a_code_from_the_enrolled_app_once(alice: User) -> None:
     del session[STEP_UP_KEY]  # signing in (here: enrolling) counted as a step-up; let it lapse
     session.save()
     device = TotpDevice.objects.get(user=alice)
-    remove = {"device": f"totp:{device.pk}"}
+    remove = {"device": f"totp:{device.code}"}
     asked = client.post("/accounts/me/devices/remove/", remove)
     assert asked.status_code == 200 and b'name="step_up_code"' in asked.content
     replayed = {**remove, "step_up_method": "POST", "step_up_code": confirming}
@@ -191,7 +191,7 @@ def _make_legacy_table() -> Any:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_device_enrolled_before_the_migration_still_verifies_after_it(alice: User, required: None) -> None:
-    MigrationExecutor(connection).migrate([("accounts", "0003_totp_device")])
+    migrate_accounts("0003_totp_device")
     secure_delete = None
     try:
         Legacy = _make_legacy_table()
@@ -209,7 +209,7 @@ def test_a_device_enrolled_before_the_migration_still_verifies_after_it(alice: U
                 secure_delete = cursor.execute("PRAGMA secure_delete").fetchone()[0]
                 cursor.execute("PRAGMA secure_delete = OFF")
     finally:
-        MigrationExecutor(connection).migrate([("accounts", "0004_totp_secrets_sealed")])
+        migrate_accounts(None)  # 0004, the migration under test, and those after it
 
     assert "otp_totp_totpdevice" not in connection.introspection.table_names()
     with connection.cursor() as cursor:

@@ -67,6 +67,8 @@ class WebAuthnCredential(Device):
     nothing about the person. The user handle given to the authenticator was random and is not kept.
     """
 
+    # How her account page names this key when she removes it: never the sequential id.
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     data = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
@@ -157,6 +159,9 @@ class UserSession(models.Model):
     """
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tracked_sessions")
+    # How her account page names this session when she ends it: never the sequential id, and
+    # nothing derived from the session key.
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     key_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_seen = models.DateTimeField(auto_now_add=True)

@@ -1,17 +1,20 @@
-"""Writes to accounts: members, passwords, second factors, sessions. Each one is audited in the
-same transaction."""
+"""Writes to accounts: sign-ins, members, passwords, second factors, sessions. Each one is audited
+in the same transaction."""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
 from aigaq.audit.log import record
-from aigaq.audit.models import Action
+from aigaq.audit.models import Action, AuditEntry
 
+from .members import acting_member
 from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
+from .selectors import Device, device_kind
 
 # No look-alike characters: a temporary password is read off a screen and typed once.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -24,8 +27,41 @@ def temporary_password() -> str:
     return "-".join(groups)
 
 
+@dataclass(frozen=True)
+class TemporaryPassword:
+    """A password a coordinator issued, to be shown once and replaced at the member's next sign-in."""
+
+    member: User
+    password: str
+
+
 @transaction.atomic
-def member_create(*, actor: User, username: str, role: str) -> tuple[User, str]:
+def login_record(*, user: User) -> AuditEntry:
+    """She gave the right password (a second factor may still be owed)."""
+    return record(actor=user, action=Action.LOGIN)
+
+
+@transaction.atomic
+def login_failed_record(*, reason: str = "") -> AuditEntry:
+    """A refused sign-in. It names no account, so the log does not collect guessed usernames."""
+    return record(actor=None, action=Action.LOGIN_FAILED, extra={"reason": reason} if reason else None)
+
+
+@transaction.atomic
+def logout_record(*, user: User) -> AuditEntry:
+    return record(actor=user, action=Action.LOGOUT)
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """The interface language she chose, kept on her account so it follows her to other computers."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
+@transaction.atomic
+def member_create(*, actor: User, username: str, role: str) -> TemporaryPassword:
     """A new member of the actor's organisation with a temporary password, shown once.
 
     The coordinator never chooses or knows a lasting password: the member must replace this one
@@ -35,13 +71,13 @@ def member_create(*, actor: User, username: str, role: str) -> tuple[User, str]:
     user = User.objects.create_user(username, password=password)
     user.must_change_password = True
     user.save(update_fields=["must_change_password"])
-    Membership.objects.create(user=user, organisation=actor.membership.organisation, role=role)
+    Membership.objects.create(user=user, organisation=acting_member(actor).organisation, role=role)
     record(actor=actor, action=Action.USER_CREATED, object_code=user.code, extra={"role": role})
-    return user, password
+    return TemporaryPassword(member=user, password=password)
 
 
 @transaction.atomic
-def member_password_reset(*, actor: User, member: User) -> str:
+def member_password_reset(*, actor: User, member: User) -> TemporaryPassword:
     """A new temporary password for a member who lost hers; her sessions end too."""
     password = temporary_password()
     member.set_password(password)
@@ -49,7 +85,7 @@ def member_password_reset(*, actor: User, member: User) -> str:
     member.save(update_fields=["password", "must_change_password"])
     UserSession.objects.filter(user=member).delete()
     record(actor=actor, action=Action.PASSWORD_RESET, object_code=member.code)
-    return password
+    return TemporaryPassword(member=member, password=password)
 
 
 @transaction.atomic
@@ -86,8 +122,8 @@ def user_devices_revoke(*, actor: User, user: User) -> int:
 
 
 @transaction.atomic
-def device_remove(*, actor: User, device: TotpDevice | WebAuthnCredential) -> None:
-    kind = "totp" if isinstance(device, TotpDevice) else "webauthn"
+def device_remove(*, actor: User, device: Device) -> None:
+    kind = device_kind(device)
     device.delete()
     record(
         actor=actor, action=Action.DEVICE_REVOKED, object_code=actor.code, extra={"count": 1, "kind": kind}
@@ -125,5 +161,6 @@ def password_change(*, actor: User, new_password: str, keep: UserSession | None)
     record(actor=actor, action=Action.PASSWORD_CHANGED, object_code=actor.code)
 
 
-def webauthn_credential_used(credential: WebAuthnCredential) -> None:
+@transaction.atomic
+def webauthn_credential_used(*, credential: WebAuthnCredential) -> None:
     WebAuthnCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())

@@ -2,6 +2,8 @@
 
 Receivers on Django's user_logged_in / user_logged_out signals maintain it, because every way of
 signing in (the login view, the test client's force_login) goes through django.contrib.auth.login.
+Django passes a receiver its arguments by keyword; those it does not need (the sender) stay in
+**kwargs.
 """
 
 from __future__ import annotations
@@ -73,7 +75,7 @@ def track(request: HttpRequest, user: AbstractBaseUser) -> None:
     )
 
 
-def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
+def on_login(*, request: HttpRequest | None, user: User, **kwargs: Any) -> None:
     if request is None or not hasattr(request, "session"):
         return
     request.session[LOGIN_AT_KEY] = int(time.time())
@@ -82,7 +84,7 @@ def on_login(sender: Any, request: HttpRequest | None, user: User, **kwargs: Any
     track(request, user)
 
 
-def on_logout(sender: Any, request: HttpRequest | None, user: User | None, **kwargs: Any) -> None:
+def on_logout(*, request: HttpRequest | None, **kwargs: Any) -> None:
     if request is not None and hasattr(request, "session") and request.session.session_key:
         UserSession.objects.filter(key_hash=key_hash(request.session.session_key)).delete()
 
@@ -106,11 +108,6 @@ def touch(tracked: UserSession) -> None:
     now = timezone.now()
     if now - tracked.last_seen > _TOUCH_EVERY:
         UserSession.objects.filter(pk=tracked.pk).update(last_seen=now)
-
-
-def live_sessions(user: User) -> list[UserSession]:
-    cutoff = timezone.now() - timedelta(seconds=settings.SESSION_IDLE_TIMEOUT)
-    return list(UserSession.objects.filter(user=user, last_seen__gte=cutoff))
 
 
 def has_second_factor(user: User) -> bool:
