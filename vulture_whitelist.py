@@ -19,6 +19,14 @@ from aigaq.reference import entries
 middleware.SecurityHeadersMiddleware  # named in settings.MIDDLEWARE
 middleware.SameOriginNullOriginMiddleware  # named in settings.MIDDLEWARE
 
+from aigaq.accounts import middleware as accounts_middleware, models as accounts_models, selectors
+
+accounts_middleware.SessionTimeoutMiddleware  # named in settings.MIDDLEWARE
+accounts_middleware.GateMiddleware  # named in settings.MIDDLEWARE
+accounts_middleware.OrganisationLanguageMiddleware  # named in settings.MIDDLEWARE
+accounts_models.TotpDevice.get_throttle_factor  # django-otp's ThrottlingMixin calls it
+selectors.TeamRow.two_factor  # read in accounts/team.html
+
 # Fields of the reference data files (reference/data/*.json): each entry is loaded into these
 # dataclasses whole, tests/reference checks them, SOURCES.md documents them; the app reads some.
 entries.Entry.kk_verified

@@ -13,7 +13,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from aigaq.accounts.models import TotpDevice, User, UserSession, WebAuthnCredential
-from aigaq.demo import plan as demo
+from aigaq.demo import load as demo
 
 from .helpers import migrate_accounts, sign_in
 
@@ -55,7 +55,7 @@ def test_every_session_and_device_of_the_demo_keeps_its_row_and_gets_its_own_cod
     finally:
         migrate_accounts(None)
 
-    accounts = len(demo.ACCOUNTS)
+    accounts = len(demo.USERNAMES)
     assert [len(before[name]) for name in before] == [2 * accounts, accounts, accounts]
     for model in (UserSession, WebAuthnCredential, TotpDevice):
         assert _rows(model) == before[model.__name__], model
