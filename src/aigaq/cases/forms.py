@@ -46,11 +46,6 @@ def city_choices() -> list[tuple[str, str]]:
     return groups
 
 
-def article_choices() -> list[tuple[str, str]]:
-    lang = active_language()
-    return [("", "—")] + [(a.code, f"{a.short(lang)} — {a.label(lang)}") for a in reference.articles()]
-
-
 def not_in_future(value: dt.date) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("This date is in the future."), code="future")

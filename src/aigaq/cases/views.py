@@ -38,8 +38,8 @@ from .forms import (
 )
 from .models import Case, Suspect
 from .pathway import SPECS, STAGES
-from .selectors import FLAGS, derived_for
 from .selectors import case_list as select_cases
+from .selectors import derived_for
 
 
 def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -70,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     return render(request, "cases/list.html", {
         "form": form, "page": page, "total": len(rows), "query": query.urlencode(),
-        "stage_labels": dict(STAGES), "flag_labels": dict(FLAGS),
+        "stage_labels": dict(STAGES),
     })
 
 
@@ -114,8 +114,6 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "case": case,
         "survivor": getattr(case, "survivor", None),
         "incident": incident,
-        "region": reference.region(incident.region) if incident else None,
-        "city": reference.city(incident.city) if incident and incident.city else None,
         "place": label(reference.place_types(), incident.place_type) if incident else "",
         "gbv": label(reference.gbv_types(), incident.gbv_type) if incident else "",
         "suspects": [
@@ -143,7 +141,6 @@ def _render_case(request: HttpRequest, case: Case, bound: dict[str, forms.Form] 
         "witness_form": bound.get("witness") or WitnessForm(prefix="witness"),
         "consent_form": bound.get("consent") or _consent_form(case),
         "open_form": next(iter(bound), ""),
-        "lang": lang,
     }
     return render(request, "cases/detail.html", context, status=status)
 
@@ -168,9 +165,6 @@ def consent_update(request: HttpRequest, code: str) -> HttpResponse:
     services.survivor_consent_update(actor=actor, case=case, **form.cleaned_data)  # type: ignore[arg-type]
     messages.success(request, _("Her consent was updated."))
     return redirect("cases:detail", code=case.code)
-
-
-LIST_FOR_CHOICE = {spec.name: spec.choices for s in SPECS.values() for spec in s.fields if spec.choices}
 
 
 def _event_view(event: Any, lang: str) -> dict[str, Any]:
