@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django import forms
@@ -16,7 +16,15 @@ from aigaq import reference
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
+from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from .pathway import LOCAL_CHOICES, SPECS, EventSpec, FieldSpec
+
+InputT = TypeVar("InputT", bound=RecordInput)
+
+
+def _input(cls: type[InputT], form: forms.Form) -> InputT:
+    """The form's cleaned values as the record's input (a form may clean more than it holds)."""
+    return cls(**{name: form.cleaned_data[name] for name in cls.names()})
 
 
 def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
@@ -114,6 +122,9 @@ class SurvivorForm(forms.Form):
             raise ValidationError(_("This year is in the future."), code="future")
         return year
 
+    def to_input(self) -> SurvivorInput:
+        return _input(SurvivorInput, self)
+
 
 class IncidentForm(forms.Form):
     date_from = forms.DateField(
@@ -167,13 +178,8 @@ class IncidentForm(forms.Form):
         )
         return data
 
-    def incident_data(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "date_from": d["date_from"], "date_to": d.get("date_to"), "region": d["region"],
-            "city": d.get("city") or "", "settlement": d.get("settlement") or "", "area": d["area"],
-            "place_type": d["place_type"], "gbv_type": d["gbv_type"], "account": d.get("account") or "",
-        }
+    def to_input(self) -> IncidentInput:
+        return _input(IncidentInput, self)
 
 
 class ConsentForm(forms.Form):
@@ -242,6 +248,9 @@ class SuspectForm(forms.Form):
     def has_content(self) -> bool:
         d = self.cleaned_data
         return any(d.get(k) for k in ("full_name", "aliases", "phones", "handles", "plates", "iins", "description"))
+
+    def to_input(self) -> SuspectInput:
+        return _input(SuspectInput, self)
 
 
 SuspectFormSet = forms.formset_factory(SuspectForm, extra=2, max_num=20)
@@ -319,6 +328,9 @@ class ReferralForm(forms.Form):
             self.add_error("closed_on", ValidationError(_("This date is before the referral."), code="order"))
         return data
 
+    def to_input(self) -> ReferralInput:
+        return _input(ReferralInput, self)
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
@@ -332,12 +344,18 @@ class CostForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def to_input(self) -> CostInput:
+        return _input(CostInput, self)
+
 
 class WitnessForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact = forms.CharField(label=_("Contact details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     statement = forms.CharField(label=_("What she or he saw"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+    def to_input(self) -> WitnessInput:
+        return _input(WitnessInput, self)
 
 
 class CaseFilterForm(forms.Form):

@@ -83,9 +83,9 @@ def case_new(request: HttpRequest) -> HttpResponse:
     if data is not None and survivor.is_valid() and incident.is_valid() and suspects.is_valid():
         case = services.case_create(
             actor=request.user,  # type: ignore[arg-type]
-            survivor=dict(survivor.cleaned_data),
-            incident=incident.incident_data(),
-            suspects=[f.cleaned_data for f in suspects.forms if f.cleaned_data and f.has_content()],
+            survivor=survivor.to_input(),
+            incident=incident.to_input(),
+            suspects=[f.to_input() for f in suspects.forms if f.cleaned_data and f.has_content()],
         )
         messages.success(request, _("The case was created."))
         return redirect("cases:detail", code=case.code)
@@ -245,15 +245,15 @@ def _simple_add(form_class: type[forms.Form], key: str, save: Callable[..., Any]
 
 
 suspect_add = _simple_add(SuspectForm, "suspect", lambda r, c, f: services.suspect_add(
-    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The suspect was added."))
+    actor=r.user, case=c, data=f.to_input()), gettext_noop("The suspect was added."))
 referral_add = _simple_add(ReferralForm, "referral", lambda r, c, f: services.referral_add(
-    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The referral was added."))
+    actor=r.user, case=c, data=f.to_input()), gettext_noop("The referral was added."))
 note_add = _simple_add(NoteForm, "note", lambda r, c, f: services.note_add(
     actor=r.user, case=c, text=f.cleaned_data["text"]), gettext_noop("The note was added."))
 cost_add = _simple_add(CostForm, "cost", lambda r, c, f: services.cost_add(
-    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The cost was added."))
+    actor=r.user, case=c, data=f.to_input()), gettext_noop("The cost was added."))
 witness_add = _simple_add(WitnessForm, "witness", lambda r, c, f: services.witness_add(
-    actor=r.user, case=c, data=f.cleaned_data), gettext_noop("The witness was added."))
+    actor=r.user, case=c, data=f.to_input()), gettext_noop("The witness was added."))
 
 
 @require_POST
