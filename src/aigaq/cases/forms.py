@@ -17,7 +17,9 @@ from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
 from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
-from .pathway import LOCAL_CHOICES, SPECS, EventSpec, FieldSpec
+from .models import Survivor
+from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
+from .selectors import FLAGS
 
 InputT = TypeVar("InputT", bound=RecordInput)
 
@@ -31,10 +33,7 @@ def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
     """Choices that follow the active language at render time."""
 
     def build() -> list[tuple[str, str]]:
-        if list_name in LOCAL_CHOICES:
-            items = [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
-        else:
-            items = reference.choices(getattr(reference, list_name)(), active_language())
+        items = choice_items(list_name)
         return [("", "—"), *items] if blank else items
 
     return build
@@ -193,6 +192,13 @@ class ConsentForm(forms.Form):
     statistics = forms.BooleanField(
         label=_("She agrees that her case is counted in anonymous statistics"), required=False
     )
+
+    @classmethod
+    def of(cls, survivor: Survivor) -> ConsentForm:
+        """The form showing her consents as they are now."""
+        return cls(prefix="consent", initial={
+            "services": survivor.consent_services, "matching": survivor.consent_matching,
+            "statistics": survivor.consent_statistics})
 
 
 class SuspectForm(forms.Form):
@@ -368,9 +374,6 @@ class CaseFilterForm(forms.Form):
     flag = forms.ChoiceField(label=_("Flag"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .pathway import STAGES
-        from .selectors import FLAGS
-
         super().__init__(*args, **kwargs)
         stage_field, flag_field = self.fields["stage"], self.fields["flag"]
         assert isinstance(stage_field, forms.ChoiceField) and isinstance(flag_field, forms.ChoiceField)
@@ -382,3 +385,4 @@ class CaseFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             self.add_error("until", ValidationError(_("The end of the period is before its start."), code="order"))
         return data
+

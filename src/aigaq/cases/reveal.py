@@ -12,6 +12,8 @@ import time
 from django.conf import settings
 from django.http import HttpRequest
 
+from .models import Suspect
+
 REVEALED_KEY = "aigaq_revealed_suspects"
 MASK = "•"
 IDENTIFIER_FIELDS = ("phones", "handles", "plates", "iins", "birth_date")
@@ -32,13 +34,14 @@ def mark_revealed(request: HttpRequest, suspect_code: str) -> None:
     request.session[REVEALED_KEY] = revealed
 
 
-def is_revealed(request: HttpRequest, suspect_code: str) -> bool:
-    at = request.session.get(REVEALED_KEY, {}).get(suspect_code)
-    return at is not None and 0 <= time.time() - float(at) <= settings.STEP_UP_SECONDS
+def revealed_codes(request: HttpRequest) -> frozenset[str]:
+    """The suspects whose identifiers she asked to see within the step-up window."""
+    now = time.time()
+    return frozenset(code for code, at in request.session.get(REVEALED_KEY, {}).items()
+                     if 0 <= now - float(at) <= settings.STEP_UP_SECONDS)
 
 
-def identifiers(request: HttpRequest, suspect: object) -> dict[str, str]:
+def identifiers(suspect: Suspect, *, revealed: bool) -> dict[str, str]:
     """The identifier fields as the page may show them: whole if revealed, masked otherwise."""
-    shown = is_revealed(request, suspect.code)  # type: ignore[attr-defined]
     values = {name: getattr(suspect, name) or "" for name in IDENTIFIER_FIELDS}
-    return values if shown else {name: mask(value) if value else "" for name, value in values.items()}
+    return values if revealed else {name: mask(value) if value else "" for name, value in values.items()}
