@@ -17,7 +17,7 @@ from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
 from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
-from .models import Survivor
+from .models import Case, Survivor
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
 
@@ -386,3 +386,18 @@ class CaseFilterForm(forms.Form):
             self.add_error("until", ValidationError(_("The end of the period is before its start."), code="order"))
         return data
 
+
+class EraseForm(forms.Form):
+    """Erasing a case: its number typed again, so that the wrong case is not erased by a slip."""
+
+    confirm = forms.CharField(label=_("Type the case number to confirm"), max_length=32)
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.case = case
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"].strip()
+        if value.upper() != self.case.short_code:
+            raise forms.ValidationError(_("This is not the number of this case."), code="mismatch")
+        return value
