@@ -8,6 +8,7 @@ glance at a screen, or a compromised session, does not hand them over by default
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -41,7 +42,24 @@ def revealed_codes(request: HttpRequest) -> frozenset[str]:
                      if 0 <= now - float(at) <= settings.STEP_UP_SECONDS)
 
 
-def identifiers(suspect: Suspect, *, revealed: bool) -> dict[str, str]:
-    """The identifier fields as the page may show them: whole if revealed, masked otherwise."""
+@dataclass(frozen=True)
+class Identifiers:
+    """A suspect's identifiers as the page may show them: whole, or masked (empty stays empty)."""
+
+    phones: str
+    handles: str
+    plates: str
+    iins: str
+    birth_date: str
+
+    @property
+    def any_given(self) -> bool:
+        return any(getattr(self, name) for name in IDENTIFIER_FIELDS)
+
+
+def identifiers(suspect: Suspect, *, revealed: bool) -> Identifiers:
+    """His identifiers: whole if she revealed them, masked otherwise."""
     values = {name: getattr(suspect, name) or "" for name in IDENTIFIER_FIELDS}
-    return values if revealed else {name: mask(value) if value else "" for name, value in values.items()}
+    if not revealed:
+        values = {name: mask(value) if value else "" for name, value in values.items()}
+    return Identifiers(**values)

@@ -136,7 +136,7 @@ def case_record(case: Case, model: type[R], code: str) -> R | None:
 class SuspectRow:
     suspect: Suspect
     relation: str
-    identifiers: dict[str, str]  # masked unless revealed
+    identifiers: reveal.Identifiers
     revealed: bool
 
 
