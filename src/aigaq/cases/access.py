@@ -42,3 +42,11 @@ def can_edit(user: AbstractBaseUser | AnonymousUser, case: Case) -> bool:
     """Everyone who can see a record can add to it; analysts never see one."""
     member = current_member(user)
     return member is not None and member.role != Role.ANALYST and member.organisation_id == case.organisation_id
+
+
+def get_case_to_edit(user: AbstractBaseUser | AnonymousUser, code: str) -> Case:
+    """The case, for a view that writes to it; 404 if she may not see it or not add to it."""
+    case = get_case_for_user(user, code)
+    if not can_edit(user, case):
+        raise Http404("No such case")
+    return case

@@ -1,20 +1,19 @@
-"""Closing, reopening and erasing a case. Erasing asks for confirmation (her pseudonym typed
+"""Closing, reopening and erasing a case. Erasing asks for confirmation (the case number typed
 again) and a fresh re-authentication (step-up), and only a coordinator may do it."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aigaq.accounts.decorators import coordinator_required, require_step_up
 
 from . import erasure
 from .access import get_case_for_user
+from .forms import EraseForm
 from .models import Case
 from .views import records_required
 
@@ -40,20 +39,6 @@ def case_reopen(request: HttpRequest, code: str) -> HttpResponse:
     erasure.case_reopen(actor=request.user, case=_closable(request, code))  # type: ignore[arg-type]
     messages.success(request, _("The case was reopened."))
     return redirect("cases:detail", code=code)
-
-
-class EraseForm(forms.Form):
-    confirm = forms.CharField(label=gettext_lazy("Type the case number to confirm"), max_length=32)
-
-    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.case = case
-
-    def clean_confirm(self) -> str:
-        value: str = self.cleaned_data["confirm"].strip()
-        if value.upper() != self.case.short_code:
-            raise forms.ValidationError(gettext_lazy("This is not the number of this case."), code="mismatch")
-        return value
 
 
 @require_http_methods(["GET", "POST"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import phonenumbers
 from django import forms
@@ -16,17 +16,24 @@ from aigaq import reference
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
-from .pathway import LOCAL_CHOICES, SPECS, EventSpec, FieldSpec
+from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
+from .models import Case, Survivor
+from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
+from .selectors import FLAGS
+
+InputT = TypeVar("InputT", bound=RecordInput)
+
+
+def _input(cls: type[InputT], form: forms.Form) -> InputT:
+    """The form's cleaned values as the record's input (a form may clean more than it holds)."""
+    return cls(**{name: form.cleaned_data[name] for name in cls.names()})
 
 
 def lazy_choices(list_name: str, *, blank: bool = False) -> Any:
     """Choices that follow the active language at render time."""
 
     def build() -> list[tuple[str, str]]:
-        if list_name in LOCAL_CHOICES:
-            items = [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
-        else:
-            items = reference.choices(getattr(reference, list_name)(), active_language())
+        items = choice_items(list_name)
         return [("", "—"), *items] if blank else items
 
     return build
@@ -44,11 +51,6 @@ def city_choices() -> list[tuple[str, str]]:
         if cities:
             groups.append((region.label(lang), cities))
     return groups
-
-
-def article_choices() -> list[tuple[str, str]]:
-    lang = active_language()
-    return [("", "—")] + [(a.code, f"{a.short(lang)} — {a.label(lang)}") for a in reference.articles()]
 
 
 def not_in_future(value: dt.date) -> None:
@@ -119,6 +121,9 @@ class SurvivorForm(forms.Form):
             raise ValidationError(_("This year is in the future."), code="future")
         return year
 
+    def to_input(self) -> SurvivorInput:
+        return _input(SurvivorInput, self)
+
 
 class IncidentForm(forms.Form):
     date_from = forms.DateField(
@@ -172,13 +177,8 @@ class IncidentForm(forms.Form):
         )
         return data
 
-    def incident_data(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {
-            "date_from": d["date_from"], "date_to": d.get("date_to"), "region": d["region"],
-            "city": d.get("city") or "", "settlement": d.get("settlement") or "", "area": d["area"],
-            "place_type": d["place_type"], "gbv_type": d["gbv_type"], "account": d.get("account") or "",
-        }
+    def to_input(self) -> IncidentInput:
+        return _input(IncidentInput, self)
 
 
 class ConsentForm(forms.Form):
@@ -192,6 +192,13 @@ class ConsentForm(forms.Form):
     statistics = forms.BooleanField(
         label=_("She agrees that her case is counted in anonymous statistics"), required=False
     )
+
+    @classmethod
+    def of(cls, survivor: Survivor) -> ConsentForm:
+        """The form showing her consents as they are now."""
+        return cls(prefix="consent", initial={
+            "services": survivor.consent_services, "matching": survivor.consent_matching,
+            "statistics": survivor.consent_statistics})
 
 
 class SuspectForm(forms.Form):
@@ -247,6 +254,9 @@ class SuspectForm(forms.Form):
     def has_content(self) -> bool:
         d = self.cleaned_data
         return any(d.get(k) for k in ("full_name", "aliases", "phones", "handles", "plates", "iins", "description"))
+
+    def to_input(self) -> SuspectInput:
+        return _input(SuspectInput, self)
 
 
 SuspectFormSet = forms.formset_factory(SuspectForm, extra=2, max_num=20)
@@ -324,6 +334,9 @@ class ReferralForm(forms.Form):
             self.add_error("closed_on", ValidationError(_("This date is before the referral."), code="order"))
         return data
 
+    def to_input(self) -> ReferralInput:
+        return _input(ReferralInput, self)
+
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
@@ -337,12 +350,18 @@ class CostForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def to_input(self) -> CostInput:
+        return _input(CostInput, self)
+
 
 class WitnessForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact = forms.CharField(label=_("Contact details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     statement = forms.CharField(label=_("What she or he saw"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
+
+    def to_input(self) -> WitnessInput:
+        return _input(WitnessInput, self)
 
 
 class CaseFilterForm(forms.Form):
@@ -355,9 +374,6 @@ class CaseFilterForm(forms.Form):
     flag = forms.ChoiceField(label=_("Flag"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        from .pathway import STAGES
-        from .selectors import FLAGS
-
         super().__init__(*args, **kwargs)
         stage_field, flag_field = self.fields["stage"], self.fields["flag"]
         assert isinstance(stage_field, forms.ChoiceField) and isinstance(flag_field, forms.ChoiceField)
@@ -369,3 +385,19 @@ class CaseFilterForm(forms.Form):
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
             self.add_error("until", ValidationError(_("The end of the period is before its start."), code="order"))
         return data
+
+
+class EraseForm(forms.Form):
+    """Erasing a case: its number typed again, so that the wrong case is not erased by a slip."""
+
+    confirm = forms.CharField(label=_("Type the case number to confirm"), max_length=32)
+
+    def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.case = case
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"].strip()
+        if value.upper() != self.case.short_code:
+            raise forms.ValidationError(_("This is not the number of this case."), code="mismatch")
+        return value

@@ -171,6 +171,14 @@ LOCAL_CHOICES: dict[str, tuple[tuple[str, Any], ...]] = {
 }
 
 
+def choice_items(list_name: str) -> list[tuple[str, str]]:
+    """(code, label) of a code list named by a FieldSpec's `choices` or a form field, in the active
+    language: one of LOCAL_CHOICES, else the list of that name in `aigaq.reference`."""
+    if list_name in LOCAL_CHOICES:
+        return [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
+    return reference.choices(getattr(reference, list_name)(), active_language())
+
+
 class EventLike(Protocol):
     @property
     def type(self) -> str: ...

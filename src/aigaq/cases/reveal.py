@@ -8,9 +8,12 @@ glance at a screen, or a compromised session, does not hand them over by default
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.http import HttpRequest
+
+from .models import Suspect
 
 REVEALED_KEY = "aigaq_revealed_suspects"
 MASK = "•"
@@ -32,13 +35,31 @@ def mark_revealed(request: HttpRequest, suspect_code: str) -> None:
     request.session[REVEALED_KEY] = revealed
 
 
-def is_revealed(request: HttpRequest, suspect_code: str) -> bool:
-    at = request.session.get(REVEALED_KEY, {}).get(suspect_code)
-    return at is not None and 0 <= time.time() - float(at) <= settings.STEP_UP_SECONDS
+def revealed_codes(request: HttpRequest) -> frozenset[str]:
+    """The suspects whose identifiers she asked to see within the step-up window."""
+    now = time.time()
+    return frozenset(code for code, at in request.session.get(REVEALED_KEY, {}).items()
+                     if 0 <= now - float(at) <= settings.STEP_UP_SECONDS)
 
 
-def identifiers(request: HttpRequest, suspect: object) -> dict[str, str]:
-    """The identifier fields as the page may show them: whole if revealed, masked otherwise."""
-    shown = is_revealed(request, suspect.code)  # type: ignore[attr-defined]
+@dataclass(frozen=True)
+class Identifiers:
+    """A suspect's identifiers as the page may show them: whole, or masked (empty stays empty)."""
+
+    phones: str
+    handles: str
+    plates: str
+    iins: str
+    birth_date: str
+
+    @property
+    def any_given(self) -> bool:
+        return any(getattr(self, name) for name in IDENTIFIER_FIELDS)
+
+
+def identifiers(suspect: Suspect, *, revealed: bool) -> Identifiers:
+    """His identifiers: whole if she revealed them, masked otherwise."""
     values = {name: getattr(suspect, name) or "" for name in IDENTIFIER_FIELDS}
-    return values if shown else {name: mask(value) if value else "" for name, value in values.items()}
+    if not revealed:
+        values = {name: mask(value) if value else "" for name, value in values.items()}
+    return Identifiers(**values)

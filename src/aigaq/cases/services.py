@@ -1,9 +1,13 @@
-"""Writes. Each service runs in one transaction together with its audit entry."""
+"""Writes. Each service runs in one transaction together with its audit entry.
+
+A record's values come in as its input (`aigaq.cases.inputs`); a mapping of the same field names
+is still read as one (see there)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +20,7 @@ from aigaq.audit.models import Action
 from aigaq.keys.store import case_key_create
 
 from . import hooks, search
+from .inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from .models import (
     Assignment,
     Case,
@@ -31,11 +36,6 @@ from .models import (
 )
 from .pathway import SPECS
 
-SUSPECT_FIELDS = (
-    "full_name", "aliases", "phones", "handles", "plates", "iins", "birth_date",
-    "approx_age", "sex", "relation", "description",
-)
-
 
 def _new_pseudonym(case: Case) -> str:
     return "S-" + case.code[:6].upper()
@@ -45,11 +45,12 @@ def _new_pseudonym(case: Case) -> str:
 def case_create(
     *,
     actor: User,
-    survivor: dict[str, Any],
-    incident: dict[str, Any],
-    suspects: Sequence[dict[str, Any]] = (),
+    survivor: SurvivorInput | Mapping[str, Any],
+    incident: IncidentInput | Mapping[str, Any],
+    suspects: Sequence[SuspectInput | Mapping[str, Any]] = (),
     created_at: dt.datetime | None = None,
 ) -> Case:
+    survivor, incident = SurvivorInput.coerce(survivor), IncidentInput.coerce(incident)
     member = acting_member(actor)
     case = Case(organisation=member.organisation, created_by=actor)
     # The key is stored before the case row commits, so no committed case is ever without a key.
@@ -58,21 +59,22 @@ def case_create(
     if created_at is not None:
         Case.objects.filter(pk=case.pk).update(created_at=created_at)
     Assignment.objects.create(case=case, user=actor, kind=Assignment.Kind.ASSIGNED)
-    Survivor.objects.create(case=case, pseudonym=survivor.pop("pseudonym", "") or _new_pseudonym(case), **survivor)
-    Incident.objects.create(case=case, **incident)
-    PathwayEvent.objects.create(case=case, type="incident", date=incident["date_from"], created_by=actor)
+    values = survivor.values()
+    values["pseudonym"] = survivor.pseudonym or _new_pseudonym(case)
+    Survivor.objects.create(case=case, **values)
+    Incident.objects.create(case=case, **incident.values())
+    PathwayEvent.objects.create(case=case, type="incident", date=incident.date_from, created_by=actor)
     for data in suspects:
-        suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
+        suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=SuspectInput.coerce(data))
         hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.CASE_CREATED, case_code=case.code)
     hooks.case_changed(case=case)
     return case
 
 
-def _suspect_save(*, case: Case, suspect: Suspect, data: dict[str, Any]) -> Suspect:
-    for name in SUSPECT_FIELDS:
-        if name in data:
-            setattr(suspect, name, data[name])
+def _suspect_save(*, case: Case, suspect: Suspect, data: SuspectInput) -> Suspect:
+    for name, value in data.values().items():
+        setattr(suspect, name, value)
     suspect.save()
     SearchToken.objects.filter(suspect=suspect).delete()
     SearchToken.objects.bulk_create(
@@ -83,8 +85,8 @@ def _suspect_save(*, case: Case, suspect: Suspect, data: dict[str, Any]) -> Susp
 
 
 @transaction.atomic
-def suspect_add(*, actor: User, case: Case, data: dict[str, Any]) -> Suspect:
-    suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
+def suspect_add(*, actor: User, case: Case, data: SuspectInput | Mapping[str, Any]) -> Suspect:
+    suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=SuspectInput.coerce(data))
     hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_ADDED, case_code=case.code, object_code=suspect.code)
     return suspect
@@ -96,7 +98,10 @@ def suspect_revealed(*, actor: User, suspect: Suspect) -> None:
 
 
 @transaction.atomic
-def suspect_update(*, actor: User, suspect: Suspect, data: dict[str, Any]) -> Suspect:
+def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput | Mapping[str, Any]) -> Suspect:
+    """Writes every field of the input; a mapping changes only the fields it names."""
+    if not isinstance(data, SuspectInput):
+        data = dataclasses.replace(SuspectInput.of(suspect), **data)
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
     hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_CHANGED, case_code=suspect.case.code, object_code=suspect.code)
@@ -124,7 +129,7 @@ def survivor_consent_update(
     return survivor
 
 
-def split_event_data(event_type: str, data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split_event_data(event_type: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Separates an event's coded facts from its personal details, as its spec says."""
     facts: dict[str, Any] = {}
     details: dict[str, Any] = {}
@@ -140,11 +145,13 @@ def split_event_data(event_type: str, data: dict[str, Any]) -> tuple[dict[str, A
 
 @transaction.atomic
 def pathway_event_add(
-    *, actor: User, case: Case, event_type: str, date: dt.date, data: dict[str, Any]
+    *, actor: User, case: Case, event_type: str, date: dt.date, data: Mapping[str, Any]
 ) -> PathwayEvent:
+    """`data` holds the fields the type's spec in `aigaq.cases.pathway` lists (its input is the
+    spec, not a dataclass: each of the types has its own fields); others are not kept."""
     if event_type not in SPECS:
         raise ValueError(f"unknown event type {event_type!r}")
-    facts, details = split_event_data(event_type, data)
+    facts, details = _split_event_data(event_type, data)
     event = PathwayEvent(case=case, type=event_type, date=date, facts=facts, created_by=actor)
     event.details = details
     event.save()
@@ -157,8 +164,8 @@ def pathway_event_add(
 
 
 @transaction.atomic
-def referral_add(*, actor: User, case: Case, data: dict[str, Any]) -> Referral:
-    referral = Referral.objects.create(case=case, **data)
+def referral_add(*, actor: User, case: Case, data: ReferralInput | Mapping[str, Any]) -> Referral:
+    referral = Referral.objects.create(case=case, **ReferralInput.coerce(data).values())
     record(actor=actor, action=Action.REFERRAL_ADDED, case_code=case.code, object_code=referral.code)
     return referral
 
@@ -171,16 +178,16 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
 
 
 @transaction.atomic
-def cost_add(*, actor: User, case: Case, data: dict[str, Any]) -> Cost:
-    cost = Cost.objects.create(case=case, **data)
+def cost_add(*, actor: User, case: Case, data: CostInput | Mapping[str, Any]) -> Cost:
+    cost = Cost.objects.create(case=case, **CostInput.coerce(data).values())
     record(actor=actor, action=Action.COST_ADDED, case_code=case.code, object_code=cost.code)
     hooks.case_changed(case=case)
     return cost
 
 
 @transaction.atomic
-def witness_add(*, actor: User, case: Case, data: dict[str, Any]) -> Witness:
-    witness = Witness.objects.create(case=case, **data)
+def witness_add(*, actor: User, case: Case, data: WitnessInput | Mapping[str, Any]) -> Witness:
+    witness = Witness.objects.create(case=case, **WitnessInput.coerce(data).values())
     record(actor=actor, action=Action.WITNESS_ADDED, case_code=case.code, object_code=witness.code)
     return witness
 

@@ -10,8 +10,9 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from aigaq.cases import services as case_services
-from aigaq.cases.access import can_edit, get_case_for_user
+from aigaq.cases.access import can_edit, get_case_for_user, get_case_to_edit
 from aigaq.cases.models import Case
+from aigaq.cases.selectors import case_record
 from aigaq.cases.views import records_required
 
 from . import services
@@ -38,9 +39,7 @@ def evidence_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @csrf_protect
 def _upload(request: HttpRequest, code: str, handler: MemoryOnlyUploadHandler) -> HttpResponse:
-    case = get_case_for_user(request.user, code)
-    if not can_edit(request.user, case):
-        raise Http404("No such case")
+    case = get_case_to_edit(request.user, code)
     form = EvidenceForm(request.POST, request.FILES, too_big=handler.too_big)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
@@ -73,10 +72,9 @@ def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
 @records_required
 def evidence_download(request: HttpRequest, code: str, item: str) -> HttpResponse:
     case = get_case_for_user(request.user, code)
-    evidence = EvidenceItem.objects.filter(case=case, code=item).first()
+    evidence = case_record(case, EvidenceItem, item)
     if evidence is None:
         raise Http404("No such file")
-    evidence.case = case
     kind = KINDS[evidence.kind]
     response = HttpResponse(content_type=kind.content_type)
     try:

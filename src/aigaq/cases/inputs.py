@@ -1,0 +1,110 @@
+"""What a person enters for each kind of record: one frozen dataclass per kind, the shape a form's
+`to_input()` gives and a service writes.
+
+The same input serves adding a record and, later, editing it: an edit form is the add form
+filled from `Input.of(record)`, and its service writes every field of the input back.
+
+The services still accept a plain mapping of the same field names in place of an input, read by
+`Input.coerce`: the demo loader, the matching benchmark and older tests call them that way. New
+code passes the input.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Self
+
+
+@dataclass(frozen=True, kw_only=True)
+class RecordInput:
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def of(cls, record: object) -> Self:
+        """The input that would write `record` as it is now (an edit form's starting values)."""
+        return cls(**{name: getattr(record, name) for name in cls.names()})
+
+    @classmethod
+    def coerce(cls, data: Self | Mapping[str, Any]) -> Self:
+        """`data` itself, or the input a mapping of field names stands for (names it lacks take
+        their defaults; a name the input does not have is a TypeError)."""
+        return cls(**data) if isinstance(data, Mapping) else data
+
+    def values(self) -> dict[str, Any]:
+        """Field name to value, as a model's constructor takes them."""
+        return {name: getattr(self, name) for name in self.names()}
+
+
+@dataclass(frozen=True, kw_only=True)
+class SurvivorInput(RecordInput):
+    pseudonym: str = ""  # empty: the service makes one up from the case code
+    name: str = ""
+    contact: str = ""
+    birth_year: int | None = None
+    age_at_incident: int | None = None
+    sex: str = "female"
+    consent_services: bool = False
+    consent_matching: bool = False
+    consent_statistics: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentInput(RecordInput):
+    date_from: dt.date
+    date_to: dt.date | None = None
+    region: str
+    city: str = ""
+    settlement: str = ""
+    area: str
+    place_type: str
+    gbv_type: str
+    account: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SuspectInput(RecordInput):
+    """His identifiers as she gave them; several phones, accounts, plates or IINs one per line."""
+
+    full_name: str = ""
+    aliases: str = ""
+    phones: str = ""
+    handles: str = ""
+    plates: str = ""
+    iins: str = ""
+    birth_date: str = ""  # YYYY, YYYY-MM or YYYY-MM-DD
+    approx_age: int | None = None
+    sex: str = "male"
+    relation: str = "unknown"
+    description: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class WitnessInput(RecordInput):
+    name: str = ""
+    contact: str = ""
+    statement: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferralInput(RecordInput):
+    kind: str
+    provider: str = ""
+    status: str
+    referred_on: dt.date
+    closed_on: dt.date | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class CostInput(RecordInput):
+    kind: str
+    amount: Decimal
+    payer: str
+    paid_on: dt.date | None = None
+    note: str = ""
