@@ -48,11 +48,6 @@ def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
     return {name: alert_queue(user, queue=name).count() for name in QUEUES}
 
 
-def new_alert_count(user: AbstractBaseUser | AnonymousUser) -> int:
-    """Alerts no coordinator has opened yet."""
-    return alert_queue(user).filter(opened_at__isnull=True).count()
-
-
 def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, code: str) -> MatchAlert:
     """A coordinator's alert by its code; 404 for anyone else and for withdrawn alerts."""
     org_id = _reviewer_organisation(user)
