@@ -16,7 +16,7 @@ from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
 
-from . import selectors, services
+from . import review, selectors
 from .evidence import evidence_lines
 from .forms import DecisionForm
 from .models import Status
@@ -53,7 +53,7 @@ def _render_alert(
     request: HttpRequest, code: str, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
     alert = selectors.get_alert_for_user(request.user, code)
-    services.alert_open(actor=_actor(request), alert=alert)
+    review.alert_open(actor=_actor(request), alert=alert)
     lang = (request.LANGUAGE_CODE or "kk")[:2]
     sides = []
     for suspect in (alert.suspect_a, alert.suspect_b):
@@ -96,7 +96,7 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
         return _render_alert(request, code, form, status=400)
-    services.alert_decide(
+    review.alert_decide(
         actor=_actor(request),
         alert=alert,
         decision=form.cleaned_data["decision"],
@@ -117,5 +117,5 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
 @coordinator_required
 def alert_claim(request: HttpRequest, code: str) -> HttpResponse:
     alert = selectors.get_alert_for_user(request.user, code)
-    services.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
+    review.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
     return redirect("matching:queue")
