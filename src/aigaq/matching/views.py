@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aigaq import reference
 from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
 
 from . import review, selectors
-from .evidence import evidence_lines
 from .forms import DecisionForm
 from .models import Status
 
@@ -54,30 +52,17 @@ def _render_alert(
 ) -> HttpResponse:
     alert = selectors.get_alert_for_user(request.user, code)
     review.alert_open(actor=_actor(request), alert=alert)
-    lang = (request.LANGUAGE_CODE or "kk")[:2]
-    sides = []
-    for suspect in (alert.suspect_a, alert.suspect_b):
-        relation = next(
-            (e.label(lang) for e in reference.relations() if e.code == suspect.relation), suspect.relation
-        )
-        sides.append(
-            {
-                "suspect": suspect,
-                "case": suspect.case,
-                "incident": getattr(suspect.case, "incident", None),
-                "relation": relation,
-            }
-        )
+    page = selectors.alert_page(request.user, alert=alert)
     return render(
         request,
         "matching/alert.html",
         {
             "alert": alert,
-            "sides": sides,
-            "lines": evidence_lines(alert.suspect_a, alert.suspect_b),
+            "sides": page.sides,
+            "lines": page.lines,
             "form": form or DecisionForm(),
-            "decisions": alert.decisions.select_related("decided_by"),
-            "decided": alert.status in (Status.CONFIRMED, Status.REJECTED),
+            "decisions": page.decisions,
+            "decided": page.decided,
         },
         status=status,
     )
