@@ -105,8 +105,8 @@ def test_a_confirmed_pair_groups_the_cases_under_one_repeat_suspect(
     astana_case: Case, oral_case: Case, cora: User
 ) -> None:
     _confirm(cora)
-    assert linked_case_ids([astana_case.organisation_id]) == {astana_case.pk, oral_case.pk}
-    assert linked_case_ids([astana_case.organisation_id + 1000]) == set()
+    assert linked_case_ids(organisation_ids=[astana_case.organisation_id]) == {astana_case.pk, oral_case.pk}
+    assert linked_case_ids(organisation_ids=[astana_case.organisation_id + 1000]) == set()
 
 
 def test_a_caseworker_without_access_to_the_other_case_sees_the_flag_and_nothing_of_it(

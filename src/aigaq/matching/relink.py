@@ -105,7 +105,7 @@ def _relink_organisation(org: Organisation, progress: Progress | None) -> tuple[
         encodings_store(rows=((int(e.id), case_of[e.id], org.pk, e) for e in chunk), fresh=True)
         if progress:
             progress("storing", min(start + BATCH, len(encoded)), len(encoded))
-    labels = reviewed_labels(org.pk)
+    labels = reviewed_labels(organisation_id=org.pk)
     # Pairs already raised are scored again even if blocking would not pair them now (large
     # blocks are sampled by a sliding window), so relinking never drops an alert by chance.
     raised = MatchAlert.objects.filter(organisation=org).exclude(status=Status.REJECTED)

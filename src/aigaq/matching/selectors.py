@@ -58,7 +58,7 @@ def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> QueueSizes:
     return QueueSizes(**{name: alert_queue(user, queue=name).count() for name in QUEUES})
 
 
-def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, code: str) -> MatchAlert:
+def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, *, code: str) -> MatchAlert:
     """A coordinator's alert by its code; 404 for anyone else and for withdrawn alerts."""
     org_id = _reviewer_organisation(user)
     alert = (
@@ -120,7 +120,7 @@ class RepeatFlag:
     visible: list[Case]  # those of them this user may open anyway
 
 
-def repeat_flag(user: AbstractBaseUser | AnonymousUser, suspect_id: int) -> RepeatFlag | None:
+def repeat_flag(user: AbstractBaseUser | AnonymousUser, *, suspect_id: int) -> RepeatFlag | None:
     """The flag beside a suspect, or None if he is not a confirmed repeat suspect. It tells how
     many other cases he is in; it names only those the user already has access to."""
     member = RepeatSuspectMember.objects.filter(suspect_id=suspect_id).only("group_id", "case_id").first()
@@ -137,7 +137,7 @@ def repeat_flag(user: AbstractBaseUser | AnonymousUser, suspect_id: int) -> Repe
     return RepeatFlag(len(others), visible)
 
 
-def linked_case_ids(organisation_ids: Iterable[int]) -> set[int]:
+def linked_case_ids(*, organisation_ids: Iterable[int]) -> set[int]:
     """Cases with a suspect in a confirmed repeat-suspect group, in these organisations."""
     return set(
         RepeatSuspectMember.objects.filter(group__organisation_id__in=list(organisation_ids)).values_list(

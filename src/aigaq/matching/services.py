@@ -114,7 +114,7 @@ def _match_encoded(suspect: Suspect, enc: EncodedMention) -> list[MatchAlert]:
         e = EncodedMention.from_json(text)
         encoded.append(e)
         case_of[e.id] = other_case
-    scored = score_encoded(enc, encoded, scoring_model(org_id, enc), min_probability=THRESHOLD)
+    scored = score_encoded(enc, encoded, scoring_model(organisation_id=org_id, new=enc), min_probability=THRESHOLD)
     hits = [
         Hit(int(p.b), case_of[p.b], p.match_probability, p.match_weight, _outcomes(p))
         for p in scored

@@ -50,7 +50,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _render_alert(
     request: HttpRequest, code: str, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
+    alert = selectors.get_alert_for_user(request.user, code=code)
     review.alert_open(actor=_actor(request), alert=alert)
     page = selectors.alert_page(request.user, alert=alert)
     return render(
@@ -76,7 +76,7 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @coordinator_required
 def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
+    alert = selectors.get_alert_for_user(request.user, code=code)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
@@ -101,6 +101,6 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @coordinator_required
 def alert_claim(request: HttpRequest, code: str) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
+    alert = selectors.get_alert_for_user(request.user, code=code)
     review.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
     return redirect("matching:queue")

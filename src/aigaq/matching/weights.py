@@ -27,7 +27,7 @@ def _stored_model(organisation_id: int) -> Model:
     return Model.from_json(row.model) if row is not None else Model.default("private")
 
 
-def scoring_model(organisation_id: int, new: EncodedMention) -> Model:
+def scoring_model(*, organisation_id: int, new: EncodedMention) -> Model:
     """The stored weights, with the name frequencies the new suspect's names need (counted now,
     so a name grows common as it is recorded, without a refit)."""
     model = _stored_model(organisation_id)
@@ -66,7 +66,7 @@ def refit_request(*, organisation_id: int) -> None:
     MatchingRefit.objects.get_or_create(organisation_id=organisation_id)
 
 
-def reviewed_labels(organisation_id: int) -> dict[tuple[str, str], bool]:
+def reviewed_labels(*, organisation_id: int) -> dict[tuple[str, str], bool]:
     """The pairs coordinators decided, as the fit's labels: True for the same man."""
     rows = MatchAlert.objects.filter(
         organisation_id=organisation_id, status__in=(Status.CONFIRMED, Status.REJECTED)
@@ -103,7 +103,7 @@ def model_reestimate(*, organisation_id: int, progress: Progress | None = None) 
     fitted = MatchingModel.objects.filter(organisation_id=organisation_id)
     counted = fitted.values_list("decisions_since", flat=True).first() or 0  # before the labels are read
     encoded = _stored_encodings(organisation_id)
-    labels = reviewed_labels(organisation_id)
+    labels = reviewed_labels(organisation_id=organisation_id)
     model = fit_encoded(encoded, labels, progress=progress).model
     with transaction.atomic():
         model_save(organisation_id=organisation_id, model=model, labels=len(labels), counted=counted)
