@@ -13,8 +13,9 @@ from aigaq.cases import services
 from aigaq.cases.models import Case
 from aigaq.insights.figures import EventRow, case_figures, figures_rebuild_all
 from aigaq.insights.filters import Filter
-from aigaq.insights.metrics import Section, Table, _quantile, all_sections
+from aigaq.insights.metrics import Section, Table, all_sections
 from aigaq.insights.models import CaseFigures
+from aigaq.insights.sections.tables import quantile
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -103,10 +104,10 @@ def test_time_to_registration_counts_from_the_first_police_contact_in_whole_days
 
 
 def test_quantiles_are_nearest_rank_values_of_real_cases() -> None:
-    assert _quantile([(7, 1), (1, 1), (3, 1), (5, 1), (9, 1)], 0.5) == 5
-    assert _quantile([(7, 1), (1, 1), (3, 1), (5, 1), (9, 1)], 0.9) == 9
-    assert _quantile([(2, 2), (10, 2)], 0.5) == 2  # rank 2 of 4: the lower middle, never an average
-    assert _quantile([], 0.5) is None
+    assert quantile([(7, 1), (1, 1), (3, 1), (5, 1), (9, 1)], 0.5) == 5
+    assert quantile([(7, 1), (1, 1), (3, 1), (5, 1), (9, 1)], 0.9) == 9
+    assert quantile([(2, 2), (10, 2)], 0.5) == 2  # rank 2 of 4: the lower middle, never an average
+    assert quantile([], 0.5) is None
 
 
 def _refused_then_registered(days: int) -> list[tuple[str, dt.date, dict[str, Any]]]:

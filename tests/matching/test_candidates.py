@@ -9,7 +9,7 @@ import pytest
 
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case
-from aigaq.matching import services
+from aigaq.matching import relink, services
 from aigaq.matching.models import MatchAlert
 
 from .conftest import ORAL
@@ -65,7 +65,7 @@ def test_relink_with_forked_encoding_workers_raises_the_same_alerts(
     from django.core.management import call_command
 
     before = list(MatchAlert.objects.values_list("suspect_a_id", "suspect_b_id", "outcomes"))
-    monkeypatch.setattr(services, "PARALLEL_MIN_SUSPECTS", 1)
-    monkeypatch.setattr(services, "ENCODE_CHUNK", 1)
+    monkeypatch.setattr(relink, "PARALLEL_MIN_SUSPECTS", 1)
+    monkeypatch.setattr(relink, "ENCODE_CHUNK", 1)
     call_command("relink", "--quiet")
     assert list(MatchAlert.objects.values_list("suspect_a_id", "suspect_b_id", "outcomes")) == before

@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case
-from aigaq.matching import refit, services
+from aigaq.matching import refit, review, services, weights
 from aigaq.matching.management.commands.matching_refit import Command
 from aigaq.matching.models import MatchAlert, MatchingModel, MatchingRefit, Status
 from aigaq.ops import cli
@@ -30,7 +30,7 @@ def _decide(cora: User, n: int) -> None:
     """n review decisions on the one alert, confirming and rejecting in turn."""
     alert = MatchAlert.objects.get()
     for k in range(n):
-        services.alert_decide(actor=cora, alert=alert, decision=(Status.CONFIRMED, Status.REJECTED)[k % 2])
+        review.alert_decide(actor=cora, alert=alert, decision=(Status.CONFIRMED, Status.REJECTED)[k % 2])
 
 
 def _refit_command(*args: str) -> str:
@@ -42,13 +42,13 @@ def _refit_command(*args: str) -> str:
 @pytest.fixture
 def fitted(astana_case: Case, oral_case: Case) -> MatchingModel:
     """The organisation's weights fitted once, before any review: nothing is due."""
-    services.model_reestimate(organisation_id=astana_case.organisation_id)
+    weights.model_reestimate(organisation_id=astana_case.organisation_id)
     return MatchingModel.objects.get()
 
 
 @pytest.fixture
 def spy() -> Any:
-    with mock.patch.object(services, "model_reestimate", wraps=services.model_reestimate) as wrapped:
+    with mock.patch.object(weights, "model_reestimate", wraps=weights.model_reestimate) as wrapped:
         yield wrapped
 
 
@@ -61,8 +61,8 @@ def test_a_decision_request_records_the_refit_and_does_not_run_it(
 ) -> None:
     code = MatchAlert.objects.get().code
     with (
-        mock.patch.object(services, "model_reestimate") as reestimate,
-        mock.patch.object(services, "fit_encoded") as fit,
+        mock.patch.object(weights, "model_reestimate") as reestimate,
+        mock.patch.object(weights, "fit_encoded") as fit,
         django_capture_on_commit_callbacks(execute=True),  # what would run after the request's commit
     ):
         response = login(cora).post(f"/matching/{code}/decide/", {"decision": "confirmed"})
@@ -116,7 +116,7 @@ def test_nothing_is_done_when_nothing_is_due(fitted: MatchingModel, spy: Any) ->
 
 
 def test_an_unsure_decision_makes_no_refit_due(astana_case: Case, oral_case: Case, cora: User) -> None:
-    services.alert_decide(actor=cora, alert=MatchAlert.objects.get(), decision=Status.UNSURE)
+    review.alert_decide(actor=cora, alert=MatchAlert.objects.get(), decision=Status.UNSURE)
     assert not MatchingRefit.objects.exists()
 
 
@@ -124,17 +124,17 @@ def test_reviews_made_during_a_refit_stay_counted(
     fitted: MatchingModel, cora: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _decide(cora, 10)
-    fit = services.fit_encoded
+    fit = weights.fit_encoded
 
     def fit_while_reviewing(*args: Any, **kwargs: Any) -> Any:
         _decide(cora, 3)  # three more reviews while the weights are being fitted
         return fit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "fit_encoded", fit_while_reviewing)
+    monkeypatch.setattr(weights, "fit_encoded", fit_while_reviewing)
     _refit_command()
     assert MatchingModel.objects.get().decisions_since == 3
     assert not MatchingRefit.objects.exists()
-    monkeypatch.setattr(services, "fit_encoded", fit)
+    monkeypatch.setattr(weights, "fit_encoded", fit)
     _decide(cora, 7)
     assert MatchingRefit.objects.count() == 1
 
@@ -143,13 +143,13 @@ def test_enough_reviews_during_a_refit_make_another_one_due(
     fitted: MatchingModel, cora: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _decide(cora, 10)
-    fit = services.fit_encoded
+    fit = weights.fit_encoded
 
     def fit_while_reviewing(*args: Any, **kwargs: Any) -> Any:
         _decide(cora, 10)
         return fit(*args, **kwargs)
 
-    monkeypatch.setattr(services, "fit_encoded", fit_while_reviewing)
+    monkeypatch.setattr(weights, "fit_encoded", fit_while_reviewing)
     _refit_command()
     assert MatchingModel.objects.get().decisions_since == 10
     due = MatchingRefit.objects.get()
@@ -168,7 +168,7 @@ def test_a_failed_refit_keeps_the_previous_weights_logs_no_personal_data_and_is_
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ZHANIBEK SEITOV +7 701 555 1234")
 
-    monkeypatch.setattr(services, "fit_encoded", broken)
+    monkeypatch.setattr(weights, "fit_encoded", broken)
     with caplog.at_level(logging.ERROR, logger="aigaq.matching.refit"), pytest.raises(SystemExit) as exit_:
         _refit_command()
     assert exit_.value.code == 1

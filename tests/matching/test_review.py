@@ -13,14 +13,14 @@ from django.test import Client
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
-from aigaq.matching import services
+from aigaq.matching import relink, review, services, weights
 from aigaq.matching.models import AlertDecision, MatchAlert, MatchingModel, Status
 from aigaq.matching.selectors import linked_case_ids
 
 
 def _confirm(cora: User) -> MatchAlert:
     alert = MatchAlert.objects.get()
-    services.alert_decide(actor=cora, alert=alert, decision=Status.CONFIRMED, note="Same phone, same car.")
+    review.alert_decide(actor=cora, alert=alert, decision=Status.CONFIRMED, note="Same phone, same car.")
     return alert
 
 
@@ -105,8 +105,8 @@ def test_a_confirmed_pair_groups_the_cases_under_one_repeat_suspect(
     astana_case: Case, oral_case: Case, cora: User
 ) -> None:
     _confirm(cora)
-    assert linked_case_ids([astana_case.organisation_id]) == {astana_case.pk, oral_case.pk}
-    assert linked_case_ids([astana_case.organisation_id + 1000]) == set()
+    assert linked_case_ids(organisation_ids=[astana_case.organisation_id]) == {astana_case.pk, oral_case.pk}
+    assert linked_case_ids(organisation_ids=[astana_case.organisation_id + 1000]) == set()
 
 
 def test_a_caseworker_without_access_to_the_other_case_sees_the_flag_and_nothing_of_it(
@@ -138,7 +138,7 @@ def test_an_unconfirmed_alert_puts_no_flag_on_the_case(
 
 def test_a_rejected_pair_never_comes_back_after_relink(astana_case: Case, oral_case: Case, cora: User) -> None:
     alert = MatchAlert.objects.get()
-    services.alert_decide(actor=cora, alert=alert, decision=Status.REJECTED)
+    review.alert_decide(actor=cora, alert=alert, decision=Status.REJECTED)
     call_command("relink", "--quiet")
     assert MatchAlert.objects.get().status == Status.REJECTED
     assert MatchAlert.objects.count() == 1
@@ -161,10 +161,10 @@ def test_relink_rebuilds_the_alerts_and_keeps_decisions(
 def test_decisions_reestimate_the_weights_with_the_reviewed_pairs_as_labels(
     astana_case: Case, oral_case: Case, cora: User
 ) -> None:
-    services.model_reestimate(organisation_id=astana_case.organisation_id)
+    weights.model_reestimate(organisation_id=astana_case.organisation_id)
     before = MatchingModel.objects.get()
     _confirm(cora)
-    services.model_reestimate(organisation_id=astana_case.organisation_id)
+    weights.model_reestimate(organisation_id=astana_case.organisation_id)
     after = MatchingModel.objects.get()
     assert after.labels == 1 and before.labels == 0
     assert after.model != before.model
@@ -173,7 +173,7 @@ def test_decisions_reestimate_the_weights_with_the_reviewed_pairs_as_labels(
 def test_a_reviewer_of_another_organisation_cannot_decide(astana_case: Case, oral_case: Case, olga: User) -> None:
     alert = MatchAlert.objects.get()
     try:
-        services.alert_decide(actor=olga, alert=alert, decision=Status.CONFIRMED)
+        review.alert_decide(actor=olga, alert=alert, decision=Status.CONFIRMED)
     except PermissionError:
         pass
     else:
@@ -204,6 +204,6 @@ def test_relink_refreshes_the_planner_statistics_of_the_tables_it_rewrote_on_pos
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
-        services.relink()
+        relink.relink()
     analysed = [sql for sql in executed if sql.startswith("ANALYZE")]
     assert any("matching_suspectblockkey" in sql for sql in analysed)

@@ -23,6 +23,8 @@ from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Membership, Organisation, Role
 from aigaq.accounts.nav import NavLink
 
+from .filters import Filter
+
 INSIGHT_ROLES = (Role.COORDINATOR, Role.ANALYST)
 
 
@@ -36,6 +38,13 @@ def organisations_for(user: AbstractBaseUser | AnonymousUser) -> list[Organisati
         return []
     assert member is not None
     return [member.organisation]
+
+
+def check_scope(user: AbstractBaseUser | AnonymousUser, f: Filter) -> None:
+    """PermissionError unless every organisation of the filter is one whose insights she sees."""
+    allowed = {o.pk for o in organisations_for(user)}
+    if not allowed or any(o.pk not in allowed for o in f.organisations):
+        raise PermissionError("the filter names an organisation whose insights the user does not see")
 
 
 def nav_links(member: Membership) -> list[NavLink]:

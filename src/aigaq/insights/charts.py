@@ -22,6 +22,7 @@ from __future__ import annotations
 import io
 import re
 import threading
+from collections.abc import Iterable
 from functools import lru_cache
 from xml.sax.saxutils import quoteattr
 
@@ -29,7 +30,7 @@ import matplotlib
 from django.utils.safestring import SafeString, mark_safe
 from matplotlib.figure import Figure
 
-from .metrics import Chart
+from .metrics import Chart, Section
 
 BAR = "#4b2c82"
 INK = "#1a1a1a"
@@ -48,6 +49,11 @@ def chart_svg(chart: Chart) -> SafeString:
     values = tuple(c.value for c in chart.cells)
     svg = _draw(chart.title, tuple(chart.labels), values, tuple(c.text for c in chart.cells), chart.percent)
     return mark_safe(svg)  # noqa: S308 - matplotlib escapes the texts it writes; the title is quoteattr()ed
+
+
+def section_charts(sections: Iterable[Section]) -> dict[str, SafeString]:
+    """Every chart of the sections as SVG, by the chart's key (what the page and the report embed)."""
+    return {c.key: chart_svg(c) for s in sections for c in s.charts}
 
 
 @lru_cache(maxsize=256)

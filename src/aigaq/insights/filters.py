@@ -71,10 +71,6 @@ class Filter:
     def organisation_label(self) -> str:
         return ", ".join(o.name for o in self.organisations)
 
-    def cache_key(self) -> str:
-        orgs = ",".join(str(o.pk) for o in self.organisations)
-        return f"{orgs}|{self.since}|{self.until}|{self.region}|{self.by}"
-
 
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
     """A year ("2025"), a range of years ("2024-2025") or two dates ("2025-01-01..2025-06-30"), inclusive."""

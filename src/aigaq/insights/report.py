@@ -7,7 +7,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .charts import chart_svg
+from .charts import section_charts
 from .filters import Filter
 from .metrics import all_sections
 
@@ -30,7 +30,7 @@ def render_report(f: Filter, *, lang: str) -> bytes:
                 "sections": sections,
                 "lang": lang,
                 "generated": timezone.localdate(),
-                "charts": {c.key: chart_svg(c) for s in sections for c in s.charts},
+                "charts": section_charts(sections),
             },
         )
     # No base_url: the document refers to nothing outside itself, so WeasyPrint fetches nothing.

@@ -2,79 +2,58 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from typing import cast
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from aigaq.audit.log import record
-from aigaq.audit.models import Action
+from aigaq.accounts.models import User
 from aigaq.i18n import active_language
 
-from . import exports
-from .access import insights_required, organisations_for
-from .charts import chart_svg
-from .filters import Filter, FilterForm
-from .metrics import all_sections
-from .report import REPORT_LANGUAGES, render_report
+from . import selectors, services
+from .access import insights_required
+from .report import REPORT_LANGUAGES
 
 
-def _filter(request: HttpRequest) -> tuple[FilterForm, Filter]:
-    form = FilterForm(request.GET or None, organisations=organisations_for(request.user))
-    return form, form.to_filter()
+def _actor(request: HttpRequest) -> User:
+    """The signed-in coordinator or analyst (insights_required has checked she is one)."""
+    return cast(User, request.user)
 
 
-def _audit(request: HttpRequest, action: Action, f: Filter, **extra: str) -> None:
-    with transaction.atomic():
-        record(
-            actor=request.user,
-            action=action,
-            extra={
-                "since": str(f.since or ""),
-                "until": str(f.until or ""),
-                "region": f.region,
-                "by": f.by,
-                **extra,
-            },
-        )
+def _attachment(download: services.Download) -> HttpResponse:
+    response = HttpResponse(download.content, content_type=download.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{download.filename}"'
+    return response
 
 
 @require_GET
 @insights_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    form, f = _filter(request)
-    sections = all_sections(f)
-    charts = {c.key: chart_svg(c) for s in sections for c in s.charts}
-    query = request.GET.urlencode()
+    choice = selectors.filter_choice(request.user, data=request.GET)
+    page = selectors.dashboard(request.user, f=choice.filter)
     return render(
         request,
         "insights/dashboard.html",
         {
-            "form": form,
-            "filter": f,
-            "sections": sections,
-            "charts": charts,
-            "query": query,
+            "form": choice.form,
+            "filter": choice.filter,
+            "sections": page.sections,
+            "charts": page.charts,
+            "query": request.GET.urlencode(),
             "report_languages": REPORT_LANGUAGES,
         },
-        status=400 if form.is_bound and not form.is_valid() else 200,
+        status=400 if choice.invalid else 200,
     )
 
 
 @require_GET
 @insights_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    if fmt not in {"csv", "json"}:
+    if fmt not in services.EXPORT_TYPES:
         raise Http404("No such format")
-    _, f = _filter(request)
-    sections = all_sections(f)
-    _audit(request, Action.EXPORTED, f, format=fmt)
-    if fmt == "csv":
-        response = HttpResponse(exports.to_csv(f, sections), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(exports.to_json(f, sections), content_type="application/json")
-    response["Content-Disposition"] = f'attachment; filename="aigaq-insights.{fmt}"'
-    return response
+    f = selectors.filter_choice(request.user, data=request.GET).filter
+    return _attachment(services.insights_export(actor=_actor(request), f=f, fmt=fmt))
 
 
 @require_GET
@@ -83,9 +62,5 @@ def report(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "")
     if lang not in REPORT_LANGUAGES:
         lang = active_language()
-    _, f = _filter(request)
-    pdf = render_report(f, lang=lang)
-    _audit(request, Action.REPORT_DOWNLOADED, f, lang=lang)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="aigaq-report-{lang}.pdf"'
-    return response
+    f = selectors.filter_choice(request.user, data=request.GET).filter
+    return _attachment(services.report_download(actor=_actor(request), f=f, lang=lang))

@@ -19,4 +19,4 @@ def on_consent_changed(*, case: Case, changed: frozenset[str]) -> None:
 
 
 def linked_cases(*, organisation_ids: Iterable[int]) -> set[int]:
-    return selectors.linked_case_ids(organisation_ids)
+    return selectors.linked_case_ids(organisation_ids=organisation_ids)

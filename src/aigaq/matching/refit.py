@@ -1,9 +1,9 @@
 """Due re-fits of the matching weights, run outside the request.
 
 A review decision only records that its organisation's weights are due a re-fit (a
-``MatchingRefit`` row, see ``services.alert_decide``). The fit itself reads every stored encoding
-and takes 5–6 s at 100,000 suspects (docs/deploy.md), so it runs here, one organisation at a time, in one of two
-workers:
+``MatchingRefit`` row, see ``weights.model_decision_count``). The fit itself reads every stored
+encoding and takes 5–6 s at 100,000 suspects (docs/deploy.md), so it runs here, one organisation
+at a time, in one of two workers:
 
 - ``aigaq manage matching_refit``: runs every due re-fit once and exits (a cron job or a systemd
   timer);
@@ -13,7 +13,7 @@ workers:
 A worker claims a re-fit before it starts (one UPDATE, atomic on SQLite and PostgreSQL alike), so
 two workers never fit the same weights at once. A re-fit that fails, or whose worker was killed,
 keeps its claim and is taken again ``CLAIM_EXPIRES`` later. Alerts are scored with the previous
-weights until the new ones are stored (``services.model_reestimate``).
+weights until the new ones are stored (``weights.model_reestimate``).
 
 Failures are logged with the organisation's id, the exception's type and where it was raised,
 never its message: nothing a message could quote reaches the log.
@@ -36,7 +36,7 @@ from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
 
-from . import services
+from . import weights
 from .models import MatchingRefit
 
 log = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ def refit_one(organisation_id: int) -> str:
     if not _claim(organisation_id):
         return SKIPPED
     try:
-        services.model_reestimate(organisation_id=organisation_id)
+        weights.model_reestimate(organisation_id=organisation_id)
     except Exception as exc:
         log.error(
             "matching re-fit of organisation %s failed: %s at %s; tried again in %d minutes",

@@ -1,5 +1,5 @@
-"""Reads: the review queue for coordinators, repeat-suspect flags for anyone who sees a case, and
-the cases linked to a repeat suspect (for aigaq.insights)."""
+"""Reads: the review queue and the alerts' pages for coordinators, repeat-suspect flags for anyone
+who sees a case, and the cases linked to a repeat suspect (answered through cases.hooks)."""
 
 from __future__ import annotations
 
@@ -11,12 +11,14 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
 from django.http import Http404
 
+from aigaq import i18n, reference
 from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Role
 from aigaq.cases.access import visible_cases
-from aigaq.cases.models import Case
+from aigaq.cases.models import Case, Incident, Suspect
 
-from .models import MatchAlert, RepeatSuspectMember, Status
+from .evidence import Line, evidence_lines
+from .models import AlertDecision, MatchAlert, RepeatSuspectMember, Status
 
 QUEUES: dict[str, tuple[Status, ...]] = {
     "review": (Status.OPEN, Status.UNSURE),
@@ -44,16 +46,19 @@ def alert_queue(user: AbstractBaseUser | AnonymousUser, *, queue: str = "review"
     )
 
 
-def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> dict[str, int]:
-    return {name: alert_queue(user, queue=name).count() for name in QUEUES}
+@dataclass(frozen=True)
+class QueueSizes:
+    review: int
+    confirmed: int
+    rejected: int
 
 
-def new_alert_count(user: AbstractBaseUser | AnonymousUser) -> int:
-    """Alerts no coordinator has opened yet."""
-    return alert_queue(user).filter(opened_at__isnull=True).count()
+def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> QueueSizes:
+    """How many alerts each queue holds (QUEUES), for the queue tabs."""
+    return QueueSizes(**{name: alert_queue(user, queue=name).count() for name in QUEUES})
 
 
-def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, code: str) -> MatchAlert:
+def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, *, code: str) -> MatchAlert:
     """A coordinator's alert by its code; 404 for anyone else and for withdrawn alerts."""
     org_id = _reviewer_organisation(user)
     alert = (
@@ -70,12 +75,52 @@ def get_alert_for_user(user: AbstractBaseUser | AnonymousUser, code: str) -> Mat
 
 
 @dataclass(frozen=True)
+class AlertSide:
+    """One suspect of an alert, as the coordinator compares him with the other."""
+
+    suspect: Suspect
+    case: Case
+    incident: Incident | None
+    relation: str  # his relation to the survivor, in her language
+
+
+@dataclass(frozen=True)
+class AlertPage:
+    sides: list[AlertSide]
+    lines: list[Line]  # the evidence in words, rebuilt from both sealed suspects
+    decisions: list[AlertDecision]  # newest first
+    decided: bool  # confirmed or rejected (a decision she may still change)
+
+
+def alert_page(user: AbstractBaseUser | AnonymousUser, *, alert: MatchAlert) -> AlertPage:
+    """What a coordinator reads on an alert's page. It decrypts both suspects: call it only after
+    review.alert_open has audited the view."""
+    if _reviewer_organisation(user) != alert.organisation_id:
+        raise Http404("No such alert")
+    sides = [
+        AlertSide(
+            suspect=suspect,
+            case=suspect.case,
+            incident=getattr(suspect.case, "incident", None),
+            relation=i18n.label(reference.relations(), suspect.relation),
+        )
+        for suspect in (alert.suspect_a, alert.suspect_b)
+    ]
+    return AlertPage(
+        sides=sides,
+        lines=evidence_lines(alert.suspect_a, alert.suspect_b),
+        decisions=list(alert.decisions.select_related("decided_by")),
+        decided=alert.status in (Status.CONFIRMED, Status.REJECTED),
+    )
+
+
+@dataclass(frozen=True)
 class RepeatFlag:
     linked_cases: int  # other cases whose suspect a coordinator confirmed to be this man
     visible: list[Case]  # those of them this user may open anyway
 
 
-def repeat_flag(user: AbstractBaseUser | AnonymousUser, suspect_id: int) -> RepeatFlag | None:
+def repeat_flag(user: AbstractBaseUser | AnonymousUser, *, suspect_id: int) -> RepeatFlag | None:
     """The flag beside a suspect, or None if he is not a confirmed repeat suspect. It tells how
     many other cases he is in; it names only those the user already has access to."""
     member = RepeatSuspectMember.objects.filter(suspect_id=suspect_id).only("group_id", "case_id").first()
@@ -92,7 +137,7 @@ def repeat_flag(user: AbstractBaseUser | AnonymousUser, suspect_id: int) -> Repe
     return RepeatFlag(len(others), visible)
 
 
-def linked_case_ids(organisation_ids: Iterable[int]) -> set[int]:
+def linked_case_ids(*, organisation_ids: Iterable[int]) -> set[int]:
     """Cases with a suspect in a confirmed repeat-suspect group, in these organisations."""
     return set(
         RepeatSuspectMember.objects.filter(group__organisation_id__in=list(organisation_ids)).values_list(

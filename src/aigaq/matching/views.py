@@ -11,13 +11,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aigaq import reference
 from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
 
-from . import selectors, services
-from .evidence import evidence_lines
+from . import review, selectors
 from .forms import DecisionForm
 from .models import Status
 
@@ -52,32 +50,19 @@ def queue(request: HttpRequest) -> HttpResponse:
 def _render_alert(
     request: HttpRequest, code: str, form: DecisionForm | None = None, status: int = 200
 ) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
-    services.alert_open(actor=_actor(request), alert=alert)
-    lang = (request.LANGUAGE_CODE or "kk")[:2]
-    sides = []
-    for suspect in (alert.suspect_a, alert.suspect_b):
-        relation = next(
-            (e.label(lang) for e in reference.relations() if e.code == suspect.relation), suspect.relation
-        )
-        sides.append(
-            {
-                "suspect": suspect,
-                "case": suspect.case,
-                "incident": getattr(suspect.case, "incident", None),
-                "relation": relation,
-            }
-        )
+    alert = selectors.get_alert_for_user(request.user, code=code)
+    review.alert_open(actor=_actor(request), alert=alert)
+    page = selectors.alert_page(request.user, alert=alert)
     return render(
         request,
         "matching/alert.html",
         {
             "alert": alert,
-            "sides": sides,
-            "lines": evidence_lines(alert.suspect_a, alert.suspect_b),
+            "sides": page.sides,
+            "lines": page.lines,
             "form": form or DecisionForm(),
-            "decisions": alert.decisions.select_related("decided_by"),
-            "decided": alert.status in (Status.CONFIRMED, Status.REJECTED),
+            "decisions": page.decisions,
+            "decided": page.decided,
         },
         status=status,
     )
@@ -91,12 +76,12 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @coordinator_required
 def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
+    alert = selectors.get_alert_for_user(request.user, code=code)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
         return _render_alert(request, code, form, status=400)
-    services.alert_decide(
+    review.alert_decide(
         actor=_actor(request),
         alert=alert,
         decision=form.cleaned_data["decision"],
@@ -116,6 +101,6 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 @coordinator_required
 def alert_claim(request: HttpRequest, code: str) -> HttpResponse:
-    alert = selectors.get_alert_for_user(request.user, code)
-    services.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
+    alert = selectors.get_alert_for_user(request.user, code=code)
+    review.alert_claim(actor=_actor(request), alert=alert, release=request.POST.get("release") == "1")
     return redirect("matching:queue")

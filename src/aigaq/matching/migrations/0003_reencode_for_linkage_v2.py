@@ -20,7 +20,7 @@ def reencode(apps: Any, schema_editor: Any) -> None:
         return
     # relink works on the current models, which are this migration's models: it is the latest one
     # touching matching, and a database that reaches it later with suspects is migrated in order.
-    from aigaq.matching.services import relink
+    from aigaq.matching.relink import relink
 
     relink()
 

@@ -14,4 +14,4 @@ def repeat_suspect(context: dict[str, Any], suspect_id: int) -> RepeatFlag | Non
     request = context.get("request")
     if request is None:
         return None
-    return repeat_flag(request.user, suspect_id)
+    return repeat_flag(request.user, suspect_id=suspect_id)

@@ -6,15 +6,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 from django.utils import translation
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
-from aigaq.audit.log import record
-from aigaq.audit.models import Action
 from aigaq.insights.filters import BREAKDOWNS, Filter, parse_period
-from aigaq.insights.report import REPORT_LANGUAGES, render_report
+from aigaq.insights.report import REPORT_LANGUAGES
+from aigaq.insights.services import report_print
 
 
 class Command(BaseCommand):
@@ -66,19 +64,6 @@ class Command(BaseCommand):
             region=reference.region(region).code if region else "",  # type: ignore[union-attr]
             by=options["by"],
         )
-        pdf = render_report(f, lang=lang)
+        pdf = report_print(f=f, lang=lang)
         output.write_bytes(pdf)
-        with transaction.atomic():
-            record(
-                actor=None,
-                action=Action.REPORT_DOWNLOADED,
-                extra={
-                    "since": str(since),
-                    "until": str(until),
-                    "region": f.region,
-                    "by": f.by,
-                    "lang": lang,
-                    "command": "report",
-                },
-            )
         self.stdout.write(f"{output} ({len(pdf) // 1024} KiB, {lang}, {f.period_label()})")

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from tqdm import tqdm
 
 from aigaq.accounts.models import Organisation
-from aigaq.matching.services import relink
+from aigaq.matching.relink import relink
 
 
 class Command(BaseCommand):
