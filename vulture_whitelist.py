@@ -58,3 +58,38 @@ _.boundary  # Django's FileUploadHandler.handle_raw_input signature
 _.encoding  # Django's FileUploadHandler.handle_raw_input signature
 _.upload_handlers  # HttpRequest.upload_handlers, set by the evidence upload view
 _.content  # HttpResponse.content, emptied when a download fails its integrity check
+
+from aigaq.insights import figures as insights_figures
+from aigaq.insights import models as insights_models
+from aigaq.insights.sections import tables as insights_tables
+from aigaq.matching import models as matching_models
+from aigaq.matching import refit as matching_refit
+from aigaq.matching import selectors as matching_selectors
+
+# insights.figures.Figures fills CaseFigures by field name, and rollup reads its columns by name.
+insights_figures.Figures.reported
+insights_figures.Figures.refusal_reason
+insights_figures.Figures.police_unit
+insights_figures.Figures.days_to_registration
+insights_figures.Figures.registered_sexual
+insights_figures.Figures.had_hearing
+insights_figures.Figures.defence_mask
+insights_figures.Figures.sentence_type
+insights_figures.Figures.sentence_months
+insights_figures.Figures.days_to_verdict
+insights_figures.Figures.survivor_paid
+insights_figures.Figures.survivor_paid_lawyer
+insights_models.CaseFigures.refreshed_at  # a model field, kept for operators
+insights_tables.Section.definition  # read by the dashboard and report templates
+matching_selectors.QueueSizes.confirmed  # read by matching/queue.html
+matching_selectors.QueueSizes.rejected  # read by matching/queue.html
+matching_refit.RefitThread.stop  # stops the serve process's thread; the tests stop theirs with it
+# Model fields written through the ORM and read in templates or by name in queries (F("decisions_since")).
+matching_models.MatchingModel.fitted_at
+matching_models.MatchingModel.decisions_since
+matching_models.MatchingRefit.requested_at
+matching_models.MatchingRefit.started_at
+matching_models.MatchAlert.updated_at
+matching_models.MatchAlert.claimed_by
+matching_models.MatchAlert.claimed_at
+matching_models.AlertDecision.decided_by

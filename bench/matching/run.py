@@ -10,7 +10,7 @@ suspects are written with bulk inserts that bypass the services, but the suspect
 sealed under real per-case keys (stored in one key-store transaction), so the relink measured
 here decrypts every suspect as production does. Then:
 
-* relink: `aigaq.matching.services.relink` (decrypt, encode, store keyed encodings and block keys,
+* relink: `aigaq.matching.relink.relink` (decrypt, encode, store keyed encodings and block keys,
   fit the weights, raise the alerts), timed end to end;
 * add: `aigaq.cases.services.suspect_add` of held-out mentions into empty cases (seal, audit,
   search tokens, encode, one indexed candidate lookup, scoring, alerts) followed by reading the
@@ -154,6 +154,7 @@ def main() -> int:
     from aigaq.accounts.models import Membership, Organisation, Role, User
     from aigaq.cases import services
     from aigaq.matching import services as matching
+    from aigaq.matching.relink import relink
     from aigaq.matching.models import MatchAlert, SuspectBlockKey
 
     if args.max_candidates:
@@ -175,7 +176,7 @@ def main() -> int:
 
     t0, c0 = time.perf_counter(), time.process_time()
     stages = Stages()
-    summary = matching.relink(organisations=[org], progress=stages)
+    summary = relink(organisations=[org], progress=stages)
     relink_s, relink_cpu = time.perf_counter() - t0, time.process_time() - c0
     children = os.times()  # CPU of the forked encoding workers, once they have been reaped
     print(f"relink {relink_s:.1f}s: {summary}", file=sys.stderr)
