@@ -93,3 +93,4 @@ matching_models.MatchAlert.updated_at
 matching_models.MatchAlert.claimed_by
 matching_models.MatchAlert.claimed_at
 matching_models.AlertDecision.decided_by
+_.LANGUAGE_CODE  # HttpRequest.LANGUAGE_CODE, read by Django's i18n and templates

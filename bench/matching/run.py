@@ -154,8 +154,8 @@ def main() -> int:
     from aigaq.accounts.models import Membership, Organisation, Role, User
     from aigaq.cases import services
     from aigaq.matching import services as matching
-    from aigaq.matching.relink import relink
     from aigaq.matching.models import MatchAlert, SuspectBlockKey
+    from aigaq.matching.relink import relink
 
     if args.max_candidates:
         matching.MAX_CANDIDATES = args.max_candidates
