@@ -1,0 +1,95 @@
+"""Reading configuration from AIGAQ_* variables: small helpers that fail loudly, shared by the
+settings of every Aigaq process (an organisation's instance, the network hub, the key service)."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+
+def envbool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}")
+
+
+def envint(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def envsecret(name: str) -> str | None:
+    """A secret from NAME or from the file named by NAME_FILE (for container secrets)."""
+    value = os.environ.get(name)
+    if value:
+        return value
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE points to {path}, which cannot be read: {exc}") from exc
+    return None
+
+
+def secret_key(data_dir: Path) -> str:
+    """AIGAQ_SECRET_KEY, or one generated once and kept (mode 0600) in the data directory."""
+    secret = envsecret("AIGAQ_SECRET_KEY")
+    if secret:
+        return secret
+    path = data_dir / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    secret = secrets.token_urlsafe(50)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process won the race
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        fh.write(secret)
+    return secret
+
+
+def database(default_file: Path) -> dict[str, object]:
+    """AIGAQ_DATABASE_URL, or SQLite in `default_file`."""
+    url = os.environ.get("AIGAQ_DATABASE_URL")
+    if url:
+        if not url.startswith(("postgres://", "postgresql://", "sqlite:///")):
+            raise ImproperlyConfigured("AIGAQ_DATABASE_URL must start with postgres:// (or sqlite:/// for tests)")
+        db: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        if url.startswith("sqlite"):
+            db["OPTIONS"] = _sqlite_options()
+        return db
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": default_file,
+        "OPTIONS": _sqlite_options(),
+    }
+
+
+def _sqlite_options() -> dict[str, object]:
+    # WAL lets readers work while a writer commits; foreign keys are on by default in Django's
+    # SQLite backend; IMMEDIATE transactions avoid "database is locked" upgrades under load.
+    return {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;",
+        "transaction_mode": "IMMEDIATE",
+    }
+
+
