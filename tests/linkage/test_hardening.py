@@ -21,8 +21,8 @@ import functools
 import numpy as np
 import pytest
 
-from aigaq.linkage import encode_mentions, private
-from aigaq.linkage.private import BLOOM_BITS, BLOOM_K, ENCODE_BITS, WORDS
+from aigaq.lib.crypto.linkage import BLOOM_BITS, BLOOM_K, ENCODE_BITS, WORDS, LinkageKeys
+from aigaq.linkage import encode_mentions
 
 from .synth import generate
 
@@ -37,19 +37,19 @@ def _filters() -> tuple[np.ndarray, np.ndarray, list[set[str]]]:
     mentions = mentions[:NAMES]
     assert len(mentions) == NAMES
     grams: list[list[str]] = []
-    bloom = private._Keyed.bloom
+    bloom = LinkageKeys.bloom
 
-    def recording(self: private._Keyed, purpose: str, gs: list[str]) -> np.ndarray:
+    def recording(self: LinkageKeys, purpose: str, gs: list[str]) -> np.ndarray:
         if purpose == "bloom-name":
             grams.append(list(gs))
         return bloom(self, purpose, gs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(private._Keyed, "bloom", recording)
+        mp.setattr(LinkageKeys, "bloom", recording)
         encoded = encode_mentions(mentions, KEY)
     stored = np.concatenate([e.name_bf for e in encoded])
     assert len(stored) == len(grams) and stored.shape[1] == WORDS
-    keyed = private._Keyed(KEY)
+    keyed = LinkageKeys(KEY)
     wide = np.stack([keyed.bloom_unfolded("bloom-name", g) for g in grams])
     assert wide.shape[1] * 64 == ENCODE_BITS == 2 * BLOOM_BITS
     # What is stored is exactly the unfolded filter's first half XOR its second half.

@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
+from aigaq.lib.crypto.linkage import generate_key, load_key
+
 from .engine import (
     DEFAULT_THRESHOLD,
     Evidence,
@@ -57,8 +59,6 @@ from .private import (
     block_keys,
     encode_mentions,
     fit_encoded,
-    generate_key,
-    load_key,
     score_encoded,
     warm_up,
 )

@@ -14,10 +14,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from aigaq.lib.crypto.linkage import load_key
+
 from . import link
 from .engine import DEFAULT_THRESHOLD, LinkResult, Progress, plain_index, run
 from .mention import InputError, Mention, iter_mentions, parse_mentions
-from .private import load_key
 
 EXAMPLE = (
     '{"id": "c17-s1", "full_name": "Жәнібек Сейітов", "phones": ["8 (701) 555-12-34"], '

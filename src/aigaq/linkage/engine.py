@@ -482,7 +482,8 @@ def _plain_text(name: str, lv: int, a: Features, b: Features, nm: NameMatch | No
         )
     if name == "patronymic":
         return {2: "same father's name (patronymic)", 1: "fathers' names one letter apart (patronymics)"}.get(
-            lv, "different fathers' names (patronymics)")
+            lv, "different fathers' names (patronymics)"
+        )
     if name == "sex":
         return "same sex recorded" if lv else "different sex recorded"
     if name == "place":

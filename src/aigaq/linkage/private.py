@@ -1,14 +1,13 @@
 """Private mode: keyed encodings of mentions and linkage that sees only those encodings.
 
+The keyed primitives (a subkey per purpose, keyed tokens, keyed Bloom filters XOR-folded to
+``BLOOM_BITS``) are aigaq.lib.crypto.linkage's; this module decides what is encoded:
+
 * Exact identifiers (phones, handles, plates, IINs, document numbers, city, sex, whole canonical
-  name, birth date) become HMAC-SHA256 tokens, each purpose with its own HKDF-derived key.
-* Name words and addresses become keyed Bloom filters of padded bigrams: every bigram sets
-  ``BLOOM_K`` positions of a ``2 * BLOOM_BITS``-bit filter drawn from one keyed BLAKE2b digest
-  (independent positions; no double hashing, which Kroll & Steinmetzer exploit), and the filter is
-  then XOR-folded to ``BLOOM_BITS`` (first half XOR second half; Schnell & Borgs 2016), so a
-  bigram's positions are no longer set together in every filter that holds it. Names and
-  addresses use separate filters.
-* Blocking keys are the plain blocking keys under their own HMAC key.
+  name, birth date) become tokens, each purpose under its own key.
+* Name words and addresses become Bloom filters of padded bigrams; names and addresses use
+  separate filters.
+* Blocking keys are the plain blocking keys under their own key.
 * Birth is kept only as a coarse year interval.
 """
 
@@ -16,21 +15,15 @@ from __future__ import annotations
 
 import base64
 import functools
-import hashlib
-import hmac
 import json
 import multiprocessing as mp
-import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from types import ModuleType
 
 import numpy as np
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from aigaq.lib.crypto.linkage import BLOOM_BITS, KEY_MIN_BYTES, WORDS, LinkageKeys
 
 from .engine import (
     LEAVE_OUT,
@@ -62,88 +55,6 @@ from .features import (
 from .mention import Mention
 from .normalise import CityKey, default_city_key
 
-BLOOM_BITS = 512  # bits of a stored (folded) filter
-WORDS = BLOOM_BITS // 64
-ENCODE_BITS = 2 * BLOOM_BITS  # bits a filter is encoded at before XOR folding halves it
-BLOOM_K = 20  # positions per bigram in the ENCODE_BITS filter
-TOKEN_BYTES = 16
-KEY_MIN_BYTES = 32
-PURPOSES = ("phone", "handle", "plate", "iin", "other_id", "patronymic", "sex", "city", "region",
-            "name", "date", "block", "bloom-name", "bloom-address")  # fmt: skip
-
-
-# --- Keys ----------------------------------------------------------------------------------------
-
-
-def generate_key() -> bytes:
-    """32 random bytes for a new key file (write it as hex; keep it off the database server)."""
-    return secrets.token_bytes(KEY_MIN_BYTES)
-
-
-def load_key(path: str | os.PathLike[str]) -> bytes:
-    """Read a key file: hex text (64+ hex digits) or 32+ raw bytes. Raises ValueError otherwise."""
-    data = Path(path).read_bytes()
-    text = data.strip()
-    try:
-        key = bytes.fromhex(text.decode("ascii"))
-    except (UnicodeDecodeError, ValueError):
-        key = data
-    if len(key) < KEY_MIN_BYTES:
-        raise ValueError(f"key file {path} holds {len(key)} bytes; at least {KEY_MIN_BYTES} are needed")
-    return key
-
-
-@lru_cache(maxsize=64)
-def _subkey(key: bytes, purpose: str) -> bytes:
-    hkdf = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"aigaq-linkage/v1/" + purpose.encode())
-    return hkdf.derive(key)
-
-
-class _Keyed:
-    """Per-purpose HMAC tokens and Bloom positions under one master key (with caches)."""
-
-    def __init__(self, key: bytes) -> None:
-        self.keys = {p: _subkey(key, p) for p in PURPOSES}
-        self._pos: dict[tuple[str, str], np.ndarray] = {}
-        self._mask: dict[tuple[str, str], int] = {}
-
-    def token(self, purpose: str, value: str) -> str:
-        d = hmac.digest(self.keys[purpose], value.encode("utf-8"), "sha256")
-        return d[:TOKEN_BYTES].hex()
-
-    def positions(self, purpose: str, gram: str) -> np.ndarray:
-        """The gram's ``BLOOM_K`` positions in the ``ENCODE_BITS``-bit filter (before folding)."""
-        pos = self._pos.get((purpose, gram))
-        if pos is None:
-            digest = hashlib.blake2b(gram.encode("utf-8"), key=self.keys[purpose], digest_size=2 * BLOOM_K).digest()
-            pos = np.frombuffer(digest, dtype="<u2") % ENCODE_BITS  # a power of two: no modulo bias
-            self._pos[(purpose, gram)] = pos
-        return pos
-
-    def _wide(self, purpose: str, grams: Sequence[str]) -> int:
-        # Each gram's positions as one Python integer bit mask (cached): a filter is then a few
-        # integer ORs, several times faster than setting bits in a numpy array per mention.
-        bits = 0
-        for g in grams:
-            mask = self._mask.get((purpose, g))
-            if mask is None:
-                mask = sum(1 << int(p) for p in set(self.positions(purpose, g).tolist()))
-                self._mask[(purpose, g)] = mask
-            bits |= mask
-        return bits
-
-    def bloom(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
-        """The stored filter: the ``ENCODE_BITS``-bit filter of the grams, XOR-folded in half."""
-        bits = self._wide(purpose, grams)
-        folded = (bits & ((1 << BLOOM_BITS) - 1)) ^ (bits >> BLOOM_BITS)
-        return np.frombuffer(folded.to_bytes(BLOOM_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
-
-    def bloom_unfolded(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
-        """The same filter before folding (``ENCODE_BITS`` bits): never stored; for measuring
-        what folding hides (tests/linkage/test_hardening.py)."""
-        bits = self._wide(purpose, grams)
-        return np.frombuffer(bits.to_bytes(ENCODE_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
-
 
 def _name_grams(tt: TokenTable, tokens: Sequence[int], initials: Sequence[str]) -> list[str]:
     """Bigrams of every word, plus one gram per initial letter, written or of a word: so "Сейітов
@@ -168,9 +79,7 @@ def _name_keys(full_key: str) -> list[str]:
     capitals, see features.name_key): "Серік Маратұлы" is a forename and a patronymic many men
     share, so that pair alone must not count as the same name."""
     words = full_key.split()
-    return [full_key] + [
-        f"{a} {b}" for i, a in enumerate(words) for b in words[i + 1 :] if a.islower() and b.islower()
-    ]
+    return [full_key] + [f"{a} {b}" for i, a in enumerate(words) for b in words[i + 1 :] if a.islower() and b.islower()]
 
 
 def slip_variants(s: str) -> list[str]:
@@ -273,7 +182,7 @@ def encode_mentions(
 def _encode(
     mentions: Sequence[Mention], key: bytes, city_key: CityKey, progress: Progress | None
 ) -> list[EncodedMention]:
-    kd = _Keyed(key)
+    kd = LinkageKeys(key)
     tt = TokenTable()
     city_key = functools.lru_cache(maxsize=65536)(city_key)  # the same few hundred places recur
     out: list[EncodedMention] = []
@@ -315,11 +224,7 @@ def _encode(
         if f.birth is not None and f.birth.exact:
             tok["date"] = [kd.token("date", f.birth.exact)]
             tok["date_slip"] = sorted({kd.token("date", "slip:" + v) for v in slip_variants(f.birth.exact)})
-        rows = [
-            kd.bloom("bloom-name", _name_grams(tt, v.tokens, v.initials))
-            for v in f.variants
-            if v.tokens
-        ]
+        rows = [kd.bloom("bloom-name", _name_grams(tt, v.tokens, v.initials)) for v in f.variants if v.tokens]
         name_bf = np.stack(rows) if rows else np.zeros((0, WORDS), dtype=np.uint64)
         addr_bf = kd.bloom("bloom-address", _bigrams(f.address)) if f.address else None
         birth = (int(f.birth.lo), int(f.birth.hi)) if f.birth is not None else None
