@@ -12,8 +12,10 @@ import pytest
 
 import aigaq.linkage.engine as engine
 from aigaq.linkage import InputError, Mention, link
+from aigaq.linkage.batch import _date_slips
+from aigaq.linkage.birth import date_typo_like
 from aigaq.linkage.engine import PRIOR_U, _levels_serial, candidate_pairs, em, plain_index
-from aigaq.linkage.features import FIELDS, _date_slips, compare_features, date_typo_like
+from aigaq.linkage.features import FIELDS, compare_features
 from aigaq.linkage.mention import iter_mentions
 
 from .synth import generate

@@ -20,26 +20,12 @@ from typing import Protocol
 
 import numpy as np
 
-from .features import (
-    F_BIRTH,
-    F_FATHER,
-    F_IIN,
-    F_NAME,
-    FIELDS,
-    HARD_GAP_YEARS,
-    N_LEVELS,
-    BatchComparer,
-    ColumnBuilder,
-    Columns,
-    Features,
-    NameMatch,
-    TokenTable,
-    birth_gap,
-    compare_features,
-    date_typo_like,
-    plain_block_keys,
-)
+from .batch import BatchComparer
+from .birth import HARD_GAP_YEARS, birth_gap, date_typo_like
+from .columns import ColumnBuilder, Columns
+from .features import F_BIRTH, F_FATHER, F_IIN, F_NAME, FIELDS, N_LEVELS, Features, compare_features, plain_block_keys
 from .mention import Mention
+from .names import NameMatch, TokenTable
 from .normalise import CityKey, default_city_key, format_phone, format_plate
 
 Progress = Callable[[str, int, int], None]

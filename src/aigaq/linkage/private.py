@@ -25,6 +25,7 @@ import numpy as np
 
 from aigaq.lib.crypto.linkage import BLOOM_BITS, KEY_MIN_BYTES, WORDS, LinkageKeys
 
+from .birth import HARD_GAP_YEARS
 from .engine import (
     LEAVE_OUT,
     TF_PSEUDO,
@@ -41,18 +42,9 @@ from .engine import (
     score,
     tf_u_from,
 )
-from .features import (
-    F_BIRTH,
-    F_NAME,
-    FIELDS,
-    HARD_GAP_YEARS,
-    TokenTable,
-    build_features,
-    name_key,
-    one_edit_keys,
-    plain_block_keys,
-)
+from .features import F_BIRTH, F_NAME, FIELDS, build_features, plain_block_keys
 from .mention import Mention
+from .names import TokenTable, name_key, one_edit_keys
 from .normalise import CityKey, default_city_key
 
 
