@@ -38,19 +38,13 @@ from collections.abc import Iterable, Sequence
 
 from aigaq.lib.crypto.linkage import generate_key, load_key
 
-from .engine import (
-    DEFAULT_THRESHOLD,
-    Evidence,
-    LinkResult,
-    Model,
-    Progress,
-    ScoredPair,
-    default_workers,
-    plain_index,
-    run,
-)
+from .engine import DEFAULT_THRESHOLD, run
+from .index import Progress
+from .levels import default_workers
 from .mention import InputError, Mention, parse_mentions
+from .model import Evidence, LinkResult, Model, ScoredPair
 from .normalise import CityKey, default_city_key
+from .plain import plain_index
 from .private import (
     EncodedFit,
     EncodedIndex,

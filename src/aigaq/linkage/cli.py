@@ -17,8 +17,11 @@ from typing import IO, Any
 from aigaq.lib.crypto.linkage import load_key
 
 from . import link
-from .engine import DEFAULT_THRESHOLD, LinkResult, Progress, plain_index, run
+from .engine import DEFAULT_THRESHOLD, run
+from .index import Progress
 from .mention import InputError, Mention, iter_mentions, parse_mentions
+from .model import LinkResult
+from .plain import plain_index
 
 EXAMPLE = (
     '{"id": "c17-s1", "full_name": "Жәнібек Сейітов", "phones": ["8 (701) 555-12-34"], '

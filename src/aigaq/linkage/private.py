@@ -26,24 +26,23 @@ import numpy as np
 from aigaq.lib.crypto.linkage import BLOOM_BITS, KEY_MIN_BYTES, WORDS, LinkageKeys
 
 from .birth import HARD_GAP_YEARS
-from .engine import (
+from .blocking import candidate_pairs
+from .em import em, estimate_u
+from .features import F_BIRTH, F_NAME, FIELDS, build_features, plain_block_keys
+from .index import Progress
+from .mention import Mention
+from .model import (
     LEAVE_OUT,
     TF_PSEUDO,
     Evidence,
     Model,
-    Progress,
     ScoredPair,
-    _outcome,
-    candidate_pairs,
-    em,
-    estimate_u,
     is_conflict,
+    outcome,
     probability,
     score,
     tf_u_from,
 )
-from .features import F_BIRTH, F_NAME, FIELDS, build_features, plain_block_keys
-from .mention import Mention
 from .names import TokenTable, name_key, one_edit_keys
 from .normalise import CityKey, default_city_key
 
@@ -448,7 +447,7 @@ class EncodedIndex:
             lv = levels[f]
             if lv < 0:
                 continue
-            out.append(Evidence(name, _outcome(f, lv), weights[f], self._text(name, lv, i, j, dice)))
+            out.append(Evidence(name, outcome(f, lv), weights[f], self._text(name, lv, i, j, dice)))
         return out
 
     def _text(self, name: str, lv: int, i: int, j: int, dice: float) -> str:
@@ -496,7 +495,7 @@ class EncodedIndex:
 def outcomes(levels: Sequence[int]) -> dict[str, str]:
     """Field → "agree", "partial", "disagree" or "conflict" for one pair's levels (missing fields
     left out): the equality pattern the keyed encodings already show, never a value."""
-    return {name: _outcome(f, int(levels[f])) for f, name in enumerate(FIELDS) if levels[f] >= 0}
+    return {name: outcome(f, int(levels[f])) for f, name in enumerate(FIELDS) if levels[f] >= 0}
 
 
 # --- Scoring one new mention -------------------------------------------------------------------------------
