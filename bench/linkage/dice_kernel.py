@@ -20,7 +20,8 @@ import time
 
 import numpy as np
 
-from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many, popcount_rows
+from aigaq.lib.crypto.linkage import BLOOM_BITS
+from aigaq.linkage.dice import dice_many_to_many, dice_one_to_many, popcount_rows
 
 FIRST_CALL = (
     "import time, numpy as np; t = time.perf_counter(); from aigaq.linkage import private; "

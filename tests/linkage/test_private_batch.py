@@ -8,9 +8,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aigaq.lib.crypto.linkage import BLOOM_BITS
 from aigaq.linkage import EncodedIndex, Mention, Model, encode_mentions, fit_encoded, link_encoded, score_encoded
+from aigaq.linkage.dice import dice_many_to_many, dice_one_to_many
 from aigaq.linkage.features import FIELDS
-from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many
 
 from .synth import generate
 
@@ -109,9 +110,9 @@ def test_the_kernel_cache_falls_back_to_memory_when_no_folder_is_writable(
 
 
 def test_forked_workers_encode_exactly_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aigaq.linkage import private
+    from aigaq.linkage import encode
 
-    monkeypatch.setattr(private, "ENCODE_CHUNK", 40)
+    monkeypatch.setattr(encode, "ENCODE_CHUNK", 40)
     mentions, _ = generate(100, seed=11)
     one = encode_mentions(mentions, KEY)
     two = encode_mentions(mentions, KEY, workers=2)

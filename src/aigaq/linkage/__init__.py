@@ -38,6 +38,8 @@ from collections.abc import Iterable, Sequence
 
 from aigaq.lib.crypto.linkage import generate_key, load_key
 
+from .encode import EncodedMention, block_keys, encode_mentions
+from .encoded import EncodedIndex
 from .engine import DEFAULT_THRESHOLD, run
 from .index import Progress
 from .levels import default_workers
@@ -45,17 +47,7 @@ from .mention import InputError, Mention, parse_mentions
 from .model import Evidence, LinkResult, Model, ScoredPair
 from .normalise import CityKey, default_city_key
 from .plain import plain_index
-from .private import (
-    EncodedFit,
-    EncodedIndex,
-    EncodedLink,
-    EncodedMention,
-    block_keys,
-    encode_mentions,
-    fit_encoded,
-    score_encoded,
-    warm_up,
-)
+from .private import EncodedFit, EncodedLink, fit_encoded, score_encoded, warm_up
 
 __all__ = [
     "DEFAULT_THRESHOLD",

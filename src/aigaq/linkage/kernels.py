@@ -1,7 +1,7 @@
 """Compiled inner loops of private mode: Dice of packed Bloom filters and per-pair levels.
 
 numba compiles these to machine code for the host CPU (``popcnt``, or ``vpopcntq`` where AVX-512
-has it). Importing numba costs most of a second, so ``aigaq.linkage.private`` imports this module
+has it). Importing numba costs most of a second, so ``aigaq.linkage.dice`` imports this module
 only when an encoding is first compared; plain-mode runs never pay for it.
 
 Compiled code is cached on disk (``cache=True``) so that the compile time (a few seconds) is paid
@@ -114,7 +114,7 @@ def dice_many_to_many(
 NAME_CUTS = np.array([0.88, 0.76, 0.67, 0.54, 0.78])
 ADDRESS_CUTS = np.array([0.98, 0.78, 0.54])
 
-# Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.private.TOKEN_FIELDS).
+# Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.encoded.TOKEN_FIELDS).
 T_PHONE, T_HANDLE, T_PLATE, T_IIN, T_OTHER, T_OTHER_SLIP, T_PATRONYMIC, T_SEX = 0, 1, 2, 3, 4, 5, 6, 7
 T_CITY, T_REGION, T_NAME, T_DATE, T_DATE_SLIP, T_PATRONYMIC_SLIP = 8, 9, 10, 11, 12, 13
 
@@ -152,7 +152,7 @@ def levels(
     single: np.ndarray,
     one_word: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Levels of every pair as ``aigaq.linkage.private`` defines them (docs/linkage.md), the
+    """Levels of every pair as ``aigaq.linkage.encoded`` defines them (docs/linkage.md), the
     position in ``vals`` of the most frequent shared whole-name token (−1: none) and the best
     name Dice (−1: a side has no name). name_cut: ``NAME_CUTS``; addr_cut: ``ADDRESS_CUTS``.
     single: per position of ``vals``, whether it is a one-word name token (level 3 at most, as on
