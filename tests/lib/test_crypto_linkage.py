@@ -67,8 +67,6 @@ def test_a_stored_filter_is_the_wide_filter_of_its_grams_folded_in_half_by_xor()
     stored = keyed.bloom("bloom-name", grams)
     assert stored.dtype == np.uint64 and stored.shape == (WORDS,)
     assert np.array_equal(np.unpackbits(stored.view(np.uint8), bitorder="little").astype(bool), folded)
-    unfolded = keyed.bloom_unfolded("bloom-name", grams)
-    assert np.array_equal(np.unpackbits(unfolded.view(np.uint8), bitorder="little").astype(bool), wide)
 
 
 def test_names_and_addresses_are_filtered_under_different_keys() -> None:

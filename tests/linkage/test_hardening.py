@@ -30,6 +30,15 @@ KEY = bytes(range(32))
 NAMES = 2000
 
 
+def _unfolded(keyed: LinkageKeys, grams: list[str]) -> np.ndarray:
+    """The ``ENCODE_BITS``-bit filter of the grams before folding, from their keyed positions:
+    never stored, built here only to measure what folding hides."""
+    bits = np.zeros(ENCODE_BITS, dtype=np.uint8)
+    for g in grams:
+        bits[keyed.positions("bloom-name", g)] = 1
+    return np.packbits(bits, bitorder="little").view("<u8").astype(np.uint64)
+
+
 @functools.cache
 def _filters() -> tuple[np.ndarray, np.ndarray, list[set[str]]]:
     """(unfolded bits, stored folded bits, bigram set) per name filter of 2,000 mentions."""
@@ -50,7 +59,7 @@ def _filters() -> tuple[np.ndarray, np.ndarray, list[set[str]]]:
     stored = np.concatenate([e.name_bf for e in encoded])
     assert len(stored) == len(grams) and stored.shape[1] == WORDS
     keyed = LinkageKeys(KEY)
-    wide = np.stack([keyed.bloom_unfolded("bloom-name", g) for g in grams])
+    wide = np.stack([_unfolded(keyed, g) for g in grams])
     assert wide.shape[1] * 64 == ENCODE_BITS == 2 * BLOOM_BITS
     # What is stored is exactly the unfolded filter's first half XOR its second half.
     assert np.array_equal(stored, wide[:, :WORDS] ^ wide[:, WORDS:])

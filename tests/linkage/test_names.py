@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aigaq.linkage.names import NameVariant, TokenTable, compare_variants, name_variant
+from aigaq.linkage.names import NameVariant, TokenTable, cached_align, name_variant
 from aigaq.linkage.normalise import fix_lookalikes, name_forms, name_tokens, skeleton
 
 # Жәнібек in every script the research notes list (domain-kz.md §4.1, §4.3 worked example).
@@ -86,7 +86,7 @@ def _v(tt: TokenTable, text: str) -> NameVariant:
 
 def level(a: str, b: str) -> int:
     tt = TokenTable()
-    return compare_variants(tt, _v(tt, a), _v(tt, b)).level
+    return cached_align(tt, _v(tt, a), _v(tt, b))[0]
 
 
 @pytest.mark.parametrize(

@@ -20,7 +20,7 @@ from aigaq.linkage import (
     load_key,
     score_encoded,
 )
-from aigaq.linkage.dice import dice_many_to_many, dice_one_to_many, popcount_rows
+from aigaq.linkage.dice import compiled_kernels, dice_many_to_many, dice_one_to_many
 
 from .synth import generate
 
@@ -146,7 +146,7 @@ def test_the_dice_kernel_matches_a_plain_python_count() -> None:
     expected = np.array([[dice(x, y) for y in b] for x in a])
     assert np.allclose(dice_many_to_many(a, b), expected)
     assert np.allclose(dice_one_to_many(a[0], b), expected[0])
-    assert popcount_rows(np.array([[1, 3, 2**63]], dtype=np.uint64)).tolist() == [4]
+    assert compiled_kernels().popcounts(np.array([[1, 3, 2**63]], dtype=np.uint64)).tolist() == [4]
 
 
 def test_similar_names_have_similar_bloom_filters_and_different_names_do_not() -> None:

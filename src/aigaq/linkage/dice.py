@@ -20,12 +20,6 @@ def u64(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x, dtype=np.uint64)
 
 
-def popcount_rows(x: np.ndarray) -> np.ndarray:
-    """Set bits per row of a (n, WORDS) uint64 array."""
-    rows = u64(x).reshape(-1, x.shape[-1]) if x.ndim > 1 else u64(x)[None, :]
-    return compiled_kernels().popcounts(rows).reshape(x.shape[:-1])
-
-
 def dice_one_to_many(q: np.ndarray, many: np.ndarray, many_pop: np.ndarray | None = None) -> np.ndarray:
     """Dice coefficient of one filter (WORDS,) against many (n, WORDS)."""
     if len(many) == 0:

@@ -42,11 +42,11 @@ from numba import types  # noqa: E402
 from numba.extending import intrinsic  # noqa: E402
 
 
-def _ctpop(typingctx: Any, x: Any) -> Any:
+def _ctpop(_typingctx: Any, x: Any) -> Any:
     """LLVM's ctpop on a uint64: one ``popcnt`` instruction (the loops below vectorise it)."""
     sig = types.uint64(types.uint64)
 
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+    def codegen(context: Any, builder: Any, _signature: Any, args: Any) -> Any:
         return builder.ctpop(args[0])
 
     return sig, codegen

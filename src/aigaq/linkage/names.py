@@ -126,17 +126,6 @@ class NameMatch:
     b_text: str
 
 
-def compare_variants(tt: TokenTable, va: NameVariant, vb: NameVariant) -> NameMatch:
-    """Best one-to-one alignment of name words (order-free), then a level.
-
-    5: two or more words, all the same (after folding and everyday forms); 4: two or more similar;
-    3: one word the same and nothing contradicts (single word or consistent initials);
-    2: one word the same, another contradicts; 1: only weakly similar; 0: different.
-    """
-    hit = cached_align(tt, va, vb)
-    return NameMatch(hit[0], hit[1], va.text, vb.text)
-
-
 CACHE_LIMIT = 500_000  # entries; the caches are emptied when full so memory stays bounded
 
 
@@ -152,6 +141,12 @@ def cached_align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int,
 
 
 def align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[tuple[int, int, float], ...]]:
+    """Best one-to-one alignment of name words (order-free), then a level, and the strong matches.
+
+    5: two or more words, all the same (after folding and everyday forms); 4: two or more similar;
+    3: one word the same and nothing contradicts (single word or consistent initials);
+    2: one word the same, another contradicts; 1: only weakly similar; 0: different.
+    """
     ta, tb = va.tokens, vb.tokens
     cand = sorted(((tt.sim(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True)
     used_a: set[int] = set()

@@ -100,9 +100,3 @@ class LinkageKeys:
         bits = self._wide(purpose, grams)
         folded = (bits & ((1 << BLOOM_BITS) - 1)) ^ (bits >> BLOOM_BITS)
         return np.frombuffer(folded.to_bytes(BLOOM_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
-
-    def bloom_unfolded(self, purpose: str, grams: Sequence[str]) -> np.ndarray:
-        """The same filter before folding (``ENCODE_BITS`` bits): never stored; for measuring
-        what folding hides (tests/linkage/test_hardening.py)."""
-        bits = self._wide(purpose, grams)
-        return np.frombuffer(bits.to_bytes(ENCODE_BITS // 8, "little"), dtype="<u8").astype(np.uint64)
