@@ -5,9 +5,17 @@ has it). Importing numba costs most of a second, so ``aigaq.linkage.dice`` impor
 only when an encoding is first compared; plain-mode runs never pay for it.
 
 Compiled code is cached on disk (``cache=True``) so that the compile time (a few seconds) is paid
-once per machine, not in every CLI run or web process: in ``$NUMBA_CACHE_DIR`` when set, else
-``$AIGAQ_DATA_DIR/cache/numba``, else ``~/.cache/aigaq/numba``. When none of these is writable the
-kernels are compiled in memory, once per process.
+once per machine, not in every CLI run, web process or test run: in ``$NUMBA_CACHE_DIR`` when set,
+else ``$AIGAQ_DATA_DIR/cache/numba``, else the user's cache (``$XDG_CACHE_HOME/aigaq/numba``, by
+default ``~/.cache/aigaq/numba``). When that folder cannot be written the kernels are compiled in
+memory, once per process.
+
+The cache stays correct when the code changes: numba keys each entry on the SHA-256 of this file's
+source (and its own version and the CPU), so an edited kernel is compiled again. It does not look
+at other modules, which is why every kernel and every global a kernel reads live in this one file.
+Processes sharing the folder (web workers, pytest-xdist workers) are safe: numba writes each index
+and data file to a temporary name and renames it into place, and a missing or stale entry only
+means one more compile.
 """
 
 from __future__ import annotations
@@ -18,12 +26,18 @@ from typing import Any
 
 
 def _cache_dir() -> str | None:
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return os.environ["NUMBA_CACHE_DIR"]
+    """The folder numba caches the kernels in (made when missing); None when it cannot be written."""
+    given = os.environ.get("NUMBA_CACHE_DIR")
     data = os.environ.get("AIGAQ_DATA_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
     try:
-        base = Path(data) / "cache" if data else Path.home() / ".cache" / "aigaq"
-        path = base / "numba"
+        if given:
+            path = Path(given)
+        elif data:
+            path = Path(data) / "cache" / "numba"
+        else:
+            # The XDG base directory spec: a relative $XDG_CACHE_HOME is invalid and is ignored.
+            path = (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "aigaq" / "numba"
         path.mkdir(parents=True, exist_ok=True)
     except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         return None
