@@ -10,8 +10,7 @@ import numpy as np
 from .features import FIELDS
 from .index import Index, Progress
 
-CHUNK_PAIRS = 50_000  # pairs per step of an index compared one pair at a time (no levels_batch)
-BATCH_PAIRS = 200_000  # pairs compared per numpy batch on the plain path
+BATCH_PAIRS = 200_000  # pairs compared per batch (one numpy pass, or one kernel call)
 
 
 def levels_serial(
@@ -19,31 +18,13 @@ def levels_serial(
 ) -> tuple[np.ndarray, np.ndarray]:
     """(levels, TF keys) of every pair: int8 (P, fields) and int32 (P, 2) padded with −1."""
     p = len(pairs)
-    batch = getattr(index, "levels_batch", None)
-    if batch is not None:
-        lv = np.empty((p, len(FIELDS)), dtype=np.int8)
-        keys = np.empty((p, 2), dtype=np.int32)
-        for start in range(0, p, BATCH_PAIRS):
-            part = pairs[start : start + BATCH_PAIRS]
-            lv[start : start + len(part)], keys[start : start + len(part)] = batch(part[:, 0], part[:, 1])
-            if progress:
-                progress(stage, start + len(part), p)
-        return lv, keys
-    lv = np.full((p, len(FIELDS)), -1, dtype=np.int8)
-    keys = np.full((p, 2), -1, dtype=np.int32)
-    levels = index.levels
-    # Rows are gathered per chunk as Python lists (fast to fill) and packed into int8, so memory
-    # stays at 19 bytes a pair however many pairs there are.
-    for start in range(0, p, CHUNK_PAIRS):
-        rows: list[list[int]] = []
-        for k, (i, j) in enumerate(pairs[start : start + CHUNK_PAIRS].tolist(), start):
-            row, ks = levels(i, j)
-            rows.append(row)
-            if ks:
-                keys[k, : len(ks)] = ks
-        lv[start : start + len(rows)] = rows
+    lv = np.empty((p, len(FIELDS)), dtype=np.int8)
+    keys = np.empty((p, 2), dtype=np.int32)
+    for start in range(0, p, BATCH_PAIRS):
+        part = pairs[start : start + BATCH_PAIRS]
+        lv[start : start + len(part)], keys[start : start + len(part)] = index.levels_batch(part[:, 0], part[:, 1])
         if progress:
-            progress(stage, start + len(rows), p)
+            progress(stage, start + len(part), p)
     return lv, keys
 
 
@@ -73,8 +54,7 @@ def levels_matrix(
     global _SHARED
     _SHARED = (index, pairs)
     try:
-        step = BATCH_PAIRS if hasattr(index, "levels_batch") else CHUNK_PAIRS
-        spans = [(s, min(s + step, p)) for s in range(0, p, step)]
+        spans = [(s, min(s + BATCH_PAIRS, p)) for s in range(0, p, BATCH_PAIRS)]
         lv = np.empty((p, len(FIELDS)), dtype=np.int8)
         keys = np.empty((p, 2), dtype=np.int32)
         with mp.get_context("fork").Pool(workers) as pool:
