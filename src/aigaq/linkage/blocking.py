@@ -31,7 +31,9 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
 
     Keys are kept as 64-bit hashes in two flat arrays (key, mention) sorted by key, not as a dict
     of lists: a million mentions file ~15 million keys, and pairs for all blocks of one size are
-    generated in one numpy step. A hash collision only adds candidates, never loses one.
+    generated in one numpy step. A hash collision only adds candidates, never loses one. The
+    built-in hash() is enough and is no cryptography: the hashes only bucket keys within one
+    process, are never stored, and private mode's keys are keyed tokens already.
     """
     n = len(index.ids)
     hashes = getattr(index, "block_hashes", None)

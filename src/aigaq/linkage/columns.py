@@ -186,7 +186,7 @@ class ColumnBuilder:
         self.region.append(self.places(f.region) if f.region else -1)
         self.address.append(self.addresses(f.address) if f.address else -1)
         keys = plain_block_keys(f, self.tt)
-        self.block_hash.extend(map(hash, keys))
+        self.block_hash.extend(map(hash, keys))  # buckets within this process (blocking.candidate_pairs)
         self.block_member.extend([k] * len(keys))
 
     def build(self) -> Columns:
