@@ -6,6 +6,16 @@ organisation; Olga is a coordinator of another organisation and must be denied e
 
 from __future__ import annotations
 
+import os
+
+# The linkage kernels compile once per machine, not once per run: numba caches them in the user's
+# cache (tests/settings.py points AIGAQ_DATA_DIR, where the app keeps them, at a throw-away folder).
+# Set before anything imports numba; one folder for all xdist workers is safe (linkage/kernels.py).
+os.environ.setdefault(
+    "NUMBA_CACHE_DIR",
+    os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "aigaq", "numba"),
+)
+
 import datetime as dt
 from collections.abc import Callable
 from typing import Any

@@ -55,19 +55,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
     from aigaq.linkage import engine
+    from aigaq.linkage.blocking import candidate_pairs
+    from aigaq.linkage.clustering import cluster
+    from aigaq.linkage.levels import levels_matrix
     from aigaq.linkage.mention import iter_mentions
+    from aigaq.linkage.plain import plain_index
 
     with args.labels.open(encoding="utf-8") as f:
         labels = {d["id"]: d["person"] for d in map(json.loads, f)}
     with args.mentions.open(encoding="utf-8") as f:
-        index = engine.plain_index(iter_mentions(f, set()))
+        index = plain_index(iter_mentions(f, set()))
     n = len(index.ids)
     person = [labels.get(x, "self:" + x) for x in index.ids]
     code = {p: k for k, p in enumerate(dict.fromkeys(person))}
     pid = np.array([code[p] for p in person])
     true_pairs = sum(c * (c - 1) // 2 for c in Counter(person).values())
-    pairs = engine.candidate_pairs(index)
-    lv, keys = engine._levels_matrix(index, pairs, None, "scoring", 1)
+    pairs = candidate_pairs(index)
+    lv, keys = levels_matrix(index, pairs, None, "scoring", 1)
     truth = pid[pairs[:, 0]] == pid[pairs[:, 1]]
     print(f"mentions {n}, true pairs {true_pairs}, candidate pairs {len(pairs)}, "
           f"true pairs among them {int(truth.sum())} ({truth.sum() / max(true_pairs, 1):.1%})")
@@ -91,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     weight = np.log2(np.clip(prob, 1e-12, 1 - 1e-12) / np.clip(1 - prob, 1e-12, 1))
     best = None
     for t in (0.5, 0.6, 0.7, 0.8, 0.9):
-        cl, _ = engine._cluster(index, pairs, weight, np.zeros(0, dtype=np.int64), t, {}, [], None)
+        cl, _ = cluster(index, pairs, weight, np.zeros(0, dtype=np.int64), t, {}, [], None)
         groups = np.array([cl.find(i) for i in range(n)])
         got = (_pairwise(groups, person, true_pairs), t)
         if best is None or got[0][2] > best[0][2]:

@@ -20,7 +20,8 @@ import time
 
 import numpy as np
 
-from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many, popcount_rows
+from aigaq.lib.crypto.linkage import BLOOM_BITS
+from aigaq.linkage.dice import compiled_kernels, dice_many_to_many, dice_one_to_many
 
 FIRST_CALL = (
     "import time, numpy as np; t = time.perf_counter(); from aigaq.linkage import private; "
@@ -51,7 +52,7 @@ def main() -> None:
     words = BLOOM_BITS // 64
     many = rng.integers(0, 2**63, size=(args.n, words), dtype=np.uint64)
     queries = rng.integers(0, 2**63, size=(args.queries, words), dtype=np.uint64)
-    pops = popcount_rows(many)
+    pops = compiled_kernels().popcounts(many)
     import numba
 
     print(f"numba {numba.__version__}, numpy {np.__version__}, {BLOOM_BITS}-bit filters")

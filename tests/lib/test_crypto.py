@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 
 from aigaq.lib import crypto
 from aigaq.lib.crypto import DecryptionError, KeyFileError, KeyRing
+from aigaq.lib.crypto.sealing import _seal_with_nonce
 
 AAD = "cases_survivor:k7q2m4xz:contact_phone"
 PHONE = "+7 701 555 12 34"
@@ -139,7 +140,7 @@ def test_seal_matches_independent_known_answer_vector() -> None:
     aad = "cases_suspect:abc:phone"
     header = b"E\x01" + hashlib.sha256(b"aigaq-data-key-id:" + key).digest()[:4]
     expected = header + nonce + AESGCM(key).encrypt(nonce, plaintext, header + aad.encode("utf-8"))
-    assert crypto._seal_with_nonce(key, plaintext, aad=aad, nonce=nonce) == expected
+    assert _seal_with_nonce(key, plaintext, aad=aad, nonce=nonce) == expected
     assert crypto.open_sealed(key, expected, aad=aad) == plaintext
 
 

@@ -10,11 +10,17 @@ import random
 import numpy as np
 import pytest
 
-import aigaq.linkage.engine as engine
+import aigaq.linkage.em as em_module
 from aigaq.linkage import InputError, Mention, link
-from aigaq.linkage.engine import PRIOR_U, _levels_serial, candidate_pairs, em, plain_index
-from aigaq.linkage.features import FIELDS, _date_slips, compare_features, date_typo_like
+from aigaq.linkage.batch import _date_slips
+from aigaq.linkage.birth import date_typo_like
+from aigaq.linkage.blocking import candidate_pairs
+from aigaq.linkage.em import em
+from aigaq.linkage.features import FIELDS, compare_features
+from aigaq.linkage.levels import levels_serial
 from aigaq.linkage.mention import iter_mentions
+from aigaq.linkage.model import PRIOR_U
+from aigaq.linkage.plain import plain_index
 
 from .synth import generate
 
@@ -57,7 +63,7 @@ def test_batch_levels_equal_the_pairwise_comparison_for_candidate_and_random_pai
     rng = random.Random(3)
     random_pairs = {tuple(sorted(rng.sample(range(n), 2))) for _ in range(3000)}
     pairs = np.concatenate([candidate_pairs(index), np.array(sorted(random_pairs), dtype=np.int32)])
-    lv, keys = _levels_serial(index, pairs)
+    lv, keys = levels_serial(index, pairs)
     checked = 0
     for row, (i, j) in enumerate(pairs.tolist()):
         want, match = compare_features(index.tt, index.f[i], index.f[j])
@@ -74,7 +80,7 @@ def test_batch_levels_equal_the_pairwise_comparison_for_candidate_and_random_pai
 
 def test_every_field_is_compared_somewhere_in_the_batch_test_data() -> None:
     index = plain_index(_mentions())
-    lv, _ = _levels_serial(index, candidate_pairs(index))
+    lv, _ = levels_serial(index, candidate_pairs(index))
     assert all((lv[:, f] >= 0).any() for f in range(len(FIELDS)))
 
 
@@ -113,12 +119,12 @@ def test_em_on_counted_patterns_equals_em_with_one_row_per_pair() -> None:
     a = em(lv, tf, u, 10**7)
     # Splitting the input must not change the estimate (the counted pairs are merged over chunks).
 
-    old = engine.EM_CHUNK
-    engine.EM_CHUNK = 700
+    old = em_module.EM_CHUNK
+    em_module.EM_CHUNK = 700
     try:
         b = em(lv, tf, u, 10**7)
     finally:
-        engine.EM_CHUNK = old
+        em_module.EM_CHUNK = old
     assert a.lambda_all == pytest.approx(b.lambda_all, rel=1e-9)
     for name in a.m:
         assert a.m[name] == pytest.approx(b.m[name], rel=1e-9)
@@ -155,7 +161,7 @@ def test_hard_conflict_from_columns_agrees_with_the_birth_level() -> None:
 
 
 def test_hard_conflict_from_columns_agrees_with_the_levels_for_iins_and_fathers() -> None:
-    from aigaq.linkage.engine import is_conflict
+    from aigaq.linkage.model import is_conflict
 
     mentions = [
         Mention(id="a", full_name="Нұрлан Ерланұлы Ахметов", iins=["830809348590"]),

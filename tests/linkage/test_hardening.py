@@ -21,13 +21,22 @@ import functools
 import numpy as np
 import pytest
 
-from aigaq.linkage import encode_mentions, private
-from aigaq.linkage.private import BLOOM_BITS, BLOOM_K, ENCODE_BITS, WORDS
+from aigaq.lib.crypto.linkage import BLOOM_BITS, BLOOM_K, ENCODE_BITS, WORDS, LinkageKeys
+from aigaq.linkage import encode_mentions
 
 from .synth import generate
 
 KEY = bytes(range(32))
 NAMES = 2000
+
+
+def _unfolded(keyed: LinkageKeys, grams: list[str]) -> np.ndarray:
+    """The ``ENCODE_BITS``-bit filter of the grams before folding, from their keyed positions:
+    never stored, built here only to measure what folding hides."""
+    bits = np.zeros(ENCODE_BITS, dtype=np.uint8)
+    for g in grams:
+        bits[keyed.positions("bloom-name", g)] = 1
+    return np.packbits(bits, bitorder="little").view("<u8").astype(np.uint64)
 
 
 @functools.cache
@@ -37,20 +46,20 @@ def _filters() -> tuple[np.ndarray, np.ndarray, list[set[str]]]:
     mentions = mentions[:NAMES]
     assert len(mentions) == NAMES
     grams: list[list[str]] = []
-    bloom = private._Keyed.bloom
+    bloom = LinkageKeys.bloom
 
-    def recording(self: private._Keyed, purpose: str, gs: list[str]) -> np.ndarray:
+    def recording(self: LinkageKeys, purpose: str, gs: list[str]) -> np.ndarray:
         if purpose == "bloom-name":
             grams.append(list(gs))
         return bloom(self, purpose, gs)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(private._Keyed, "bloom", recording)
+        mp.setattr(LinkageKeys, "bloom", recording)
         encoded = encode_mentions(mentions, KEY)
     stored = np.concatenate([e.name_bf for e in encoded])
     assert len(stored) == len(grams) and stored.shape[1] == WORDS
-    keyed = private._Keyed(KEY)
-    wide = np.stack([keyed.bloom_unfolded("bloom-name", g) for g in grams])
+    keyed = LinkageKeys(KEY)
+    wide = np.stack([_unfolded(keyed, g) for g in grams])
     assert wide.shape[1] * 64 == ENCODE_BITS == 2 * BLOOM_BITS
     # What is stored is exactly the unfolded filter's first half XOR its second half.
     assert np.array_equal(stored, wide[:, :WORDS] ^ wide[:, WORDS:])

@@ -6,7 +6,9 @@ import phonenumbers
 import pytest
 
 from aigaq.linkage import Mention
-from aigaq.linkage.features import Birth, TokenTable, birth_level, birth_of, build_features, date_typo_like
+from aigaq.linkage.birth import Birth, birth_level, birth_of, date_typo_like
+from aigaq.linkage.features import build_features
+from aigaq.linkage.names import TokenTable
 from aigaq.linkage.normalise import (
     default_city_key,
     iin_birth_date,

@@ -172,12 +172,12 @@ def test_private_mode_finds_the_same_links_without_plaintext() -> None:
 
 
 def test_scoring_over_forked_workers_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
-    import aigaq.linkage.engine as engine
+    import aigaq.linkage.levels as levels
 
     mentions, _ = generate(150, seed=9)
     serial = link(mentions, workers=1)
-    monkeypatch.setattr(engine, "PARALLEL_MIN_PAIRS", 1)
-    monkeypatch.setattr(engine, "CHUNK_PAIRS", 97)
+    monkeypatch.setattr(levels, "PARALLEL_MIN_PAIRS", 1)
+    monkeypatch.setattr(levels, "BATCH_PAIRS", 97)  # many spans, so that both workers get some
     parallel = link(mentions, workers=2)
     assert parallel.clusters == serial.clusters
     assert [(p.a, p.b, round(p.match_weight, 9)) for p in parallel.pairs] == [
@@ -212,7 +212,7 @@ def test_a_stored_model_from_before_a_change_of_levels_still_loads() -> None:
     import json
 
     from aigaq.linkage import Model
-    from aigaq.linkage.engine import PRIOR_M
+    from aigaq.linkage.model import PRIOR_M
 
     old = json.loads(Model.default("private").to_json())
     old["m"]["patronymic"], old["u"]["patronymic"] = [0.1, 0.9], [0.9, 0.1]  # two levels, as once

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from aigaq.linkage.features import NameVariant, TokenTable, _variant, compare_variants
+from aigaq.linkage.names import NameVariant, TokenTable, cached_align, name_variant
 from aigaq.linkage.normalise import fix_lookalikes, name_forms, name_tokens, skeleton
 
 # Жәнібек in every script the research notes list (domain-kz.md §4.1, §4.3 worked example).
@@ -79,14 +79,14 @@ def test_latin_lookalike_letters_inside_a_cyrillic_word_are_read_as_cyrillic() -
 
 
 def _v(tt: TokenTable, text: str) -> NameVariant:
-    v, _ = _variant(tt, text)
+    v, _ = name_variant(tt, text)
     assert v is not None
     return v
 
 
 def level(a: str, b: str) -> int:
     tt = TokenTable()
-    return compare_variants(tt, _v(tt, a), _v(tt, b)).level
+    return cached_align(tt, _v(tt, a), _v(tt, b))[0]
 
 
 @pytest.mark.parametrize(
@@ -208,7 +208,7 @@ def test_a_fathers_name_written_with_uly_still_meets_a_surname_made_from_it() ->
     ],
 )
 def test_fathers_names_agree_differ_by_a_slip_or_differ(a: list[str], b: list[str], expected: int) -> None:
-    from aigaq.linkage.features import father_level
+    from aigaq.linkage.names import father_level
 
     assert father_level(a, b) == expected
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from aigaq.lib.crypto.linkage import BLOOM_BITS
 from aigaq.linkage import (
     EncodedMention,
     Mention,
@@ -19,7 +20,7 @@ from aigaq.linkage import (
     load_key,
     score_encoded,
 )
-from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many, popcount_rows
+from aigaq.linkage.dice import compiled_kernels, dice_many_to_many, dice_one_to_many
 
 from .synth import generate
 
@@ -145,7 +146,7 @@ def test_the_dice_kernel_matches_a_plain_python_count() -> None:
     expected = np.array([[dice(x, y) for y in b] for x in a])
     assert np.allclose(dice_many_to_many(a, b), expected)
     assert np.allclose(dice_one_to_many(a[0], b), expected[0])
-    assert popcount_rows(np.array([[1, 3, 2**63]], dtype=np.uint64)).tolist() == [4]
+    assert compiled_kernels().popcounts(np.array([[1, 3, 2**63]], dtype=np.uint64)).tolist() == [4]
 
 
 def test_similar_names_have_similar_bloom_filters_and_different_names_do_not() -> None:
@@ -178,7 +179,7 @@ def test_a_fitted_model_survives_json_and_still_scores() -> None:
 
 def _name_compared(a: str, b: str, key: bytes = KEY) -> tuple[int, float]:
     """(name level, name Dice) of two encoded names."""
-    from aigaq.linkage.private import EncodedIndex
+    from aigaq.linkage import EncodedIndex
 
     enc = encode_mentions([Mention(id="a", full_name=a), Mention(id="b", full_name=b)], key)
     lv, _, dice = EncodedIndex(enc).levels_many(np.array([[0, 1]]))

@@ -3,14 +3,18 @@ weights fitted on encodings with reviewers' labels (aigaq.linkage.fit_encoded)."
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+import aigaq.linkage
+from aigaq.lib.crypto.linkage import BLOOM_BITS
 from aigaq.linkage import EncodedIndex, Mention, Model, encode_mentions, fit_encoded, link_encoded, score_encoded
+from aigaq.linkage.dice import dice_many_to_many, dice_one_to_many
 from aigaq.linkage.features import FIELDS
-from aigaq.linkage.private import BLOOM_BITS, dice_many_to_many, dice_one_to_many
 
 from .synth import generate
 
@@ -106,12 +110,56 @@ def test_the_kernel_cache_falls_back_to_memory_when_no_folder_is_writable(
     assert kernels._cache_dir() is None
     monkeypatch.setenv("AIGAQ_DATA_DIR", str(tmp_path))
     assert kernels._cache_dir() == str(tmp_path / "cache" / "numba")
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(blocker / "numba"))
+    assert kernels._cache_dir() is None
+
+
+def test_the_kernel_cache_is_numba_cache_dir_else_the_data_dir_else_the_users_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aigaq.linkage import kernels
+
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(tmp_path / "given"))
+    monkeypatch.setenv("AIGAQ_DATA_DIR", str(tmp_path / "data"))
+    assert kernels._cache_dir() == str(tmp_path / "given")
+    monkeypatch.delenv("NUMBA_CACHE_DIR")
+    assert kernels._cache_dir() == str(tmp_path / "data" / "cache" / "numba")
+    monkeypatch.delenv("AIGAQ_DATA_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert kernels._cache_dir() == str(tmp_path / "xdg" / "aigaq" / "numba")
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/cache")  # invalid by the XDG spec: ignored
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert kernels._cache_dir() == str(tmp_path / "home" / ".cache" / "aigaq" / "numba")
+
+
+_COMPILE_ONCE = """
+import numpy as np
+from aigaq.linkage import kernels
+kernels.popcounts(np.zeros((1, 8), dtype=np.uint64))
+stats = kernels.popcounts.stats
+print(sum(stats.cache_hits.values()), sum(stats.cache_misses.values()))
+"""
+
+
+def test_the_kernels_compile_once_and_later_processes_load_them_from_the_cache(tmp_path: Path) -> None:
+    src = str(Path(aigaq.linkage.__file__).parents[2])
+    env = {"PYTHONPATH": src, "PATH": "/usr/bin:/bin", "NUMBA_CACHE_DIR": str(tmp_path)}
+
+    def run() -> tuple[int, int]:
+        out = subprocess.run([sys.executable, "-c", _COMPILE_ONCE], env=env, capture_output=True, text=True, timeout=99)
+        assert out.returncode == 0, out.stderr
+        hits, misses = out.stdout.split()
+        return int(hits), int(misses)
+
+    assert run() == (0, 1)  # compiled, and written to the cache
+    assert list(tmp_path.rglob("*.nbi")) and list(tmp_path.rglob("*.nbc"))
+    assert run() == (1, 0)  # a new process loads it
 
 
 def test_forked_workers_encode_exactly_as_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aigaq.linkage import private
+    from aigaq.linkage import encode
 
-    monkeypatch.setattr(private, "ENCODE_CHUNK", 40)
+    monkeypatch.setattr(encode, "ENCODE_CHUNK", 40)
     mentions, _ = generate(100, seed=11)
     one = encode_mentions(mentions, KEY)
     two = encode_mentions(mentions, KEY, workers=2)

@@ -36,32 +36,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from .engine import (
-    DEFAULT_THRESHOLD,
-    Evidence,
-    LinkResult,
-    Model,
-    Progress,
-    ScoredPair,
-    default_workers,
-    plain_index,
-    run,
-)
+from aigaq.lib.crypto.linkage import generate_key, load_key
+
+from .encode import EncodedMention, block_keys, encode_mentions
+from .encoded import EncodedIndex
+from .engine import DEFAULT_THRESHOLD, run
+from .index import Progress
+from .levels import default_workers
 from .mention import InputError, Mention, parse_mentions
+from .model import Evidence, LinkResult, Model, ScoredPair
 from .normalise import CityKey, default_city_key
-from .private import (
-    EncodedFit,
-    EncodedIndex,
-    EncodedLink,
-    EncodedMention,
-    block_keys,
-    encode_mentions,
-    fit_encoded,
-    generate_key,
-    load_key,
-    score_encoded,
-    warm_up,
-)
+from .plain import plain_index
+from .private import EncodedFit, EncodedLink, fit_encoded, score_encoded, warm_up
 
 __all__ = [
     "DEFAULT_THRESHOLD",

@@ -14,10 +14,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from aigaq.lib.crypto.linkage import load_key
+
 from . import link
-from .engine import DEFAULT_THRESHOLD, LinkResult, Progress, plain_index, run
+from .engine import DEFAULT_THRESHOLD, run
+from .index import Progress
 from .mention import InputError, Mention, iter_mentions, parse_mentions
-from .private import load_key
+from .model import LinkResult
+from .plain import plain_index
 
 EXAMPLE = (
     '{"id": "c17-s1", "full_name": "Жәнібек Сейітов", "phones": ["8 (701) 555-12-34"], '

@@ -1,13 +1,21 @@
 """Compiled inner loops of private mode: Dice of packed Bloom filters and per-pair levels.
 
 numba compiles these to machine code for the host CPU (``popcnt``, or ``vpopcntq`` where AVX-512
-has it). Importing numba costs most of a second, so ``aigaq.linkage.private`` imports this module
+has it). Importing numba costs most of a second, so ``aigaq.linkage.dice`` imports this module
 only when an encoding is first compared; plain-mode runs never pay for it.
 
 Compiled code is cached on disk (``cache=True``) so that the compile time (a few seconds) is paid
-once per machine, not in every CLI run or web process: in ``$NUMBA_CACHE_DIR`` when set, else
-``$AIGAQ_DATA_DIR/cache/numba``, else ``~/.cache/aigaq/numba``. When none of these is writable the
-kernels are compiled in memory, once per process.
+once per machine, not in every CLI run, web process or test run: in ``$NUMBA_CACHE_DIR`` when set,
+else ``$AIGAQ_DATA_DIR/cache/numba``, else the user's cache (``$XDG_CACHE_HOME/aigaq/numba``, by
+default ``~/.cache/aigaq/numba``). When that folder cannot be written the kernels are compiled in
+memory, once per process.
+
+The cache stays correct when the code changes: numba keys each entry on the SHA-256 of this file's
+source (and its own version and the CPU), so an edited kernel is compiled again. It does not look
+at other modules, which is why every kernel and every global a kernel reads live in this one file.
+Processes sharing the folder (web workers, pytest-xdist workers) are safe: numba writes each index
+and data file to a temporary name and renames it into place, and a missing or stale entry only
+means one more compile.
 """
 
 from __future__ import annotations
@@ -18,12 +26,18 @@ from typing import Any
 
 
 def _cache_dir() -> str | None:
-    if os.environ.get("NUMBA_CACHE_DIR"):
-        return os.environ["NUMBA_CACHE_DIR"]
+    """The folder numba caches the kernels in (made when missing); None when it cannot be written."""
+    given = os.environ.get("NUMBA_CACHE_DIR")
     data = os.environ.get("AIGAQ_DATA_DIR")
+    xdg = os.environ.get("XDG_CACHE_HOME")
     try:
-        base = Path(data) / "cache" if data else Path.home() / ".cache" / "aigaq"
-        path = base / "numba"
+        if given:
+            path = Path(given)
+        elif data:
+            path = Path(data) / "cache" / "numba"
+        else:
+            # The XDG base directory spec: a relative $XDG_CACHE_HOME is invalid and is ignored.
+            path = (Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".cache") / "aigaq" / "numba"
         path.mkdir(parents=True, exist_ok=True)
     except (OSError, RuntimeError):  # RuntimeError: no home directory to be found
         return None
@@ -42,11 +56,11 @@ from numba import types  # noqa: E402
 from numba.extending import intrinsic  # noqa: E402
 
 
-def _ctpop(typingctx: Any, x: Any) -> Any:
+def _ctpop(_typingctx: Any, x: Any) -> Any:  # pragma: no cover - runs only while numba compiles
     """LLVM's ctpop on a uint64: one ``popcnt`` instruction (the loops below vectorise it)."""
     sig = types.uint64(types.uint64)
 
-    def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:
+    def codegen(context: Any, builder: Any, _signature: Any, args: Any) -> Any:
         return builder.ctpop(args[0])
 
     return sig, codegen
@@ -114,7 +128,7 @@ def dice_many_to_many(
 NAME_CUTS = np.array([0.88, 0.76, 0.67, 0.54, 0.78])
 ADDRESS_CUTS = np.array([0.98, 0.78, 0.54])
 
-# Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.private.TOKEN_FIELDS).
+# Token fields of an EncodedIndex, in the order of its CSR rows (aigaq.linkage.encoded.TOKEN_FIELDS).
 T_PHONE, T_HANDLE, T_PLATE, T_IIN, T_OTHER, T_OTHER_SLIP, T_PATRONYMIC, T_SEX = 0, 1, 2, 3, 4, 5, 6, 7
 T_CITY, T_REGION, T_NAME, T_DATE, T_DATE_SLIP, T_PATRONYMIC_SLIP = 8, 9, 10, 11, 12, 13
 
@@ -152,7 +166,7 @@ def levels(
     single: np.ndarray,
     one_word: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # pragma: no cover - compiled
-    """Levels of every pair as ``aigaq.linkage.private`` defines them (docs/linkage.md), the
+    """Levels of every pair as ``aigaq.linkage.encoded`` defines them (docs/linkage.md), the
     position in ``vals`` of the most frequent shared whole-name token (−1: none) and the best
     name Dice (−1: a side has no name). name_cut: ``NAME_CUTS``; addr_cut: ``ADDRESS_CUTS``.
     single: per position of ``vals``, whether it is a one-word name token (level 3 at most, as on
