@@ -94,3 +94,11 @@ matching_models.MatchAlert.claimed_by
 matching_models.MatchAlert.claimed_at
 matching_models.AlertDecision.decided_by
 _.LANGUAGE_CODE  # HttpRequest.LANGUAGE_CODE, read by Django's i18n and templates
+
+from aigaq import envconfig
+
+# Called by settings.py, which vulture leaves out (Django reads its UPPER_CASE names).
+envconfig.envbool
+envconfig.envint
+envconfig.secret_key
+envconfig.database

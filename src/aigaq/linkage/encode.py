@@ -93,7 +93,7 @@ class EncodedMention:
     def from_json(cls, text: str) -> EncodedMention:
         """Read what ``to_json`` wrote. Raises ValueError for filters of another length: an
         encoding of an earlier version (1024-bit unfolded filters), which must be encoded again
-        (``aigaq.matching.services.relink``, run by migration 0003)."""
+        (``aigaq.matching.relink.relink``, run by migration 0003)."""
         d = json.loads(text)
         rows = [np.frombuffer(base64.b64decode(x), dtype="<u8") for x in d["name_bf"]]
         addr = np.frombuffer(base64.b64decode(d["addr_bf"]), dtype="<u8").copy() if d["addr_bf"] else None
