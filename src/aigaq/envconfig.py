@@ -93,3 +93,33 @@ def _sqlite_options() -> dict[str, object]:
     }
 
 
+
+
+def service_settings(*, app: str, urlconf: str, database_file: str) -> dict[str, object]:
+    """The settings of a network service (the hub, the key service): one app of its own, the
+    audit log and the peers it accepts signed requests from, its own database in AIGAQ_DATA_DIR
+    (or AIGAQ_DATABASE_URL). No sessions, no templates, no browser: JSON over signed requests."""
+    data_dir = Path(os.environ.get("AIGAQ_DATA_DIR") or (Path.cwd() / "var")).resolve()
+    dev = envbool("AIGAQ_DEV")
+    hosts = os.environ.get("AIGAQ_ALLOWED_HOSTS", "127.0.0.1,localhost")
+    return {
+        "DEV": dev,
+        "DEBUG": False,
+        "DATA_DIR": data_dir,
+        "SECRET_KEY": secret_key(data_dir),
+        "ALLOWED_HOSTS": [h.strip() for h in hosts.split(",") if h.strip()],
+        "INSTALLED_APPS": ["django.contrib.auth", "django.contrib.contenttypes", "aigaq.audit", "aigaq.peers", app],
+        "MIDDLEWARE": ["django.middleware.security.SecurityMiddleware", "aigaq.middleware.SecurityHeadersMiddleware",
+                       "django.middleware.common.CommonMiddleware"],
+        "ROOT_URLCONF": urlconf,
+        "DATABASES": {"default": database(data_dir / database_file)},
+        "DEFAULT_AUTO_FIELD": "django.db.models.BigAutoField",
+        "USE_TZ": True,
+        "TIME_ZONE": "Asia/Almaty",
+        "USE_I18N": False,
+        "SECURE_CONTENT_TYPE_NOSNIFF": True,
+        "LOGGING": {"version": 1, "disable_existing_loggers": False,
+                    "handlers": {"console": {"class": "logging.StreamHandler"}},
+                    # Request paths only, never bodies: bodies are encodings and contact details.
+                    "loggers": {"django.request": {"handlers": ["console"], "level": "WARNING"}}},
+    }

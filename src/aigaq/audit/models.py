@@ -48,6 +48,16 @@ class Action(models.IntegerChoices):
     RETENTION_ERASED = 71, _("erased cases past the retention period")
     BACKUP_MADE = 72, _("made a backup")
     BACKUP_RESTORED = 73, _("restored a backup")
+    # The network of organisations: written by members, the hub and the key service, each in its own log.
+    NETWORK_REQUEST_REFUSED = 80, _("refused a network request")
+    NETWORK_INVITATION_ISSUED = 81, _("issued a network invitation")
+    NETWORK_MEMBER_JOINED = 82, _("registered a network member")
+    NETWORK_EVALUATED = 83, _("evaluated blinded values for a member")
+    NETWORK_SYNCED = 84, _("synced suspects with the network")
+    NETWORK_JOINED = 85, _("joined the network")
+    NETWORK_ALERT_REVIEWED = 86, _("reviewed a network alert")
+    NETWORK_CONTACT_REQUESTED = 87, _("asked another organisation for contact")
+    NETWORK_CONTACT_ANSWERED = 88, _("answered a request for contact")
 
 
 class AuditEntry(models.Model):

@@ -24,7 +24,9 @@ This package is pure (no Django) so it can be reviewed and tested on its own. It
 blind indexes, subkeys, data keys wrapped under KEKs), ``sealing`` (field values), ``stream``
 (files), ``hashing`` (hash chain, canonical JSON, constant-time equality, random codes) and
 ``linkage`` (the keyed tokens and Bloom filters of aigaq.linkage's private encodings; imported by
-its full name, not re-exported here, so that loading the key ring does not load numpy).
+its full name, not re-exported here, so that loading the key ring does not load numpy), and for the
+network of organisations ``oprf`` (RFC 9497 through the voprf package) and ``signing`` (Ed25519
+signed requests), also imported by their full names.
 """
 
 from __future__ import annotations
