@@ -8,6 +8,7 @@
     aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart)
     aigaq restore FILE     restore a backup (stop the server first)
     aigaq audit verify     check that no audit entry was altered, removed or reordered
+    aigaq network ...      the network of organisations (key service, hub, member; `aigaq network --help`)
     aigaq link ...         link suspect mentions (see `aigaq link --help`)
     aigaq link-eval ...    precision, recall and F1 of linkage against labels
     aigaq manage ...       any Django management command (migrate, createsuperuser, ...)
@@ -44,6 +45,32 @@ def _serve(argv: Sequence[str]) -> int:
     return _manage(["serve", *argv])
 
 
+NETWORK_HELP = """usage: aigaq network [keyservice|hub] COMMAND ...
+
+  aigaq network keyservice init|trust-hub|serve   the key service (holds the network's OPRF key)
+  aigaq network hub init|invite|serve             the hub (matches members' keyed encodings)
+  aigaq network join|sync|status|alerts           this organisation's instance as a member
+
+Each finds its instance from AIGAQ_DATA_DIR (and AIGAQ_DATABASE_URL where set); see docs/network.md."""
+
+
+def _network(argv: Sequence[str]) -> int:
+    """`aigaq network keyservice ...` and `aigaq network hub ...` run under their own settings
+    (their own database); the member's commands under the instance's."""
+    args = list(argv)
+    if not args or args[0] in {"-h", "--help", "help"}:
+        print(NETWORK_HELP)
+        return 0 if args else 2
+    if args[0] in {"keyservice", "hub"}:
+        role = args[0]
+        if len(args) < 2 or args[1] in {"-h", "--help"}:
+            print(NETWORK_HELP)
+            return 0 if len(args) >= 2 else 2
+        os.environ["DJANGO_SETTINGS_MODULE"] = f"aigaq.{role}.settings"
+        return _manage([f"{role}_{args[1].replace('-', '_')}", *args[2:]])
+    return _manage([f"network_{args[0].replace('-', '_')}", *args[1:]])
+
+
 def _link(argv: Sequence[str]) -> int:
     from aigaq.linkage.cli import main_link
 
@@ -67,6 +94,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
     "report": (_command("report"), "print the PDF report"),
+    "network": (_network, "the network of organisations: key service, hub, and this member (see docs/network.md)"),
     "manage": (_manage, "run a Django management command"),
 }
 
