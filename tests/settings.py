@@ -32,3 +32,7 @@ from aigaq.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True
+# The network's services run as their own processes with their own settings (aigaq.hub.settings,
+# aigaq.keyservice.settings); their models are installed here too so unit tests can reach them in
+# one database. tests/network/ starts the real processes, each with its own.
+INSTALLED_APPS = [*INSTALLED_APPS, "aigaq.peers", "aigaq.hub", "aigaq.keyservice"]  # noqa: F405

@@ -4,4 +4,4 @@ instance, the hub, the key service), so that all their models are known while ty
 from aigaq.settings import *  # noqa: F403
 from aigaq.settings import INSTALLED_APPS
 
-INSTALLED_APPS = [*INSTALLED_APPS, "aigaq.peers"]
+INSTALLED_APPS = [*INSTALLED_APPS, "aigaq.peers", "aigaq.hub", "aigaq.keyservice"]
