@@ -125,8 +125,8 @@ def _refused(client: Client, member: Party, case: str) -> Any:
     if case == "unknown_sender":
         return post(client, "/v1/evaluate", raw=body, party=new_party("m-stranger", register=False))
     if case == "bad_signature":
-        return post(client, "/v1/evaluate", raw=body, party=Party(member.name, new_party("x", register=False)
-                                                                  .private_key))
+        impostor = Party(name=member.name, private_key=new_party("impostor", register=False).private_key)
+        return post(client, "/v1/evaluate", raw=body, party=impostor)
     if case == "expired":
         return post(client, "/v1/evaluate", raw=body, party=member, now=time.time() - 1000)
     if case == "unsigned":
@@ -141,15 +141,13 @@ def _refused(client: Client, member: Party, case: str) -> Any:
 @pytest.mark.parametrize("case", ["unknown_sender", "bad_signature", "expired", "replayed", "unsigned"])
 def test_a_request_not_properly_signed_is_refused_and_audited(client: Client, holder: oprf.KeyHolder,
                                                               member: Party, case: str) -> None:
-    evaluated_before = EvaluationCount.objects.filter(member=member.name).first()
     answer = _refused(client, member, case)
     assert (answer.status_code, answer.json()) == (401, {"error": case})
     assert b"evaluated" not in answer.content
     entry = last_entry()
     assert (entry.action, entry.extra) == (Action.NETWORK_REQUEST_REFUSED, {"reason": case})
     counted = EvaluationCount.objects.filter(member=member.name).first()
-    assert (counted.count if counted else 0) == (len(INPUTS) if case == "replayed" else 0)
-    assert evaluated_before is None
+    assert (counted.count if counted else 0) == (len(INPUTS) if case == "replayed" else 0)  # the first one only
 
 
 def test_an_oversized_batch_is_a_bad_request(client: Client, holder: oprf.KeyHolder, member: Party) -> None:
