@@ -11,8 +11,10 @@ import pytest
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
-from aigaq.cases.inputs import IncidentInput, SurvivorInput
+from aigaq.cases.inputs import SurvivorInput
 from aigaq.cases.models import Case
+
+from ..conftest import INCIDENT
 
 Event = tuple[str, dt.date, dict[str, Any]]
 
@@ -23,20 +25,9 @@ def build(make_case: Callable[..., Case]) -> Callable[..., Case]:
 
     def make(actor: User, events: list[Event] = (), **incident: Any) -> Case:  # type: ignore[assignment]
         consent = incident.pop("consent", True)
-        base = IncidentInput(
-            date_from=dt.date(2025, 5, 4),
-            date_to=None,
-            region="KZ-71",
-            city="astana",
-            settlement="",
-            area="urban",
-            place_type="park",
-            gbv_type="rape",
-            account="",
-        )
         case = make_case(
             actor,
-            incident=dataclasses.replace(base, **incident),
+            incident=dataclasses.replace(INCIDENT, **{"gbv_type": "rape", "account": "", **incident}),
             survivor=SurvivorInput(sex="female", consent_matching=True, consent_statistics=consent),
         )
         for kind, date, data in events:
