@@ -25,6 +25,7 @@ from django.test import Client
 
 from aigaq.accounts.models import Membership, Organisation, Role, User
 from aigaq.cases import services
+from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
 
 PASSWORD = "correct horse battery staple"
@@ -82,16 +83,19 @@ def login() -> Callable[[User], Client]:
     return client_for
 
 
+SURVIVOR = SurvivorInput(sex="female", consent_matching=True, consent_statistics=True)
+INCIDENT = IncidentInput(
+    date_from=dt.date(2025, 5, 4), date_to=None, region="KZ-71", city="astana", settlement="", area="urban",
+    place_type="park", gbv_type="sexual_assault", account="Two men followed me while I was running in the park.",
+)
+SUSPECT = SuspectInput(full_name="Жәнібек Сейітов", phones="8 (701) 555-12-34", sex="male", relation="stranger",
+                       approx_age=34)
+
+
 def case_data(**overrides: Any) -> dict[str, Any]:
-    survivor = {"sex": "female", "consent_matching": True, "consent_statistics": True}
-    incident = {
-        "date_from": dt.date(2025, 5, 4), "date_to": None, "region": "KZ-71", "city": "astana", "settlement": "",
-        "area": "urban", "place_type": "park", "gbv_type": "sexual_assault",
-        "account": "Two men followed me while I was running in the park.",
-    }
-    suspects = [{"full_name": "Жәнібек Сейітов", "phones": "8 (701) 555-12-34", "sex": "male",
-                 "relation": "stranger", "approx_age": 34}]
-    data = {"survivor": survivor, "incident": incident, "suspects": suspects}
+    """case_create's inputs for the usual case (SURVIVOR, INCIDENT, SUSPECT); an override replaces
+    one whole (`dataclasses.replace(INCIDENT, region=...)` to change a field)."""
+    data: dict[str, Any] = {"survivor": SURVIVOR, "incident": INCIDENT, "suspects": [SUSPECT]}
     data.update(overrides)
     return data
 

@@ -35,6 +35,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "src"), str(ROOT / "bench" / "linkage")]
 
+# Plain dataclasses: importable before django.setup(), unlike the models and services below.
+from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput  # noqa: E402
+
 
 def configure(db: str) -> str:
     if db == "sqlite":
@@ -61,22 +64,22 @@ def configure(db: str) -> str:
     return url
 
 
-def suspect_data(m: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "full_name": m.get("full_name", ""),
-        "aliases": "\n".join(m.get("aliases", [])),
-        "phones": "\n".join(m.get("phones", [])),
-        "handles": "\n".join(m.get("handles", [])),
-        "plates": "\n".join(m.get("plates", [])),
-        "iins": "\n".join(m.get("iins", [])),
-        "birth_date": m.get("birth_date", ""),
-        "approx_age": m.get("age_at_incident"),
-        "sex": {"M": "male", "F": "female"}.get(str(m.get("sex", "")), "male"),
-        "relation": "stranger",
-    }
+def suspect_data(m: dict[str, Any]) -> SuspectInput:
+    return SuspectInput(
+        full_name=m.get("full_name", ""),
+        aliases="\n".join(m.get("aliases", [])),
+        phones="\n".join(m.get("phones", [])),
+        handles="\n".join(m.get("handles", [])),
+        plates="\n".join(m.get("plates", [])),
+        iins="\n".join(m.get("iins", [])),
+        birth_date=m.get("birth_date", ""),
+        approx_age=m.get("age_at_incident"),
+        sex={"M": "male", "F": "female"}.get(str(m.get("sex", "")), "male"),
+        relation="stranger",
+    )
 
 
-def incident_data(m: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+def incident_data(m: dict[str, Any], rng: random.Random) -> IncidentInput:
     from aigaq import reference
 
     city = reference.find_city(str(m.get("city", ""))) if m.get("city") else None
@@ -85,14 +88,14 @@ def incident_data(m: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         if m.get("incident_date")
         else dt.date(2020 + rng.randrange(5), 1 + rng.randrange(12), 1 + rng.randrange(28))
     )
-    return {
-        "date_from": day,
-        "region": city.region if city else "KZ-75",
-        "city": city.code if city else "",
-        "area": "urban",
-        "place_type": "street",
-        "gbv_type": "sexual_assault",
-    }
+    return IncidentInput(
+        date_from=day,
+        region=city.region if city else "KZ-75",
+        city=city.code if city else "",
+        area="urban",
+        place_type="street",
+        gbv_type="sexual_assault",
+    )
 
 
 def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
@@ -116,9 +119,11 @@ def populate(mentions: list[dict[str, Any]], org: Any, user: Any) -> None:
             Survivor(case=c, pseudonym=f"S-{c.code[:6]}", consent_matching=True, consent_statistics=True) for c in cases
         )
         Incident.objects.bulk_create(
-            Incident(case=c, **incident_data(m, rng)) for c, m in zip(cases, chunk, strict=True)
+            Incident(case=c, **incident_data(m, rng).values()) for c, m in zip(cases, chunk, strict=True)
         )
-        Suspect.objects.bulk_create(Suspect(case=c, **suspect_data(m)) for c, m in zip(cases, chunk, strict=True))
+        Suspect.objects.bulk_create(
+            Suspect(case=c, **suspect_data(m).values()) for c, m in zip(cases, chunk, strict=True)
+        )
         print(f"  populated {start + len(chunk)}/{len(mentions)}", file=sys.stderr)
 
 
@@ -191,7 +196,7 @@ def main() -> int:
     gc.freeze()
     empty = [
         services.case_create(
-            actor=user, survivor={"consent_matching": True}, incident=incident_data(m, rng), suspects=[]
+            actor=user, survivor=SurvivorInput(consent_matching=True), incident=incident_data(m, rng), suspects=[]
         )
         for m in added
     ]

@@ -9,6 +9,7 @@ import pytest
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
+from aigaq.cases.inputs import IncidentInput
 from aigaq.cases.models import Case
 
 from ..conftest import client_for
@@ -43,9 +44,9 @@ def test_search_does_not_reach_another_organisations_cases(olga: User, case: Cas
 
 def test_filters_by_region_stage_period_and_flag(alice: User, make_case: Callable[..., Case]) -> None:
     astana = make_case(alice)
-    oral = make_case(alice, incident={
-        "date_from": dt.date(2025, 11, 10), "date_to": None, "region": "KZ-27", "city": "oral", "settlement": "",
-        "area": "urban", "place_type": "street", "gbv_type": "sexual_assault", "account": ""})
+    oral = make_case(alice, incident=IncidentInput(
+        date_from=dt.date(2025, 11, 10), date_to=None, region="KZ-27", city="oral", settlement="",
+        area="urban", place_type="street", gbv_type="sexual_assault", account=""))
     services.pathway_event_add(actor=alice, case=oral, event_type="report_refused", date=dt.date(2025, 11, 10),
                                data={"reason": "natural_instincts"})
     client = client_for(alice)

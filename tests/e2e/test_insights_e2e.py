@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import subprocess
@@ -15,7 +16,7 @@ from aigaq.accounts.models import Organisation
 from aigaq.cases import services
 from aigaq.cases.models import Case
 
-from ..conftest import PASSWORD, case_data, make_user
+from ..conftest import INCIDENT, PASSWORD, case_data, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = Path("/tmp/aigaq-screens")
@@ -33,14 +34,14 @@ def test_an_analyst_filters_the_dashboard_and_downloads_safe_data_and_the_report
     ann = make_user("ann", org, "analyst")
     for i in range(12):
         region = "KZ-71" if i < 7 else "KZ-75"
-        data = case_data()
-        data["incident"].update(
+        incident = dataclasses.replace(
+            INCIDENT,
             region=region,
             city="astana" if region == "KZ-71" else "almaty",
             gbv_type="rape",
             date_from=dt.date(2025, 3, 1 + i),
         )
-        case = services.case_create(actor=cora, **data)
+        case = services.case_create(actor=cora, **case_data(incident=incident))
         services.pathway_event_add(
             actor=cora, case=case, event_type="police_contacted", date=dt.date(2025, 3, 20), data={"unit": "Almaly"}
         )

@@ -3,6 +3,7 @@ one case then sees the repeat-suspect flag on her case page."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 from typing import Any
@@ -11,9 +12,10 @@ import pytest
 
 from aigaq.accounts.models import Organisation
 from aigaq.cases import services
+from aigaq.cases.inputs import SuspectInput
 from aigaq.matching.models import MatchAlert, Status
 
-from ..conftest import PASSWORD, case_data, make_user
+from ..conftest import INCIDENT, PASSWORD, case_data, make_user
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -32,17 +34,17 @@ def test_a_coordinator_confirms_an_alert_from_the_queue(page: Any, live_server: 
     make_user("cora", org, "coordinator")
     astana = services.case_create(actor=alice, **case_data())
     oral = case_data(
+        incident=dataclasses.replace(INCIDENT, date_from=dt.date(2025, 11, 10), region="KZ-27", city="oral"),
         suspects=[
-            {
-                "full_name": "ZHANIBEK SEITOV",
-                "phones": "+7 701 555 1234",
-                "sex": "male",
-                "relation": "stranger",
-                "approx_age": 35,
-            }
-        ]
+            SuspectInput(
+                full_name="ZHANIBEK SEITOV",
+                phones="+7 701 555 1234",
+                sex="male",
+                relation="stranger",
+                approx_age=35,
+            )
+        ],
     )
-    oral["incident"].update(date_from=dt.date(2025, 11, 10), region="KZ-27", city="oral")
     services.case_create(actor=dina, **oral)
     base = live_server.url
 

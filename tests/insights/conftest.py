@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -10,7 +11,10 @@ import pytest
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
+from aigaq.cases.inputs import SurvivorInput
 from aigaq.cases.models import Case
+
+from ..conftest import INCIDENT
 
 Event = tuple[str, dt.date, dict[str, Any]]
 
@@ -21,21 +25,11 @@ def build(make_case: Callable[..., Case]) -> Callable[..., Case]:
 
     def make(actor: User, events: list[Event] = (), **incident: Any) -> Case:  # type: ignore[assignment]
         consent = incident.pop("consent", True)
-        overrides: dict[str, Any] = {}
-        base = {
-            "date_from": dt.date(2025, 5, 4),
-            "date_to": None,
-            "region": "KZ-71",
-            "city": "astana",
-            "settlement": "",
-            "area": "urban",
-            "place_type": "park",
-            "gbv_type": "rape",
-            "account": "",
-        }
-        overrides["incident"] = {**base, **incident}
-        overrides["survivor"] = {"sex": "female", "consent_matching": True, "consent_statistics": consent}
-        case = make_case(actor, **overrides)
+        case = make_case(
+            actor,
+            incident=dataclasses.replace(INCIDENT, **{"gbv_type": "rape", "account": "", **incident}),
+            survivor=SurvivorInput(sex="female", consent_matching=True, consent_statistics=consent),
+        )
         for kind, date, data in events:
             services.pathway_event_add(actor=actor, case=case, event_type=kind, date=date, data=data)
         return case

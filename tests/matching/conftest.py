@@ -3,6 +3,7 @@ Cyrillic in one case and in Latin in the other."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
@@ -10,27 +11,28 @@ from typing import Any
 import pytest
 
 from aigaq.accounts.models import Organisation, Role, User
+from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
 from tests.conftest import make_user
 
-ORAL = {
-    "date_from": dt.date(2025, 11, 10),
-    "date_to": None,
-    "region": "KZ-27",
-    "city": "oral",
-    "settlement": "",
-    "area": "urban",
-    "place_type": "street",
-    "gbv_type": "rape",
-    "account": "He offered me a lift from the bus stop in Oral.",
-}
-LATIN = {
-    "full_name": "ZHANIBEK SEITOV",
-    "phones": "+7 701 555 1234",
-    "sex": "male",
-    "relation": "stranger",
-    "approx_age": 35,
-}
+ORAL = IncidentInput(
+    date_from=dt.date(2025, 11, 10),
+    date_to=None,
+    region="KZ-27",
+    city="oral",
+    settlement="",
+    area="urban",
+    place_type="street",
+    gbv_type="rape",
+    account="He offered me a lift from the bus stop in Oral.",
+)
+LATIN = SuspectInput(
+    full_name="ZHANIBEK SEITOV",
+    phones="+7 701 555 1234",
+    sex="male",
+    relation="stranger",
+    approx_age=35,
+)
 
 
 @pytest.fixture
@@ -48,17 +50,18 @@ def astana_case(alice: User, make_case: Callable[..., Case]) -> Case:
 def oral_case(dina: User, make_case: Callable[..., Case]) -> Case:
     return make_case(
         dina,
-        incident=dict(ORAL),
-        suspects=[dict(LATIN)],
-        survivor={
-            "sex": "female",
-            "consent_matching": True,
-            "consent_statistics": True,
-            "pseudonym": "Aru-Oral",
-            "name": "Арулым Бекова",
-        },
+        incident=ORAL,
+        suspects=[LATIN],
+        survivor=SurvivorInput(
+            sex="female",
+            consent_matching=True,
+            consent_statistics=True,
+            pseudonym="Aru-Oral",
+            name="Арулым Бекова",
+        ),
     )
 
 
-def story(**suspect: Any) -> dict[str, Any]:
-    return {**LATIN, **suspect}
+def story(**suspect: Any) -> SuspectInput:
+    """The Latin suspect, with the given fields changed."""
+    return dataclasses.replace(LATIN, **suspect)

@@ -3,11 +3,13 @@ so a common name's thousands of namesakes cost nothing and his true match is sti
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 
 import pytest
 
 from aigaq.accounts.models import User
+from aigaq.cases.inputs import SuspectInput
 from aigaq.cases.models import Case
 from aigaq.matching import relink, services
 from aigaq.matching.models import MatchAlert
@@ -27,13 +29,13 @@ def test_a_namesake_crowd_over_the_cap_does_not_hide_the_same_phone(
 ) -> None:
     monkeypatch.setattr(services, "MAX_CANDIDATES", 3)
     for year in ("1960", "1970", "1980", "2000"):  # namesakes: only the name blocks join them
-        make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": year, "sex": "male"}])
-    make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "phones": "+7 701 222 3344", "sex": "male"}])
+        make_case(alice, suspects=[SuspectInput(full_name="Нурлан Ахметов", birth_date=year, sex="male")])
+    make_case(alice, suspects=[SuspectInput(full_name="Нурлан Ахметов", phones="+7 701 222 3344", sex="male")])
     MatchAlert.objects.all().delete()
     make_case(
         alice,
-        incident=dict(ORAL),
-        suspects=[{"full_name": "Nurlan Akhmetov", "phones": "87012223344", "sex": "male"}],
+        incident=ORAL,
+        suspects=[SuspectInput(full_name="Nurlan Akhmetov", phones="87012223344", sex="male")],
     )
     alert = MatchAlert.objects.get()
     assert alert.outcomes["phone"] == "agree"
@@ -51,7 +53,9 @@ def test_the_suspect_count_behind_name_frequencies_follows_adds_edits_withdrawal
         return SuspectCount.objects.get(organisation_id=astana_case.organisation_id).suspects
 
     assert count() == 2
-    cases.suspect_update(actor=dina, suspect=oral_case.suspects.get(), data={"full_name": "Ерлан Омаров"})
+    suspect = oral_case.suspects.get()
+    renamed = dataclasses.replace(SuspectInput.of(suspect), full_name="Ерлан Омаров")
+    cases.suspect_update(actor=dina, suspect=suspect, data=renamed)
     assert count() == 2
     cases.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=False, statistics=True)
     assert count() == 1

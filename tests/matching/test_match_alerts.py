@@ -3,6 +3,7 @@ namesakes are not, consent decides, and organisations never see each other's sus
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 
@@ -10,6 +11,7 @@ from django.db import connection
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
+from aigaq.cases.inputs import SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
 from aigaq.matching.models import MatchAlert, Status, SuspectBlockKey, SuspectEncoding, SuspectNameToken
 
@@ -27,19 +29,19 @@ def test_the_same_man_in_astana_and_oral_in_two_alphabets_raises_an_alert(astana
 
 
 def test_namesakes_whose_ages_cannot_match_raise_no_alert(alice: User, make_case: Callable[..., Case]) -> None:
-    make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": "1970", "sex": "male"}])
+    make_case(alice, suspects=[SuspectInput(full_name="Нурлан Ахметов", birth_date="1970", sex="male")])
     make_case(
         alice,
-        incident=dict(ORAL),
-        suspects=[{"full_name": "Нурлан Ахметов", "birth_date": "1998", "sex": "male"}],
+        incident=ORAL,
+        suspects=[SuspectInput(full_name="Нурлан Ахметов", birth_date="1998", sex="male")],
     )
     assert not MatchAlert.objects.exists()
 
 
 def test_the_same_common_name_born_on_the_same_day_is_an_alert(alice: User, make_case: Callable[..., Case]) -> None:
     """The control for the namesakes: the same two names, born on the same day, in one city."""
-    make_case(alice, suspects=[{"full_name": "Нурлан Ахметов", "birth_date": "1990-03-14", "sex": "male"}])
-    make_case(alice, suspects=[{"full_name": "Nurlan Akhmetov", "birth_date": "1990-03-14", "sex": "male"}])
+    make_case(alice, suspects=[SuspectInput(full_name="Нурлан Ахметов", birth_date="1990-03-14", sex="male")])
+    make_case(alice, suspects=[SuspectInput(full_name="Nurlan Akhmetov", birth_date="1990-03-14", sex="male")])
     assert MatchAlert.objects.count() == 1
 
 
@@ -51,7 +53,7 @@ def test_suspects_of_one_case_are_not_matched_with_each_other(alice: User, make_
 def test_cases_of_another_organisation_are_never_matched(
     astana_case: Case, olga: User, make_case: Callable[..., Case]
 ) -> None:
-    make_case(olga, incident=dict(ORAL), suspects=[story()])
+    make_case(olga, incident=ORAL, suspects=[story()])
     assert not MatchAlert.objects.exists()
     assert SuspectEncoding.objects.count() == 2
 
@@ -59,7 +61,7 @@ def test_cases_of_another_organisation_are_never_matched(
 def test_a_case_without_consent_to_matching_takes_no_part(
     alice: User, astana_case: Case, make_case: Callable[..., Case]
 ) -> None:
-    make_case(alice, incident=dict(ORAL), suspects=[story()], survivor={"sex": "female", "consent_matching": False})
+    make_case(alice, incident=ORAL, suspects=[story()], survivor=SurvivorInput(sex="female", consent_matching=False))
     assert not MatchAlert.objects.exists()
     assert SuspectEncoding.objects.count() == 1
 
@@ -88,7 +90,9 @@ def test_editing_a_suspect_rematches_him_at_once(dina: User, astana_case: Case, 
     services.suspect_update(
         actor=dina,
         suspect=suspect,
-        data={"full_name": "Ерлан Омаров", "phones": "+7 777 000 1122", "approx_age": 60},
+        data=dataclasses.replace(
+            SuspectInput.of(suspect), full_name="Ерлан Омаров", phones="+7 777 000 1122", approx_age=60
+        ),
     )
     assert not MatchAlert.objects.exists()
     services.suspect_update(actor=dina, suspect=suspect, data=story())
@@ -101,8 +105,8 @@ def test_a_later_incident_by_the_same_phone_alone_is_raised(
     """A third case has only his phone, in yet another format."""
     make_case(
         alice,
-        incident={**ORAL, "date_from": dt.date(2026, 1, 5)},
-        suspects=[{"phones": "87015551234", "sex": "male", "relation": "acquaintance"}],
+        incident=dataclasses.replace(ORAL, date_from=dt.date(2026, 1, 5)),
+        suspects=[SuspectInput(phones="87015551234", sex="male", relation="acquaintance")],
     )
     assert MatchAlert.objects.count() == 1
 

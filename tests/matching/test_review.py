@@ -12,6 +12,7 @@ from django.test import Client
 
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.inputs import SuspectInput
 from aigaq.cases.models import Case
 from aigaq.matching import relink, review, services, weights
 from aigaq.matching.models import AlertDecision, MatchAlert, MatchingModel, Status
@@ -151,7 +152,7 @@ def test_relink_rebuilds_the_alerts_and_keeps_decisions(
     astana_case: Case, oral_case: Case, cora: User, alice: User, make_case: Callable[..., Case]
 ) -> None:
     _confirm(cora)
-    make_case(alice, suspects=[{"full_name": "Ерлан Омаров", "phones": "+7 777 000 1122", "sex": "male"}])
+    make_case(alice, suspects=[SuspectInput(full_name="Ерлан Омаров", phones="+7 777 000 1122", sex="male")])
     MatchAlert.objects.filter(status=Status.OPEN).delete()
     call_command("relink", "--quiet")
     assert MatchAlert.objects.get().status == Status.CONFIRMED

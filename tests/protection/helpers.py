@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 import time
 from pathlib import Path
@@ -15,7 +16,7 @@ from aigaq.accounts.sessions import STEP_UP_KEY
 from aigaq.cases import services
 from aigaq.cases.models import Case
 
-from ..conftest import case_data, client_for
+from ..conftest import INCIDENT, SURVIVOR, SUSPECT, case_data, client_for
 
 # Distinctive enough that finding them anywhere means a leak, not a coincidence.
 SURVIVOR_NAME = "Гүлназ Жаңабаева-Qxzv"
@@ -25,10 +26,11 @@ PLAINTEXTS = (SURVIVOR_NAME, ACCOUNT, SUSPECT_PHONE, "987 65 43", "7019876543")
 
 
 def secret_case(actor: User) -> Case:
-    data = case_data()
-    data["survivor"] = {**data["survivor"], "name": SURVIVOR_NAME}
-    data["incident"] = {**data["incident"], "account": ACCOUNT}
-    data["suspects"] = [{**data["suspects"][0], "phones": SUSPECT_PHONE}]
+    data = case_data(
+        survivor=dataclasses.replace(SURVIVOR, name=SURVIVOR_NAME),
+        incident=dataclasses.replace(INCIDENT, account=ACCOUNT),
+        suspects=[dataclasses.replace(SUSPECT, phones=SUSPECT_PHONE)],
+    )
     return services.case_create(actor=actor, **data)
 
 

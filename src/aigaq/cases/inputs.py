@@ -2,18 +2,15 @@
 `to_input()` gives and a service writes.
 
 The same input serves adding a record and, later, editing it: an edit form is the add form
-filled from `Input.of(record)`, and its service writes every field of the input back.
-
-The services still accept a plain mapping of the same field names in place of an input, read by
-`Input.coerce`: the demo loader, the matching benchmark and older tests call them that way. New
-code passes the input.
+filled from `Input.of(record)`, and its service writes every field of the input back. To change
+some fields only: `dataclasses.replace(SuspectInput.of(suspect), phones=...)`. Values kept as a
+mapping of field names (the demo's plans) become an input by `SuspectInput(**values)`.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
@@ -29,12 +26,6 @@ class RecordInput:
     def of(cls, record: object) -> Self:
         """The input that would write `record` as it is now (an edit form's starting values)."""
         return cls(**{name: getattr(record, name) for name in cls.names()})
-
-    @classmethod
-    def coerce(cls, data: Self | Mapping[str, Any]) -> Self:
-        """`data` itself, or the input a mapping of field names stands for (names it lacks take
-        their defaults; a name the input does not have is a TypeError)."""
-        return cls(**data) if isinstance(data, Mapping) else data
 
     def values(self) -> dict[str, Any]:
         """Field name to value, as a model's constructor takes them."""

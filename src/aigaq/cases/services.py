@@ -1,11 +1,9 @@
 """Writes. Each service runs in one transaction together with its audit entry.
 
-A record's values come in as its input (`aigaq.cases.inputs`); a mapping of the same field names
-is still read as one (see there)."""
+A record's values come in as its input (`aigaq.cases.inputs`), and only so."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -45,12 +43,11 @@ def _new_pseudonym(case: Case) -> str:
 def case_create(
     *,
     actor: User,
-    survivor: SurvivorInput | Mapping[str, Any],
-    incident: IncidentInput | Mapping[str, Any],
-    suspects: Sequence[SuspectInput | Mapping[str, Any]] = (),
+    survivor: SurvivorInput,
+    incident: IncidentInput,
+    suspects: Sequence[SuspectInput] = (),
     created_at: dt.datetime | None = None,
 ) -> Case:
-    survivor, incident = SurvivorInput.coerce(survivor), IncidentInput.coerce(incident)
     member = acting_member(actor)
     case = Case(organisation=member.organisation, created_by=actor)
     # The key is stored before the case row commits, so no committed case is ever without a key.
@@ -65,7 +62,7 @@ def case_create(
     Incident.objects.create(case=case, **incident.values())
     PathwayEvent.objects.create(case=case, type="incident", date=incident.date_from, created_by=actor)
     for data in suspects:
-        suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=SuspectInput.coerce(data))
+        suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
         hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.CASE_CREATED, case_code=case.code)
     hooks.case_changed(case=case)
@@ -85,8 +82,8 @@ def _suspect_save(*, case: Case, suspect: Suspect, data: SuspectInput) -> Suspec
 
 
 @transaction.atomic
-def suspect_add(*, actor: User, case: Case, data: SuspectInput | Mapping[str, Any]) -> Suspect:
-    suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=SuspectInput.coerce(data))
+def suspect_add(*, actor: User, case: Case, data: SuspectInput) -> Suspect:
+    suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
     hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_ADDED, case_code=case.code, object_code=suspect.code)
     return suspect
@@ -98,10 +95,9 @@ def suspect_revealed(*, actor: User, suspect: Suspect) -> None:
 
 
 @transaction.atomic
-def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput | Mapping[str, Any]) -> Suspect:
-    """Writes every field of the input; a mapping changes only the fields it names."""
-    if not isinstance(data, SuspectInput):
-        data = dataclasses.replace(SuspectInput.of(suspect), **data)
+def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput) -> Suspect:
+    """Writes every field of the input. To change some of them:
+    `dataclasses.replace(SuspectInput.of(suspect), phones=...)`."""
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
     hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_CHANGED, case_code=suspect.case.code, object_code=suspect.code)
@@ -164,8 +160,8 @@ def pathway_event_add(
 
 
 @transaction.atomic
-def referral_add(*, actor: User, case: Case, data: ReferralInput | Mapping[str, Any]) -> Referral:
-    referral = Referral.objects.create(case=case, **ReferralInput.coerce(data).values())
+def referral_add(*, actor: User, case: Case, data: ReferralInput) -> Referral:
+    referral = Referral.objects.create(case=case, **data.values())
     record(actor=actor, action=Action.REFERRAL_ADDED, case_code=case.code, object_code=referral.code)
     return referral
 
@@ -178,16 +174,16 @@ def note_add(*, actor: User, case: Case, text: str) -> Note:
 
 
 @transaction.atomic
-def cost_add(*, actor: User, case: Case, data: CostInput | Mapping[str, Any]) -> Cost:
-    cost = Cost.objects.create(case=case, **CostInput.coerce(data).values())
+def cost_add(*, actor: User, case: Case, data: CostInput) -> Cost:
+    cost = Cost.objects.create(case=case, **data.values())
     record(actor=actor, action=Action.COST_ADDED, case_code=case.code, object_code=cost.code)
     hooks.case_changed(case=case)
     return cost
 
 
 @transaction.atomic
-def witness_add(*, actor: User, case: Case, data: WitnessInput | Mapping[str, Any]) -> Witness:
-    witness = Witness.objects.create(case=case, **WitnessInput.coerce(data).values())
+def witness_add(*, actor: User, case: Case, data: WitnessInput) -> Witness:
+    witness = Witness.objects.create(case=case, **data.values())
     record(actor=actor, action=Action.WITNESS_ADDED, case_code=case.code, object_code=witness.code)
     return witness
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from aigaq.accounts.models import Membership, Organisation, Role, User
 from aigaq.accounts.services import temporary_password
 from aigaq.cases import hooks, services
+from aigaq.cases.inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from aigaq.cases.models import Assignment, Case
 
 from .corpus import ORGANISATION_NAME, STAFF
@@ -82,8 +83,8 @@ def _write(plan: CasePlan, users: Mapping[str, User]) -> Case:
     creator, lawyer, coordinator = users[plan.created_by], users["lawyer"], users["coordinator"]
     created_at = timezone.make_aware(dt.datetime.combine(plan.created_on, plan.created_time))
     case = services.case_create(
-        actor=creator, survivor=dict(plan.survivor), incident=dict(plan.incident),
-        suspects=[dict(s) for s in plan.suspects], created_at=min(created_at, timezone.now()),
+        actor=creator, survivor=SurvivorInput(**plan.survivor), incident=IncidentInput(**plan.incident),
+        suspects=[SuspectInput(**s) for s in plan.suspects], created_at=min(created_at, timezone.now()),
     )
     if plan.lawyer_assigned:
         services.case_share(actor=coordinator, case=case, user=lawyer, kind=Assignment.Kind.ASSIGNED)
@@ -96,11 +97,11 @@ def _write(plan: CasePlan, users: Mapping[str, User]) -> Case:
         services.pathway_event_add(actor=actor, case=case, event_type=step.type, date=step.date,
                                    data=dict(step.data))
     for witness in plan.witnesses:
-        services.witness_add(actor=creator, case=case, data=dict(witness))
+        services.witness_add(actor=creator, case=case, data=WitnessInput(**witness))
     for referral in plan.referrals:
-        services.referral_add(actor=creator, case=case, data=dict(referral))
+        services.referral_add(actor=creator, case=case, data=ReferralInput(**referral))
     for cost in plan.costs:
-        services.cost_add(actor=creator, case=case, data=dict(cost))
+        services.cost_add(actor=creator, case=case, data=CostInput(**cost))
     for text in plan.notes:
         services.note_add(actor=creator, case=case, text=text)
     return case

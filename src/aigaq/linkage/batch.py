@@ -7,7 +7,8 @@ words, and one pair at a time beyond.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import TypeVar
 
 import numpy as np
 from rapidfuzz.distance import OSA, JaroWinkler
@@ -19,6 +20,7 @@ from .features import F_FATHER, FIELDS
 from .names import CACHE_LIMIT, STRONG_TOKEN, NameVariant, TokenTable, align, father_level
 
 MAX_ALIGN_TOKENS = 6  # longer names (rare) are aligned one pair at a time by align
+T = TypeVar("T")
 
 
 def _products(ptr: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -40,6 +42,25 @@ def _products(ptr: np.ndarray, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray
 
 def _any_per_owner(hit: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     return np.bincount(owner, weights=hit, minlength=n) > 0
+
+
+def _per_distinct_pair(
+    a: np.ndarray, b: np.ndarray, n: int, cache: dict[int, T], score: Callable[[int, int], T], dtype: type
+) -> np.ndarray:
+    """score(a[k], b[k]) for each k, the indices into a table of `n` values: computed once per
+    distinct pair and kept in `cache`, by the pair's code a * n + b. The cache is emptied when it
+    holds 2 × CACHE_LIMIT answers (about 100 MB), like the other caches: memory stays bounded and
+    an emptied cache gives the same answers again."""
+    uniq, inv = np.unique(a.astype(np.int64) * n + b, return_inverse=True)
+    if len(cache) > CACHE_LIMIT * 2:
+        cache.clear()
+    out = []
+    for x in uniq.tolist():
+        hit = cache.get(x)
+        if hit is None:
+            hit = cache[x] = score(x // n, x % n)
+        out.append(hit)
+    return np.asarray(out, dtype=dtype)[inv]
 
 
 class BatchComparer:
@@ -72,18 +93,7 @@ class BatchComparer:
         if not len(a):
             return np.zeros(0)
         nt = len(self.tt.stems)
-        code = np.minimum(a, b) * nt + np.maximum(a, b)
-        uniq, inv = np.unique(code, return_inverse=True)
-        cache, sim = self._sim, self.tt.sim
-        if len(cache) > CACHE_LIMIT * 2:  # about 100 MB; emptied when full, like the other caches
-            cache.clear()
-        vals = []
-        for c in uniq.tolist():
-            s = cache.get(c)
-            if s is None:
-                s = cache[c] = sim(c // nt, c % nt)
-            vals.append(s)
-        return np.asarray(vals)[inv]
+        return _per_distinct_pair(np.minimum(a, b), np.maximum(a, b), nt, self._sim, self.tt.sim, np.float64)
 
     def levels(self, i: np.ndarray, j: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(levels int8 (P, fields) with −1 for missing, TF keys int32 (P, 2) padded with −1)."""
@@ -274,17 +284,11 @@ class BatchComparer:
         near = (ra >= 0) & (ra == rb)
         fuzzy = np.flatnonzero(~same_city & ~near & (ca >= 0) & (cb >= 0))
         if len(fuzzy):
-            n_places = len(c.places)
-            code = ca[fuzzy].astype(np.int64) * n_places + cb[fuzzy]
-            uniq, inv = np.unique(code, return_inverse=True)
-            similar = []
-            for x in uniq.tolist():
-                hit = self._city.get(x)
-                if hit is None:
-                    a, b = c.places[x // n_places], c.places[x % n_places]
-                    hit = self._city[x] = JaroWinkler.normalized_similarity(a, b) >= 0.92
-                similar.append(hit)
-            near[fuzzy] = np.asarray(similar, dtype=bool)[inv]
+
+            def similar(a: int, b: int) -> bool:
+                return JaroWinkler.normalized_similarity(c.places[a], c.places[b]) >= 0.92
+
+            near[fuzzy] = _per_distinct_pair(ca[fuzzy], cb[fuzzy], len(c.places), self._city, similar, np.bool_)
         lv[sel, 9] = np.where(same_city, 2, np.where(near, 1, 0))
 
     def _address(self, i: np.ndarray, j: np.ndarray, lv: np.ndarray) -> None:
@@ -297,19 +301,12 @@ class BatchComparer:
         level = np.full(len(sel), 3, dtype=np.int8)
         diff = np.flatnonzero(aa != ab)
         if len(diff):
-            n_addr = len(c.addresses)
-            code = aa[diff].astype(np.int64) * n_addr + ab[diff]
-            uniq, inv = np.unique(code, return_inverse=True)
-            out = []
-            for x in uniq.tolist():
-                hit = self._addr.get(x)
-                if hit is None:
-                    if len(self._addr) > 2_000_000:
-                        self._addr.clear()
-                    r = token_sort_ratio(c.addresses[x // n_addr], c.addresses[x % n_addr]) / 100.0
-                    hit = self._addr[x] = 2 if r >= 0.85 else 1 if r >= 0.6 else 0
-                out.append(hit)
-            level[diff] = np.asarray(out, dtype=np.int8)[inv]
+
+            def close(a: int, b: int) -> int:
+                r = token_sort_ratio(c.addresses[a], c.addresses[b]) / 100.0
+                return 2 if r >= 0.85 else 1 if r >= 0.6 else 0
+
+            level[diff] = _per_distinct_pair(aa[diff], ab[diff], len(c.addresses), self._addr, close, np.int8)
         lv[sel, 10] = level
 
 

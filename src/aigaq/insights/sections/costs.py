@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ..filters import Filter
 from ..rollup import Tallied
 from ..suppression import Cell, measure_cell
-from .tables import Column, Row, Section, Table, by_label, extended, groups, hidden_cells, share_table
+from .tables import Column, Row, Section, Table, by_label, count_table, extended, groups, hidden_cells
 
 
 @dataclass
@@ -35,13 +35,14 @@ def paid_by_group(*, funnel: list[Tallied], paid: list[Tallied]) -> dict[str, Pa
 
 
 def cost_table(by: str, *, funnel: list[Tallied], paid: dict[str, Paid]) -> Table:
-    shares = share_table(
+    shares = count_table(
         "costs",
         _("Costs borne by survivors"),
         by_label(by),
         [Column("cases", _("Cases")), Column("paid", _("Cases where she or her family paid"))],
         groups(by, (t.group for t in funnel)),
         {k: [p.cases, p.paying] for k, p in paid.items()},
+        row_kind="nested",
         share_label=_("Share"),
         group_key=by,
     )

@@ -23,11 +23,14 @@ from .tables import (
     by_label,
     chart_from_column,
     chart_from_total,
+    coded_counts,
     count_table,
+    entry_columns,
     entry_label,
+    flagged_counts,
     groups,
     histograms,
-    share_table,
+    partition_table,
     timing_table,
 )
 
@@ -47,16 +50,9 @@ def _ending_label(code: str) -> str:
 def downgrade_tables(by: str, downgrade: list[Tallied]) -> tuple[Table, Table]:
     """The share of cases registered under a sexual-offence article that were downgraded, and how
     the downgraded ones ended."""
-    counts: Counts = defaultdict(lambda: [0, 0])
-    endings: Counts = defaultdict(lambda: [0] * (len(ENDINGS) + 1))
-    for t in downgrade:
-        counts[t.group][0] += t.n
-        if t.value:
-            counts[t.group][1] += t.n
-            if t.key in ENDINGS:
-                endings[t.group][ENDINGS.index(t.key)] += t.n
-            endings[t.group][-1] += t.n
-    share = share_table(
+    counts = flagged_counts(downgrade)
+    endings = coded_counts((t for t in downgrade if t.value), ENDINGS)
+    share = count_table(
         "downgrades",
         _("Requalified down from a sexual-offence article"),
         by_label(by),
@@ -65,17 +61,16 @@ def downgrade_tables(by: str, downgrade: list[Tallied]) -> tuple[Table, Table]:
             Column("downgraded", _("Downgraded")),
         ],
         groups(by, counts),
-        dict(counts),
+        counts,
+        row_kind="nested",
         share_label=_("Share downgraded"),
     )
-    ended = count_table(
+    ended = partition_table(
         "downgrade_endings",
         _("How downgraded cases ended"),
-        by_label(by),
+        by,
         [*(Column(code, _ending_label(code)) for code in ENDINGS), Column("downgraded", _("Downgraded"))],
-        groups(by, endings),
-        dict(endings),
-        row_kind="partition",
+        endings,
     )
     return share, ended
 
@@ -96,17 +91,15 @@ def downgrades_section(f: Filter) -> Section:
 
 
 def closed_hearing_table(by: str, hearing: list[Tallied]) -> Table:
-    hearings: Counts = defaultdict(lambda: [0, 0])
-    for t in hearing:
-        hearings[t.group][0] += t.n
-        hearings[t.group][1] += t.n if t.value else 0
-    return share_table(
+    hearings = flagged_counts(hearing)
+    return count_table(
         "closed_hearings",
         _("Closed hearings"),
         by_label(by),
         [Column("heard", _("Cases with a hearing")), Column("closed", _("Closed hearing"))],
         groups(by, hearings),
-        dict(hearings),
+        hearings,
+        row_kind="nested",
         share_label=_("Share closed"),
     )
 
@@ -147,26 +140,17 @@ def defence_table(defence: list[Tallied]) -> Table:
 
 def sentence_tables(by: str, sentence: list[Tallied]) -> tuple[Table, Table]:
     """The type of each case's last sentence, and its length in bands."""
-    types = [e.code for e in reference.sentence_types()]
-    sentenced: Counts = defaultdict(lambda: [0] * (len(types) + 1))
+    sentenced = coded_counts(sentence, [e.code for e in reference.sentence_types()])
     lengths: Counts = defaultdict(lambda: [0] * (len(LENGTH_BANDS) + 2))
     for t in sentence:
-        if t.key in types:
-            sentenced[t.group][types.index(t.key)] += t.n
-        sentenced[t.group][-1] += t.n
         lengths[t.group][t.value if t.value is not None else len(LENGTH_BANDS)] += t.n
         lengths[t.group][-1] += t.n
-    type_table = count_table(
+    type_table = partition_table(
         "sentence_types",
         _("Sentences"),
-        by_label(by),
-        [
-            *(Column(e.code, e.label(active_language())) for e in reference.sentence_types()),
-            Column("sentenced", _("Sentenced")),
-        ],
-        groups(by, sentenced),
-        dict(sentenced),
-        row_kind="partition",
+        by,
+        [*entry_columns(reference.sentence_types()), Column("sentenced", _("Sentenced"))],
+        sentenced,
     )
     band_labels = [
         _("under 1 year"),
@@ -176,17 +160,12 @@ def sentence_tables(by: str, sentence: list[Tallied]) -> tuple[Table, Table]:
         _("10 years or more"),
         _("length not recorded"),
     ]
-    length_table = count_table(
+    length_table = partition_table(
         "sentence_lengths",
         _("Length of sentences"),
-        by_label(by),
-        [
-            *(Column(f"band{i}", label) for i, label in enumerate(band_labels)),
-            Column("sentenced", _("Sentenced")),
-        ],
-        groups(by, lengths),
+        by,
+        [*(Column(f"band{i}", label) for i, label in enumerate(band_labels)), Column("sentenced", _("Sentenced"))],
         dict(lengths),
-        row_kind="partition",
     )
     return type_table, length_table
 

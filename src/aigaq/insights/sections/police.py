@@ -23,12 +23,15 @@ from .tables import (
     by_label,
     chart_from_column,
     chart_from_total,
+    coded_counts,
     count_table,
+    entry_columns,
     extended,
+    flagged_counts,
     groups,
     histograms,
     median_cell,
-    share_table,
+    partition_table,
     timing_table,
 )
 
@@ -44,13 +47,14 @@ def refusal_table(by: str, *, funnel: list[Tallied], refused: list[Tallied]) -> 
             police[t.group][0] += t.n
     for t in refused:  # a refused case was reported to police, so its group is already there
         police[t.group][1] += t.n
-    return share_table(
+    return count_table(
         "refusals",
         _("Refusals to register a report"),
         by_label(by),
         [Column("reported", _("Reported to police")), Column("refused", _("Refused"))],
         groups(by, (t.group for t in funnel)),
         dict(police),
+        row_kind="nested",
         share_label=_("Refusal rate"),
     )
 
@@ -67,23 +71,12 @@ def registration_table(by: str, registration: Histograms) -> Table:
 
 def reasons_table(by: str, *, refused: list[Tallied]) -> Table:
     """The reason police gave for each refused case, and the refused cases in all."""
-    codes = [e.code for e in reference.refusal_reasons()]
-    reasons: Counts = defaultdict(lambda: [0] * (len(codes) + 1))
-    for t in refused:
-        if t.key in codes:
-            reasons[t.group][codes.index(t.key)] += t.n
-        reasons[t.group][-1] += t.n
-    return count_table(
+    return partition_table(
         "refusal_reasons",
         _("Reasons police gave for refusing"),
-        by_label(by),
-        [
-            *(Column(e.code, e.label(active_language())) for e in reference.refusal_reasons()),
-            Column("refused", _("Refused cases")),
-        ],
-        groups(by, reasons),
-        dict(reasons),
-        row_kind="partition",
+        by,
+        [*entry_columns(reference.refusal_reasons()), Column("refused", _("Refused cases"))],
+        coded_counts(refused, [e.code for e in reference.refusal_reasons()]),
     )
 
 
@@ -131,22 +124,20 @@ def place_table(
     places with most reports one by one and the rest pooled; `every` is the histogram of days of
     all the filter's registered cases, so the pooled rest is `every` minus the top places."""
     column = "city" if measure == "city" else "police_unit"
-    counts: Counts = defaultdict(lambda: [0, 0])
-    for t in f.tally(measure):
-        counts[t.key][0] += t.n
-        counts[t.key][1] += t.n if t.value else 0
+    counts = flagged_counts(f.tally(measure), by_key=True)
     top, rest = _top_places(counts)
     values = {k: counts[k] for k in top}
     if rest:
         values[OTHER] = [sum(counts[k][i] for k in rest) for i in (0, 1)]
     rows_of = [(k, _place_label(column, k)) for k in top] + ([(OTHER, _("Other or not recorded"))] if rest else [])
-    table = share_table(
+    table = count_table(
         column,
         title,
         label,
         [Column("reported", _("Reported to police")), Column("refused", _("Refused"))],
         rows_of,
         values,
+        row_kind="nested",
         share_label=_("Refusal rate"),
         public=public,
         group_key=column,

@@ -12,7 +12,7 @@ from aigaq.cases import hooks
 
 from ..filters import Filter
 from ..rollup import Tallied
-from .tables import Column, Counts, Section, by_label, groups, share_table
+from .tables import Column, Counts, Section, by_label, count_table, groups
 
 CHUNK = 5000  # case ids a query: stays under every database's limit on query parameters
 
@@ -26,13 +26,14 @@ def repeat_suspects_section(f: Filter, *, funnel: list[Tallied]) -> Section:
     for start in range(0, len(linked), CHUNK):
         for row in qs.filter(case_id__in=linked[start : start + CHUNK]).values(by).annotate(n=Count("*")):
             counts[str(row[by])][1] += row["n"]
-    table = share_table(
+    table = count_table(
         "repeat_suspects",
         _("Cases whose suspect is linked to another case"),
         by_label(by),
         [Column("cases", _("Cases")), Column("linked", _("Suspect linked to another case"))],
         groups(by, counts),
         dict(counts),
+        row_kind="nested",
         share_label=_("Share"),
     )
     return Section(

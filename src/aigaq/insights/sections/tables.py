@@ -104,6 +104,34 @@ def by_label(by: str) -> str:
     return str(dict(BREAKDOWNS).get(by, by))
 
 
+def entry_columns(entries: Iterable[reference.Entry]) -> list[Column]:
+    return [Column(e.code, e.label(i18n.active_language())) for e in entries]
+
+
+# Counting tallied cases by breakdown group
+
+
+def flagged_counts(tallied: Iterable[Tallied], *, by_key: bool = False) -> Counts:
+    """Cases, and those of them whose value is set, per breakdown group (per tallied key with `by_key`)."""
+    counts: Counts = defaultdict(lambda: [0, 0])
+    for t in tallied:
+        pair = counts[t.key if by_key else t.group]
+        pair[0] += t.n
+        pair[1] += t.n if t.value else 0
+    return dict(counts)
+
+
+def coded_counts(tallied: Iterable[Tallied], codes: Sequence[str]) -> Counts:
+    """Cases per breakdown group in the column of their key's code (none for a key not among
+    `codes`), and all of them in a last column."""
+    counts: Counts = defaultdict(lambda: [0] * (len(codes) + 1))
+    for t in tallied:
+        if t.key in codes:
+            counts[t.group][codes.index(t.key)] += t.n
+        counts[t.group][-1] += t.n
+    return dict(counts)
+
+
 # Building suppressed tables from grouped counts
 
 
@@ -120,9 +148,11 @@ def count_table(
     public: bool = True,
     total_label: str | None = None,
     group_key: str = "",
+    share_label: str | None = None,
 ) -> Table:
     """A table of counts, one row for each of `rows_of` (and a total row when the rows add up),
-    suppressed as `row_kind` says (suppression.suppress)."""
+    suppressed as `row_kind` says (suppression.suppress). With `share_label`, the counts are nested
+    (all, and those of them with the property) and a last column gives the second's share of the first."""
     width = len(columns)
     grid = [values.get(k, [0] * width) for k, _label in rows_of]
     keys = list(rows_of)
@@ -134,47 +164,15 @@ def count_table(
         Row(k, label, [count_cell(v, s) for v, s in zip(vals, st, strict=True)])
         for (k, label), vals, st in zip(keys, grid, states, strict=True)
     ]
+    if share_label is not None:
+        rows = [Row(r.key, r.label, [*r.cells, rate_cell(r.cells[1], r.cells[0])]) for r in rows]
+        columns = [*columns, Column("share", share_label)]
     return Table(key, title, group_label, columns, rows, public, group_key)
 
 
-def with_rate(table: Table, numerator: int, denominator: int, label: str) -> Table:
-    rows = [Row(r.key, r.label, [*r.cells, rate_cell(r.cells[numerator], r.cells[denominator])]) for r in table.rows]
-    return Table(
-        table.key,
-        table.title,
-        table.group_label,
-        [*table.columns, Column("share", label)],
-        rows,
-        table.public,
-        table.group_key,
-    )
-
-
-def share_table(
-    key: str,
-    title: str,
-    group_label: str,
-    columns: list[Column],
-    rows_of: list[tuple[str, str]],
-    values: Counts,
-    *,
-    share_label: str,
-    public: bool = True,
-    group_key: str = "",
-) -> Table:
-    """Two nested counts (all, and those of them with the property) and the second's share of the first."""
-    table = count_table(
-        key,
-        title,
-        group_label,
-        columns,
-        rows_of,
-        values,
-        row_kind="nested",
-        public=public,
-        group_key=group_key,
-    )
-    return with_rate(table, 1, 0, share_label)
+def partition_table(key: str, title: str, by: str, columns: list[Column], counts: Counts) -> Table:
+    """One row a breakdown group, its cases split among the columns (the last: all of them)."""
+    return count_table(key, title, by_label(by), columns, groups(by, counts), counts, row_kind="partition")
 
 
 def extended(table: Table, columns: list[Column], extra: Callable[[Row], list[Cell]]) -> Table:
