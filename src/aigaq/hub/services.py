@@ -96,8 +96,8 @@ def _refuse_invitation() -> HubError:
     return HubError("bad_invitation", 400)
 
 
-def _usable(invitation: Invitation | None) -> bool:
-    return invitation is not None and invitation.used_at is None and invitation.expires_at > timezone.now()
+def _usable(invitation: Invitation) -> bool:
+    return invitation.used_at is None and invitation.expires_at > timezone.now()
 
 
 def member_join(*, invitation: str, city: str, public_key: str) -> Joined:
