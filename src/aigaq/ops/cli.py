@@ -47,7 +47,7 @@ def _serve(argv: Sequence[str]) -> int:
 
 NETWORK_HELP = """usage: aigaq network [keyservice|hub] COMMAND ...
 
-  aigaq network keyservice init|trust-hub|serve   the key service (holds the network's OPRF key)
+  aigaq network keyservice init|trust-hub|serve|status   the key service (holds the network's OPRF key)
   aigaq network hub init|invite|serve             the hub (matches members' keyed encodings)
   aigaq network join|sync|status|alerts           this organisation's instance as a member
 
