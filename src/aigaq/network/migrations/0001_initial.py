@@ -11,7 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0005_session_and_key_codes'),
+        # The organisation table as accounts first made it: a later accounts migration (tests move
+        # accounts back and forth) must not have to unapply the network's tables.
+        ('accounts', '0001_initial'),
         ('cases', '0003_survivor_consent_network'),
     ]
 
