@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "aigaq.evidence",
     "aigaq.insights",
     "aigaq.matching",
+    "aigaq.network",
     "aigaq.ops",
     "aigaq.demo",
 ]

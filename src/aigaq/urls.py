@@ -11,4 +11,5 @@ urlpatterns = [
     path("audit/", include("aigaq.accounts.audit_urls")),
     path("insights/", include("aigaq.insights.urls")),
     path("matching/", include("aigaq.matching.urls")),
+    path("network/", include("aigaq.network.urls")),
 ]

@@ -95,6 +95,12 @@ def parse_phones(text: str) -> list[str]:
     return phones
 
 
+NETWORK_CONSENT_LABEL = _(
+    "She agrees to network matching: other organisations may learn that a suspect matches"
+    " (no details leave this organisation)"
+)
+
+
 class SurvivorForm(forms.Form):
     pseudonym = forms.CharField(
         label=_("Pseudonym"), max_length=40, required=False,
@@ -114,6 +120,7 @@ class SurvivorForm(forms.Form):
     consent_statistics = forms.BooleanField(
         label=_("She agrees that her case is counted in anonymous statistics"), required=False
     )
+    consent_network = forms.BooleanField(label=NETWORK_CONSENT_LABEL, required=False)
 
     def clean_birth_year(self) -> int | None:
         year = self.cleaned_data.get("birth_year")
@@ -192,13 +199,17 @@ class ConsentForm(forms.Form):
     statistics = forms.BooleanField(
         label=_("She agrees that her case is counted in anonymous statistics"), required=False
     )
+    network = forms.BooleanField(
+        label=NETWORK_CONSENT_LABEL, required=False,
+        help_text=_("Withdrawing it takes her case out of network alerts at the next sync."),
+    )
 
     @classmethod
     def of(cls, survivor: Survivor) -> ConsentForm:
         """The form showing her consents as they are now."""
         return cls(prefix="consent", initial={
             "services": survivor.consent_services, "matching": survivor.consent_matching,
-            "statistics": survivor.consent_statistics})
+            "statistics": survivor.consent_statistics, "network": survivor.consent_network})
 
 
 class SuspectForm(forms.Form):

@@ -43,6 +43,7 @@ class SurvivorInput(RecordInput):
     consent_services: bool = False
     consent_matching: bool = False
     consent_statistics: bool = False
+    consent_network: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)

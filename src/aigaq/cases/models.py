@@ -92,6 +92,10 @@ class Survivor(CaseRecord):
     consent_services = models.BooleanField(_("consents to referrals to services"), default=False)
     consent_matching = models.BooleanField(_("consents to matching the suspect with other cases"), default=False)
     consent_statistics = models.BooleanField(_("consents to being counted in statistics"), default=False)
+    # Separate from matching inside the organisation: consent to that does not carry over.
+    consent_network = models.BooleanField(
+        _("consents to network matching with other organisations"), default=False
+    )
 
 
 class Incident(CaseRecord):

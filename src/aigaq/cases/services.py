@@ -106,18 +106,22 @@ def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput) -> Susp
 
 @transaction.atomic
 def survivor_consent_update(
-    *, actor: User, case: Case, services: bool, matching: bool, statistics: bool
+    *, actor: User, case: Case, services: bool, matching: bool, statistics: bool, network: bool | None = None
 ) -> Survivor:
     """Her consents, changed after intake. Withdrawing consent to matching takes her case's
-    suspects out of open alerts and of all future matching at once."""
+    suspects out of open alerts and of all future matching at once; withdrawing consent to network
+    matching has them deleted from the network at the next sync. `network` None keeps that consent
+    as it is (callers that do not offer it)."""
     survivor = case.survivor
     before = {"services": survivor.consent_services, "matching": survivor.consent_matching,
-              "statistics": survivor.consent_statistics}
-    after = {"services": services, "matching": matching, "statistics": statistics}
+              "statistics": survivor.consent_statistics, "network": survivor.consent_network}
+    after = {"services": services, "matching": matching, "statistics": statistics,
+             "network": survivor.consent_network if network is None else network}
     survivor.consent_services = services
     survivor.consent_matching = matching
     survivor.consent_statistics = statistics
-    survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics"])
+    survivor.consent_network = after["network"]
+    survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics", "consent_network"])
     record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
            extra={"consent": after})
     hooks.consent_changed(case=case, changed=frozenset(k for k in after if after[k] != before[k]))

@@ -1,5 +1,5 @@
 """`aigaq serve` (and `aigaq manage serve`): migrate if needed, start the matching re-fit thread and
-serve with waitress, a production WSGI server."""
+the network sync thread, and serve with waitress, a production WSGI server."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         # Imported after collectstatic: WhiteNoise indexes the static files when the app is built.
-        # Due re-fits of the matching weights run beside the requests, never in them; started after
-        # the migrations, so its first check finds the tables it needs.
+        # Due re-fits of the matching weights and the network sync run beside the requests, never
+        # in them; started after the migrations, so their first runs find the tables they need.
         from aigaq.matching.refit import start_refit_thread
+        from aigaq.network.background import start_sync_thread
         from aigaq.wsgi import application
 
         start_refit_thread()
+        start_sync_thread()
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Aigaq is serving on {url} (Ctrl+C to stop)")
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],

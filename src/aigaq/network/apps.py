@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django.apps import AppConfig
+
+
+class NetworkAppConfig(AppConfig):
+    name = "aigaq.network"
+    label = "network"
+    default_auto_field = "django.db.models.BigAutoField"
+    verbose_name = "network"
+
+    def ready(self) -> None:
+        from aigaq.accounts import nav
+        from aigaq.cases import hooks
+
+        from . import receivers
+        from .views import nav_links
+
+        nav.register(nav_links)
+        hooks.on_suspect_changed(receivers.on_suspect_changed)
+        hooks.on_consent_changed(receivers.on_consent_changed)
+        hooks.on_case_erasing(receivers.on_case_erasing)
