@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from aigaq.accounts.models import Organisation, User
+from aigaq.cases.inputs import SurvivorInput
 from aigaq.cases.models import Case
 from aigaq.lib import netproto
 from aigaq.lib.crypto import oprf
@@ -146,4 +147,4 @@ def hub_alert(ref: str, **overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 def consenting_case(alice: User, make_case: Callable[..., Case]) -> Case:
     """Astana, May 2025: "Жәнібек Сейітов", "8 (701) 555-12-34"; she agreed to network matching."""
-    return make_case(alice, survivor={"sex": "female", "consent_matching": True, "consent_network": True})
+    return make_case(alice, survivor=SurvivorInput(sex="female", consent_matching=True, consent_network=True))

@@ -13,6 +13,7 @@ from django.db.migrations.executor import MigrationExecutor
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases import hooks, services
+from aigaq.cases.inputs import SurvivorInput
 from aigaq.cases.models import Case, Survivor
 from aigaq.network.models import NetworkSuspect
 from tests.cases.test_intake import post
@@ -69,7 +70,7 @@ def test_the_case_page_shows_it_and_its_form_changes_it(
 def test_a_caller_that_does_not_name_it_leaves_it_as_it_is(
     alice: User, make_case: Callable[..., Case], changes: list[frozenset[str]]
 ) -> None:
-    case = make_case(alice, survivor={"sex": "female", "consent_network": True})
+    case = make_case(alice, survivor=SurvivorInput(sex="female", consent_network=True))
     services.survivor_consent_update(actor=alice, case=case, services=True, matching=False, statistics=False)
     case.survivor.refresh_from_db()
     assert case.survivor.consent_network

@@ -7,12 +7,14 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from django.core.management import call_command
 
 from aigaq.accounts.models import Organisation, User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases import erasure, services
+from aigaq.cases.inputs import SurvivorInput, SuspectInput
 from aigaq.cases.models import Case, Survivor
 from aigaq.lib.crypto import oprf
 from aigaq.lib.netproto import NetworkError
@@ -112,7 +114,8 @@ def test_a_changed_suspect_goes_again_with_a_higher_version(
 ) -> None:
     network_sync()
     first = NetworkSuspect.objects.get().version
-    services.suspect_update(actor=alice, suspect=consenting_case.suspects.get(), data={"phones": "+7 702 111 22 33"})
+    services.suspect_update(actor=alice, suspect=(_s := consenting_case.suspects.get()),
+        data=replace(SuspectInput.of(_s), phones="+7 702 111 22 33"))
     network_sync()
     stored = network.stored[NetworkSuspect.objects.get().ref]
     assert stored["version"] > first
@@ -148,7 +151,7 @@ def test_withdrawing_consent_sends_a_delete(
 def test_erasing_a_case_sends_a_delete(
     joined: NetworkConfig, network: FakeNetwork, cora: User, make_case: Callable[..., Case]
 ) -> None:
-    case = make_case(cora, survivor={"sex": "female", "consent_network": True})
+    case = make_case(cora, survivor=SurvivorInput(sex="female", consent_network=True))
     network_sync()
     ref = NetworkSuspect.objects.get().ref
     erasure.case_erase(actor=cora, case=case)
@@ -183,7 +186,7 @@ def test_cases_without_network_consent_and_other_organisations_stay_out(
     joined: NetworkConfig, network: FakeNetwork, case: Case, other_org: Organisation, make_case: Callable[..., Case]
 ) -> None:
     olga = make_user("olga", other_org, "coordinator")
-    make_case(olga, survivor={"sex": "female", "consent_network": True})
+    make_case(olga, survivor=SurvivorInput(sex="female", consent_network=True))
     assert network_sync().uploaded == 0
     assert _uploads(network) == []
 
@@ -198,8 +201,8 @@ def test_suspects_enrolled_before_joining_go_at_the_first_sync(
 def test_a_suspect_with_nothing_to_key_is_deleted_at_the_hub(
     joined: NetworkConfig, network: FakeNetwork, alice: User, make_case: Callable[..., Case]
 ) -> None:
-    make_case(alice, survivor={"sex": "female", "consent_network": True},
-              suspects=[{"description": "tall, a scar on the left hand"}])
+    make_case(alice, survivor=SurvivorInput(sex="female", consent_network=True),
+              suspects=[SuspectInput(description="tall, a scar on the left hand")])
     result = network_sync()
     assert result.uploaded == 1 and _uploads(network) == []
     assert _deletes(network) == [NetworkSuspect.objects.get().ref]

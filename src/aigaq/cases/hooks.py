@@ -36,7 +36,7 @@ class SuspectChanged(Protocol):
 
 class ConsentChanged(Protocol):
     def __call__(self, *, case: Case, changed: frozenset[str]) -> None:
-        """`changed` names the consents that changed: "services", "matching", "statistics"."""
+        """`changed` names the consents that changed: "services", "matching", "statistics", "network"."""
 
 
 class CaseChanged(Protocol):
