@@ -102,3 +102,7 @@ envconfig.envbool
 envconfig.envint
 envconfig.secret_key
 envconfig.database
+
+from aigaq.lib.crypto import oprf
+
+oprf.KeyHolder.evaluate_known  # the OPRF of a known input: tests and bench/network check the protocol against it
