@@ -4,8 +4,33 @@ Only whole values go through the network's OPRF: a unit with a small domain (one
 birth year, a region code) could be evaluated for every possible value in a few thousand queries,
 after which a member would hold the equivalent of the key (docs/network.md, "What a dictionary
 costs"). So the inputs are exact identifiers and several whole-name keys of different strictness,
-each spelled the same way whatever the alphabet (the skeletons and stems of `normalise`); the hub
-sees which of them agree and scores that pattern.
+each spelled the same way whatever the alphabet (the skeletons and stems of `normalise`), each
+naming at least two words of the name: the hub sees which of them agree, how many refs in the
+network hold each agreeing token (a common name is weak evidence), and scores that pattern.
+
+Name keys. Each word of a name has a role: a -ұлы/-қызы word is a father's name that may stand
+for the surname but never for the forename; a word that lost a surname ending (-ов, -ева, -ин …)
+is a surname; any other word may be the forename or a surname written without its ending. Every
+pair "forename-capable word, other word" gives one key, the forename first, so that a name
+written in any order, with or without its patronymic, meets, while two men whose forename and
+father's name are swapped (Сәкен Саматов, Самат Сәкенұлы) do not. An everyday form also stands
+for the full names it may stand for (Нурик: Нурлан, Нурбол …).
+
+- name: the two stems ("jaslan ahmet").
+- name_phonetic: the two stems' consonant keys ("jsln ahmt"): a slip in a vowel or late in a
+  word, or a vowel another romanisation spells differently, still meets.
+- name_initial: one stem and the first letter of another word or initial ("ahmet j"): a slip in
+  the other word, or a name written as initials ("Ахметов Ж.").
+- name_father: the forename and the father's name (-ович or -ұлы): the same name with two
+  different fathers is two men.
+- name_birth: each name key and the birth year, only where the birth is documented (a date, an
+  IIN). name_age: each name key and each year the man may have been born in, from a documented
+  birth (one year) or from an age a survivor estimated (two years): an estimate is not a
+  documented birth and never gives name_birth.
+
+Whatever agrees, the hub also learns a conflict: two refs whose names agree and which both hold
+name_birth (name_age, name_father) tokens but share none were born in different years (have
+different fathers).
 
 `network_inputs` is the member's side (plaintext, never leaves the member); `score` is the hub's.
 """
@@ -14,42 +39,115 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from .birth import birth_of
 from .mention import Mention
 from .normalise import (
+    NameToken,
+    canonical_forms,
+    consonant_key,
     iin_is_valid,
     name_tokens,
     normalise_handle,
     normalise_iin,
     normalise_phone,
     normalise_plate,
+    stem_of,
 )
 
-# Evidence kinds, strongest first. The hub shows coordinators the kinds that agreed, never values.
-KINDS = ("iin", "phone", "handle", "plate", "name_birth", "name", "name_initial")
+# Token kinds, strongest first: what a member keys (network_inputs). The hub shows coordinators
+# the kinds that agreed, never values.
+KINDS = ("iin", "phone", "handle", "plate", "name_birth", "name_father", "name_age", "name", "name_phonetic",
+         "name_initial")
+# The incident's region code travels in clear with each ref (docs/network.md, Upsert): the hub
+# adds REGION to the agreeing kinds when both refs have the same code, to the conflicts when both
+# have a code and they differ.
+REGION = "region"
+EVIDENCE_KINDS = (*KINDS, REGION)
+# A conflict of birth or father's name says something only about two men of the same name: the hub
+# passes it always, the score counts it only when "name" agrees.
+NAMESAKE_KINDS = frozenset(("name_birth", "name_age", "name_father"))
 
-# Log-likelihood ratios of agreement (natural log), set by hand for a first version: a shared whole
-# name in two alphabets (name + name_initial) is worth a coordinator's look (score 0.62), one exact
-# identifier alone is too (phone 0.62). A pair's score is the logistic of the prior plus the weights
-# of the distinct kinds that agree. To be fitted on the network benchmark (docs/network.md).
-WEIGHTS: Mapping[str, float] = {
-    "iin": 12.0, "phone": 9.0, "handle": 9.0, "plate": 7.0,
-    "name_birth": 8.0, "name": 6.0, "name_initial": 3.0,
-}
-PRIOR = -8.5  # log odds that two mentions from different organisations are the same man
+
+@dataclass(frozen=True)
+class Weights:
+    """Log-likelihood ratios (natural log) of one fitted model."""
+
+    agree: Mapping[str, float]  # per agreeing kind
+    slope: Mapping[str, float]  # per agreeing kind, times log(n / 2) (see `score`)
+    conflict: Mapping[str, float]  # per kind both refs hold and share no token of
+
+
+# The score is the logistic of PRIOR plus the fitted weights of the pattern. Fitted by logistic
+# regression on the labelled candidate pairs of bench/network (generate.py seed 11, census and
+# stress names, three members), never on the seeds reported in docs/benchmarks.md:
+# `python bench/network/fit.py` prints these tables.
+PRIOR = -8.5  # fixed offset: log odds that two refs of different members are one man
+FITTED = Weights(
+    agree={"iin": 9.94, "phone": 12.38, "handle": 12.15, "plate": 11.83, "name_birth": 0.45,
+           "name_father": 3.04, "name_age": 1.35, "name": 0.68, "name_phonetic": 2.45, "name_initial": 9.11,
+           "region": 1.54},
+    slope={"name_father": 1.75, "name": 0.12, "name_phonetic": 0.16, "name_initial": 1.25},
+    conflict={"iin": -4.32, "name_birth": -6.23, "name_father": -3.32, "name_age": -1.67, "name": -0.88,
+              "name_phonetic": -2.66, "region": -0.67},
+)
+FITTED_WITHOUT_COUNTS = Weights(
+    agree={"iin": 9.92, "phone": 12.38, "handle": 11.98, "plate": 11.71, "name_birth": 0.94,
+           "name_father": 2.13, "name_age": 2.32, "name": 0.60, "name_phonetic": 2.08, "name_initial": 6.82,
+           "region": 1.60},
+    slope={},
+    conflict={"iin": -4.84, "name_birth": -6.58, "name_father": -3.23, "name_age": -1.77, "name": -0.96,
+              "name_phonetic": -2.44, "region": -0.62},
+)
 MATCH_THRESHOLD = 0.5
 
+MAX_FORMS = 6  # everyday forms of one word at most (Нурик stands for five names)
 
-def _name_keys(text: str) -> tuple[str | None, list[str]]:
-    """The whole name as sorted stems, and "stem + initial" keys for every word against the first
-    letter of every other word."""
-    words = [t for t in name_tokens(text) if t.kind == "name"]
-    stems = sorted({t.stem for t in words if t.stem})
-    if len(stems) < 2:
-        return None, []
-    initials = [f"{a.stem} {b.skel[:1]}" for a in words for b in words if a is not b and a.stem and b.skel]
-    return " ".join(stems), sorted(set(initials))
+
+def _forms(t: NameToken) -> list[str]:
+    """The word's stem, and the stems of the full names an everyday form of it may stand for."""
+    stems = {t.stem} | {stem_of(c)[0] for c in canonical_forms(t.skel) if c != t.skel}
+    return sorted(stems)[:MAX_FORMS]
+
+
+def _role(t: NameToken) -> str:
+    """"father" for a -ұлы/-қызы word (it may stand for the surname, never for the forename),
+    "surname" for a word whose surname ending was removed, "plain" otherwise (a forename, or a
+    surname written without its ending)."""
+    if t.skel.endswith(("uli", "kizi")) and t.stem != t.skel:
+        return "father"
+    return "surname" if t.stem != t.skel else "plain"
+
+
+def name_keys(text: str) -> dict[str, set[str]]:
+    """The name kinds' values for one written name (see the module docstring)."""
+    tokens = name_tokens(text)
+    words = [t for t in tokens if t.kind == "name" and len(t.stem) >= 2]
+    roles = [_role(t) for t in words]
+    # The forename is a plain word; only a name without one (Кристина Иванова: both words lose an
+    # ending) lets a surname-looking word be the forename.
+    fore = [i for i, r in enumerate(roles) if r == "plain"] or [i for i, r in enumerate(roles) if r == "surname"]
+    out: dict[str, set[str]] = {"name": set(), "name_phonetic": set(), "name_initial": set(), "name_father": set()}
+    fathers = [t.stem for t in tokens if t.kind == "patronymic"]
+    fathers += [w.stem for w, r in zip(words, roles, strict=True) if r == "father"]
+    for i in fore:
+        for f in fathers:
+            out["name_father"] |= {f"{x} {f}" for x in _forms(words[i]) if x != f}
+        for j, sur in enumerate(words):
+            if j == i:
+                continue
+            for x in _forms(words[i]):
+                if x != sur.stem:
+                    out["name"].add(f"{x} {sur.stem}")
+                    out["name_phonetic"].add(f"{consonant_key(x)} {consonant_key(sur.stem)}")
+    letters = [{f[:1] for f in _forms(t)} if t.kind == "name" else {t.skel[:1]} for t in tokens]
+    for i, t in enumerate(tokens):
+        if t.kind == "name" and len(t.stem) >= 2:
+            for j, initials in enumerate(letters):
+                if j != i:
+                    out["name_initial"] |= {f"{t.stem} {letter}" for letter in initials}
+    return out
 
 
 def network_inputs(m: Mention) -> dict[str, list[str]]:
@@ -60,21 +158,39 @@ def network_inputs(m: Mention) -> dict[str, list[str]]:
     out["plate"] |= {p for p in map(normalise_plate, m.plates) if p}
     iins = [i for i in map(normalise_iin, m.iins) if iin_is_valid(i)]
     out["iin"] |= set(iins)
-    birth = birth_of(m, iins)
-    # Only a documented birth (a date, an IIN) gives a birth decade: an age a survivor estimates is
-    # not one, and would put the same man in two decades.
-    decade = f"{int(birth.lo) // 10}0s" if birth is not None and birth.source in {"date", "iin"} else None
     for text in [m.full_name or "", *m.aliases]:
-        whole, initials = _name_keys(text)
-        if whole:
-            out["name"].add(whole)
-            if decade:
-                out["name_birth"].add(f"{whole} {decade}")
-        out["name_initial"] |= set(initials)
+        for kind, values in name_keys(text).items():
+            out[kind] |= values
+    birth = birth_of(m, iins)
+    # Every name key gets the years, so that two refs whose names agree and which both hold
+    # tokens of the kind but share none were born apart (the conflicts of `score`).
+    if birth is not None:
+        years = range(int(birth.lo), int(birth.hi) + 1)
+        out["name_age"] = {f"{k} {y}" for k in out["name"] for y in years}
+        if birth.source in {"date", "iin"}:
+            out["name_birth"] = {f"{k} {int(birth.lo)}" for k in out["name"]}
     return {k: sorted(v) for k, v in out.items() if v}
 
 
-def score(kinds: Iterable[str]) -> float:
-    """The probability that two mentions are the same man, given the kinds whose tokens agree."""
-    total = PRIOR + sum(WEIGHTS.get(k, 0.0) for k in set(kinds))
+def score(
+    kinds: Iterable[str], *, counts: Mapping[str, int] | None = None, conflicts: Iterable[str] = ()
+) -> float:
+    """The probability that two refs of different members are the same man.
+
+    kinds: the evidence kinds that agree (kinds whose tokens meet, and REGION). counts: for each
+    token kind among them, how many refs in the network hold the rarest agreeing token of that
+    kind (the two included); a commoner token is weaker evidence. Without counts, the model fitted
+    without frequencies. conflicts: the kinds both refs hold (tokens, or a region) but do not
+    share.
+    """
+    agree = set(kinds)
+    w = FITTED_WITHOUT_COUNTS if counts is None else FITTED
+    total = PRIOR
+    for k in agree:
+        total += w.agree.get(k, 0.0)
+        if counts is not None and k in w.slope:
+            total -= w.slope[k] * math.log(max(2, counts.get(k, 2)) / 2)
+    for k in set(conflicts) - agree:
+        if k not in NAMESAKE_KINDS or "name" in agree:
+            total += w.conflict.get(k, 0.0)
     return 1.0 / (1.0 + math.exp(-total))
