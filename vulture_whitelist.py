@@ -106,3 +106,7 @@ envconfig.database
 from aigaq.lib.crypto import oprf
 
 oprf.KeyHolder.evaluate_known  # the OPRF of a known input: tests and bench/network check the protocol against it
+
+from aigaq.linkage import network as linkage_network
+
+linkage_network.EVIDENCE_KINDS  # the order the hub is to show agreeing kinds in (docs/network.md); bench/network uses it

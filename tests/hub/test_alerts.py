@@ -78,14 +78,15 @@ def test_kinds_that_score_below_the_threshold_open_nothing(client: Client, two: 
 
 def test_the_kinds_that_agree_are_those_with_a_shared_token(client: Client, two: tuple[Party, Party]) -> None:
     almaty, oral = two
-    sync(client, almaty, [upsert("a1", phone=[PHONE], name=["seitov zhanibek"], name_initial=["seitov z"],
-                                 plate=["123abc02"])])
+    # A whole name that agrees gives its phonetic key too (linkage.network.network_inputs).
+    sync(client, almaty, [upsert("a1", phone=[PHONE], name=["seitov zhanibek"], name_phonetic=["stv jnbk"],
+                                 name_initial=["seitov z"], plate=["123abc02"])])
     # The same plaintext under another kind is another token: "phone" and "handle" never agree.
-    sync(client, oral, [upsert("o1", handle=[PHONE], name=["seitov zhanibek"], name_initial=["seitov z"],
-                               plate=["777aaa01"])])
+    sync(client, oral, [upsert("o1", handle=[PHONE], name=["seitov zhanibek"], name_phonetic=["stv jnbk"],
+                               name_initial=["seitov z"], plate=["777aaa01"])])
     [alert] = alerts(client, oral)
-    assert alert["evidence_kinds"] == ["name", "name_initial"]
-    assert alert["strength"] == round(score(["name", "name_initial"]), 2)
+    assert alert["evidence_kinds"] == ["name", "name_phonetic", "name_initial"]
+    assert alert["strength"] == round(score(["name", "name_phonetic", "name_initial"]), 2)
 
 
 def test_a_withdrawn_ref_closes_its_alert_for_both(client: Client, matched: tuple[Party, Party, str]) -> None:

@@ -23,9 +23,13 @@ KIND_LABELS = {
     "phone": _("phone"),
     "handle": _("social media account"),
     "plate": _("car plate"),
-    "name_birth": _("name and birth decade"),
+    "name_birth": _("name and birth year"),
+    "name_father": _("name and father's name"),
+    "name_age": _("name and approximate age"),
     "name": _("whole name"),
+    "name_phonetic": _("name (sounds alike)"),
     "name_initial": _("surname and initial"),
+    "region": _("region"),
 }
 
 CLOSED_REASONS = {
