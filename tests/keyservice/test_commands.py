@@ -73,6 +73,14 @@ def test_trust_hub_registers_the_hubs_key_once(db: Any) -> None:
     assert [e.organisation_code for e in AuditEntry.objects.filter(action=Action.NETWORK_MEMBER_JOINED)] == ["hub"] * 3
 
 
+def test_trust_hub_takes_a_key_that_starts_with_a_dash(db: Any) -> None:
+    """urlsafe base64 may start with "-": argparse must not take the key for an option."""
+    while not (public_key := public_key_of(new_signing_key())).startswith("-"):
+        pass
+    assert "now trusts the hub" in run("keyservice_trust_hub", public_key)
+    assert Peer.objects.get(name="hub").public_key == public_key
+
+
 @pytest.mark.parametrize("text", ["abc", "x" * 43 + "!", base64.urlsafe_b64encode(b"k" * 31).decode()])
 def test_trust_hub_refuses_what_is_not_a_public_key(db: Any, text: str) -> None:
     with pytest.raises(CommandError, match="not a signing public key"):

@@ -14,6 +14,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("public_key", help="the hub's signing public key (unpadded urlsafe base64)")
+        # One key in 64 starts with "-" (urlsafe base64), which argparse would take for an option:
+        # a lone 43-character word is always the key, so it is passed after "--".
+        parse_args = parser.parse_args
+
+        def parse_key_first(args: Any = None, namespace: Any = None) -> Any:
+            words = [str(a) for a in (args or [])]
+            keys = [w for w in words if len(w) == 43 and w.startswith("-")]
+            if keys and "--" not in words:
+                words = [w for w in words if w not in keys] + ["--", *keys]
+            return parse_args(words, namespace)
+
+        parser.parse_args = parse_key_first  # type: ignore[method-assign]
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
