@@ -63,7 +63,6 @@ from aigaq.insights import figures as insights_figures
 from aigaq.insights import models as insights_models
 from aigaq.insights.sections import tables as insights_tables
 from aigaq.matching import models as matching_models
-from aigaq.matching import refit as matching_refit
 from aigaq.matching import selectors as matching_selectors
 
 # insights.figures.Figures fills CaseFigures by field name, and rollup reads its columns by name.
@@ -83,7 +82,6 @@ insights_models.CaseFigures.refreshed_at  # a model field, kept for operators
 insights_tables.Section.definition  # read by the dashboard and report templates
 matching_selectors.QueueSizes.confirmed  # read by matching/queue.html
 matching_selectors.QueueSizes.rejected  # read by matching/queue.html
-matching_refit.RefitThread.stop  # stops the serve process's thread; the tests stop theirs with it
 # Model fields written through the ORM and read in templates or by name in queries (F("decisions_since")).
 matching_models.MatchingModel.fitted_at
 matching_models.MatchingModel.decisions_since
@@ -110,3 +108,7 @@ oprf.KeyHolder.evaluate_known  # the OPRF of a known input: tests and bench/netw
 from aigaq.linkage import network as linkage_network
 
 linkage_network.EVIDENCE_KINDS  # the order the hub is to show agreeing kinds in (docs/network.md); bench/network uses it
+
+from aigaq import worker
+
+worker.PeriodicWorker.stop  # stops a serve-process thread; the tests stop theirs with it

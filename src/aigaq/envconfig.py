@@ -32,6 +32,20 @@ def envint(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from exc
 
 
+def envseconds(name: str, default: int) -> int:
+    """A period in whole seconds, 0 meaning off (a serve-process job's interval)."""
+    value = os.environ.get(name, "")
+    if value == "":
+        return default
+    try:
+        seconds = int(value)
+    except ValueError:
+        seconds = -1
+    if seconds < 0:
+        raise ImproperlyConfigured(f"{name} must be a whole number of seconds (0: off), not {value!r}")
+    return seconds
+
+
 def envsecret(name: str) -> str | None:
     """A secret from NAME or from the file named by NAME_FILE (for container secrets)."""
     value = os.environ.get(name)

@@ -18,6 +18,7 @@ from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
+from aigaq import worker as worker_module
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case
 from aigaq.matching import refit, review, services, weights
@@ -220,7 +221,7 @@ def test_the_serve_thread_logs_a_failed_check_and_goes_on(caplog: pytest.LogCapt
     worker = refit.RefitThread(interval=3600)
     with (
         mock.patch.object(refit, "refits_run", side_effect=RuntimeError("Арулым Бекова")),
-        mock.patch.object(refit.connections, "close_all") as close_all,
+        mock.patch.object(worker_module.connections, "close_all") as close_all,
         caplog.at_level(logging.ERROR, logger="aigaq.matching.refit"),
     ):
         worker.check()

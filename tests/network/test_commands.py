@@ -12,6 +12,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import CommandError, call_command
 
+from aigaq import worker as worker_module
 from aigaq.accounts.models import Organisation
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
@@ -153,7 +154,7 @@ def test_the_thread_backs_off_while_the_hub_is_down_and_recovers(
 ) -> None:
     worker = background.SyncThread(interval=60)
     network.down.add(HUB)
-    with mock.patch.object(background.connections, "close_all"), caplog.at_level(logging.WARNING):
+    with mock.patch.object(worker_module.connections, "close_all"), caplog.at_level(logging.WARNING):
         assert worker.check() == 120
         assert worker.check() == 240
         network.down.clear()
@@ -167,7 +168,7 @@ def test_the_thread_logs_an_unexpected_failure_by_its_type_only(caplog: pytest.L
     worker = background.SyncThread(interval=60)
     with (
         mock.patch.object(background, "network_sync", side_effect=RuntimeError("Арулым Бекова")),
-        mock.patch.object(background.connections, "close_all") as close_all,
+        mock.patch.object(worker_module.connections, "close_all") as close_all,
         caplog.at_level(logging.ERROR),
     ):
         assert worker.check() == 120

@@ -15,13 +15,10 @@ from collections.abc import Iterable
 from aigaq.keys.store import blind_index
 from aigaq.linkage import normalise
 
+from .mention import identifier_lines
 from .models import Suspect
 
 CODE_RE = re.compile(r"^[a-z2-7]{4,32}$")
-
-
-def _lines(text: str) -> list[str]:
-    return [part.strip() for line in (text or "").splitlines() for part in line.split(",") if part.strip()]
 
 
 def _plain_tokens(purpose: str, values: Iterable[str]) -> set[tuple[str, str]]:
@@ -45,10 +42,10 @@ def _plain_tokens(purpose: str, values: Iterable[str]) -> set[tuple[str, str]]:
 
 def suspect_tokens(suspect: Suspect) -> list[tuple[str, str]]:
     plain = set()
-    plain |= _plain_tokens("phone", _lines(suspect.phones))
-    plain |= _plain_tokens("handle", _lines(suspect.handles))
-    plain |= _plain_tokens("plate", _lines(suspect.plates))
-    plain |= _plain_tokens("iin", _lines(suspect.iins))
+    plain |= _plain_tokens("phone", identifier_lines(suspect.phones))
+    plain |= _plain_tokens("handle", identifier_lines(suspect.handles))
+    plain |= _plain_tokens("plate", identifier_lines(suspect.plates))
+    plain |= _plain_tokens("iin", identifier_lines(suspect.iins))
     plain |= _plain_tokens("name", [suspect.full_name, *suspect.aliases.splitlines()])
     return sorted((purpose, blind_index(purpose, key)) for purpose, key in plain)
 

@@ -16,13 +16,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from aigaq import reference
+from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Case, Suspect
 from aigaq.i18n import active_language
 from aigaq.linkage.features import FIELDS, Features, compare_features
 from aigaq.linkage.normalise import format_phone, format_plate
 from aigaq.linkage.plain import plain_index
-
-from .encoding import mention_for
 
 
 @dataclass(frozen=True)

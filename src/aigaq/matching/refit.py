@@ -23,18 +23,17 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
-import threading
 import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
 from django.db.models import Q
 from django.utils import timezone
+
+from aigaq.envconfig import envseconds
+from aigaq.worker import PeriodicWorker
 
 from . import weights
 from .models import MatchingRefit
@@ -52,16 +51,7 @@ DONE, FAILED, SKIPPED = "re-fitted", "failed", "skipped (another worker has it)"
 
 def refit_interval() -> int:
     """Seconds between the serve thread's checks, from AIGAQ_MATCHING_REFIT_SECONDS (0: off)."""
-    value = os.environ.get(INTERVAL_SETTING, "")
-    if value == "":
-        return DEFAULT_INTERVAL
-    try:
-        seconds = int(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise ImproperlyConfigured(f"{INTERVAL_SETTING} must be a whole number of seconds (0: off), not {value!r}")
-    return seconds
+    return envseconds(INTERVAL_SETTING, DEFAULT_INTERVAL)
 
 
 def refits_due() -> list[int]:
@@ -122,21 +112,13 @@ def refits_run(report: Report | None = None) -> RefitSummary:
     return RefitSummary(len(due), outcomes.count(DONE), outcomes.count(FAILED), outcomes.count(SKIPPED))
 
 
-class RefitThread(threading.Thread):
-    """The serve process's worker: every ``interval`` seconds, the re-fits due then. It talks to
-    the database through its own connections (Django's are per thread) and closes them after
-    each check, so none is left open between checks or broken across a database restart."""
+class RefitThread(PeriodicWorker):
+    """The serve process's worker: every ``interval`` seconds, the re-fits due then."""
 
     def __init__(self, interval: float) -> None:
-        super().__init__(name="aigaq-matching-refit", daemon=True)
-        self.interval = interval
-        self.stopped = threading.Event()
+        super().__init__(name="aigaq-matching-refit", interval=interval)
 
-    def run(self) -> None:
-        while not self.stopped.wait(self.interval):
-            self.check()
-
-    def check(self) -> None:
+    def work(self) -> float:
         try:
             summary = refits_run()
             if summary.due:
@@ -144,11 +126,7 @@ class RefitThread(threading.Thread):
                          summary.skipped)  # fmt: skip
         except Exception as exc:  # listing or claiming failed: the database is down, migrations pending
             log.error("matching re-fit check failed: %s at %s", type(exc).__name__, _where(exc))
-        finally:
-            connections.close_all()
-
-    def stop(self) -> None:
-        self.stopped.set()
+        return self.interval
 
 
 def start_refit_thread(interval: float | None = None) -> RefitThread | None:

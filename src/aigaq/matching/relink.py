@@ -15,11 +15,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from aigaq.accounts.models import Organisation
+from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Suspect
 from aigaq.keys import store as keys
 from aigaq.linkage import EncodedLink, EncodedMention, Mention, Progress, encode_mentions, fit_encoded
 
-from .encoding import linkage_key, mention_for
+from .encoding import linkage_key
 from .groups import repeat_suspects_regroup
 from .models import MatchAlert, Status, SuspectBlockKey, SuspectCount, SuspectEncoding, SuspectNameToken
 from .services import THRESHOLD, suspects_withdraw

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
+from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Case, Suspect
 from aigaq.linkage import (
     DEFAULT_THRESHOLD,
@@ -25,7 +26,7 @@ from aigaq.linkage import (
     score_encoded,
 )
 
-from .encoding import encode, mention_for
+from .encoding import encode
 from .groups import repeat_suspects_regroup
 from .models import MatchAlert, Status, SuspectBlockKey, SuspectEncoding
 from .storage import encodings_forget, encodings_store

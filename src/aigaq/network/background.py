@@ -13,11 +13,9 @@ Failures are logged with the error code or the exception's type, never a message
 from __future__ import annotations
 
 import logging
-import os
-import threading
 
-from django.core.exceptions import ImproperlyConfigured
-from django.db import connections
+from aigaq.envconfig import envseconds
+from aigaq.worker import PeriodicWorker
 
 from .sync import network_sync
 
@@ -30,16 +28,7 @@ MAX_BACKOFF = 3600
 
 def sync_interval() -> int:
     """Seconds between the serve thread's syncs, from AIGAQ_NETWORK_SYNC_SECONDS (0: off)."""
-    value = os.environ.get(INTERVAL_SETTING, "")
-    if value == "":
-        return DEFAULT_INTERVAL
-    try:
-        seconds = int(value)
-    except ValueError:
-        seconds = -1
-    if seconds < 0:
-        raise ImproperlyConfigured(f"{INTERVAL_SETTING} must be a whole number of seconds (0: off), not {value!r}")
-    return seconds
+    return envseconds(INTERVAL_SETTING, DEFAULT_INTERVAL)
 
 
 def next_wait(interval: float, failures: int, retry_after: int = 0) -> float:
@@ -49,23 +38,14 @@ def next_wait(interval: float, failures: int, retry_after: int = 0) -> float:
     return max(float(retry_after), min(interval * 2**failures, float(MAX_BACKOFF)))
 
 
-class SyncThread(threading.Thread):
-    """Uses its own database connections (Django's are per thread) and closes them after each run,
-    so none is left open between runs or broken across a database restart."""
+class SyncThread(PeriodicWorker):
+    """The serve process's sync, every ``interval`` seconds, backing off while it fails."""
 
     def __init__(self, interval: float) -> None:
-        super().__init__(name="aigaq-network-sync", daemon=True)
-        self.interval = interval
+        super().__init__(name="aigaq-network-sync", interval=interval)
         self.failures = 0
-        self.stopped = threading.Event()
 
-    def run(self) -> None:
-        wait = self.interval
-        while not self.stopped.wait(wait):
-            wait = self.check()
-
-    def check(self) -> float:
-        """One run; returns how long to wait before the next."""
+    def work(self) -> float:
         retry_after = 0
         try:
             result = network_sync()
@@ -82,12 +62,7 @@ class SyncThread(threading.Thread):
         except Exception as exc:  # the database is down, migrations pending, the key file unreadable
             self.failures += 1
             log.error("network sync failed: %s", type(exc).__name__)
-        finally:
-            connections.close_all()
         return next_wait(self.interval, self.failures, retry_after)
-
-    def stop(self) -> None:
-        self.stopped.set()
 
 
 def start_sync_thread(interval: float | None = None) -> SyncThread | None:

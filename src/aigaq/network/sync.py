@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Suspect
 from aigaq.lib import crypto
 from aigaq.lib.crypto import oprf
@@ -41,7 +42,6 @@ from aigaq.lib.netproto import Identity, NetworkError
 from aigaq.linkage.network import network_inputs
 
 from . import client, queue
-from .mention import mention_for
 from .models import NetworkAlert, NetworkConfig, NetworkSuspect, Tombstone
 
 log = logging.getLogger(__name__)
