@@ -254,3 +254,19 @@ def test_without_pairs_the_clusters_are_the_same_and_the_links_still_counted(key
     quick = link(mentions, key=key, pairs=False)
     assert quick.clusters == full.clusters
     assert quick.pairs == [] and quick.links == full.links == len(full.pairs) > 0
+
+
+def test_a_batch_where_every_name_is_one_word_links_without_crashing() -> None:
+    # Issue 17: with only one-word names the aligned-token matrix is one column wide and the
+    # second name key was read from a column that did not exist (IndexError in the comparator).
+    result = link([Mention(id="a", full_name="Ерлан"), Mention(id="b", full_name="Ерлан")])
+    assert set(result.clusters) == {"a", "b"}
+    # A first name alone is weak evidence: it must not make a link on its own.
+    assert not _same(result, "a", "b")
+    shared = link(
+        [
+            Mention(id="a", full_name="Ерлан", phones=["+7 701 555 12 34"]),
+            Mention(id="b", full_name="Yerlan", phones=["87015551234"]),
+        ]
+    )
+    assert _same(shared, "a", "b")

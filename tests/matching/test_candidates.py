@@ -73,3 +73,13 @@ def test_relink_with_forked_encoding_workers_raises_the_same_alerts(
     monkeypatch.setattr(relink, "ENCODE_CHUNK", 1)
     call_command("relink", "--quiet")
     assert list(MatchAlert.objects.values_list("suspect_a_id", "suspect_b_id", "outcomes")) == before
+
+
+def test_suspects_known_only_by_a_first_name_are_matched_without_a_server_error(
+    alice: User, make_case: Callable[..., Case]
+) -> None:
+    # Issue 17: one-word names crashed the batch comparator; a survivor often knows only his first name.
+    make_case(alice, suspects=[SuspectInput(full_name="Ерлан", sex="male")])
+    make_case(alice, suspects=[SuspectInput(full_name="Ерлан", phones="+7 701 444 5566", sex="male")])
+    make_case(alice, incident=ORAL, suspects=[SuspectInput(full_name="Yerlan", phones="87014445566", sex="male")])
+    assert MatchAlert.objects.count() == 1  # the shared phone links; the bare first name alone does not

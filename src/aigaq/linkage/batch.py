@@ -197,6 +197,8 @@ class BatchComparer:
         )
         kot, f0 = self.key_of_token, self.f0
         for step, out in ((0, k0), (1, k1)):
+            if step >= m_s.shape[1]:
+                break  # every name in this batch has fewer tokens: no second key to read
             has = (level >= 2) & (strong > step)
             ka, kb = kot[np.maximum(m_a[has, step], 0)], kot[np.maximum(m_b[has, step], 0)]
             out[has] = np.where(f0[ka] >= f0[kb], ka, kb)
