@@ -112,3 +112,7 @@ linkage_network.EVIDENCE_KINDS  # the order the hub is to show agreeing kinds in
 from aigaq import worker
 
 worker.PeriodicWorker.stop  # stops a serve-process thread; the tests stop theirs with it
+
+from aigaq import django_messages
+
+django_messages.DJANGO_MESSAGES  # extraction only: `make messages` keeps Django's overridden messages in the project catalogue
