@@ -116,3 +116,11 @@ worker.PeriodicWorker.stop  # stops a serve-process thread; the tests stop their
 from aigaq import django_messages
 
 django_messages.DJANGO_MESSAGES  # extraction only: `make messages` keeps Django's overridden messages in the project catalogue
+
+from aigaq import errors, urls
+
+# Django calls these by the dotted names in urls.py (handler400…) and settings.CSRF_FAILURE_VIEW,
+# passing `exception` / `reason` by keyword.
+errors.bad_request, errors.permission_denied, errors.page_not_found, errors.server_error, errors.csrf_failure
+urls.handler400, urls.handler403, urls.handler404, urls.handler500
+exception  # keyword argument Django passes to the error handlers

@@ -144,6 +144,7 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 CSRF_USE_SESSIONS = True
+CSRF_FAILURE_VIEW = "aigaq.errors.csrf_failure"  # translated, with the quick exit
 if DEV:
     SESSION_COOKIE_NAME = "aigaq_sid"
     SESSION_COOKIE_SECURE = False

@@ -13,3 +13,9 @@ urlpatterns = [
     path("matching/", include("aigaq.matching.urls")),
     path("network/", include("aigaq.network.urls")),
 ]
+
+# Aigaq's own error pages (translated, with the quick exit): aigaq/errors.py.
+handler400 = "aigaq.errors.bad_request"
+handler403 = "aigaq.errors.permission_denied"
+handler404 = "aigaq.errors.page_not_found"
+handler500 = "aigaq.errors.server_error"
