@@ -46,6 +46,13 @@ def test_it_shows_the_other_organisation_the_evidence_kinds_and_her_case(
     assert "Жәнібек" not in page, "the page names no suspect"
 
 
+def test_the_footer_says_truthfully_that_this_page_talks_to_the_hub(alert: NetworkAlert, cora: User) -> None:
+    # base.html's footer says nothing on the page is sent anywhere else: not true here.
+    page = _page(client_for(cora))
+    assert "Nothing on this page is sent anywhere else" not in page
+    assert "come from the network's hub" in page
+
+
 @pytest.mark.parametrize("who", ["alice", "bob", "ann", "olga"])
 def test_no_one_but_her_organisations_coordinators_gets_the_page(
     alert: NetworkAlert, who: str, request: pytest.FixtureRequest
