@@ -58,18 +58,8 @@ from .normalise import (
 
 # Token kinds, strongest first: what a member keys (network_inputs). The hub shows coordinators
 # the kinds that agreed, never values.
-KINDS = (
-    "iin",
-    "phone",
-    "handle",
-    "plate",
-    "name_birth",
-    "name_father",
-    "name_age",
-    "name",
-    "name_phonetic",
-    "name_initial",
-)
+KINDS = ("iin", "phone", "handle", "plate", "name_birth", "name_father", "name_age", "name", "name_phonetic",
+         "name_initial")
 # The incident's region code travels in clear with each ref (docs/network.md, Upsert): the hub
 # adds REGION to the agreeing kinds when both refs have the same code, to the conflicts when both
 # have a code and they differ.
@@ -95,54 +85,20 @@ class Weights:
 # `python bench/network/fit.py` prints these tables.
 PRIOR = -8.5  # fixed offset: log odds that two refs of different members are one man
 FITTED = Weights(
-    agree={
-        "iin": 9.94,
-        "phone": 12.38,
-        "handle": 12.15,
-        "plate": 11.83,
-        "name_birth": 0.45,
-        "name_father": 3.04,
-        "name_age": 1.35,
-        "name": 0.68,
-        "name_phonetic": 2.45,
-        "name_initial": 9.11,
-        "region": 1.54,
-    },
+    agree={"iin": 9.94, "phone": 12.38, "handle": 12.15, "plate": 11.83, "name_birth": 0.45,
+           "name_father": 3.04, "name_age": 1.35, "name": 0.68, "name_phonetic": 2.45, "name_initial": 9.11,
+           "region": 1.54},
     slope={"name_father": 1.75, "name": 0.12, "name_phonetic": 0.16, "name_initial": 1.25},
-    conflict={
-        "iin": -4.32,
-        "name_birth": -6.23,
-        "name_father": -3.32,
-        "name_age": -1.67,
-        "name": -0.88,
-        "name_phonetic": -2.66,
-        "region": -0.67,
-    },
+    conflict={"iin": -4.32, "name_birth": -6.23, "name_father": -3.32, "name_age": -1.67, "name": -0.88,
+              "name_phonetic": -2.66, "region": -0.67},
 )
 FITTED_WITHOUT_COUNTS = Weights(
-    agree={
-        "iin": 9.92,
-        "phone": 12.38,
-        "handle": 11.98,
-        "plate": 11.71,
-        "name_birth": 0.94,
-        "name_father": 2.13,
-        "name_age": 2.32,
-        "name": 0.60,
-        "name_phonetic": 2.08,
-        "name_initial": 6.82,
-        "region": 1.60,
-    },
+    agree={"iin": 9.92, "phone": 12.38, "handle": 11.98, "plate": 11.71, "name_birth": 0.94,
+           "name_father": 2.13, "name_age": 2.32, "name": 0.60, "name_phonetic": 2.08, "name_initial": 6.82,
+           "region": 1.60},
     slope={},
-    conflict={
-        "iin": -4.84,
-        "name_birth": -6.58,
-        "name_father": -3.23,
-        "name_age": -1.77,
-        "name": -0.96,
-        "name_phonetic": -2.44,
-        "region": -0.62,
-    },
+    conflict={"iin": -4.84, "name_birth": -6.58, "name_father": -3.23, "name_age": -1.77, "name": -0.96,
+              "name_phonetic": -2.44, "region": -0.62},
 )
 MATCH_THRESHOLD = 0.5
 
@@ -156,7 +112,7 @@ def _forms(t: NameToken) -> list[str]:
 
 
 def _role(t: NameToken) -> str:
-    """ "father" for a -ұлы/-қызы word (it may stand for the surname, never for the forename),
+    """"father" for a -ұлы/-қызы word (it may stand for the surname, never for the forename),
     "surname" for a word whose surname ending was removed, "plain" otherwise (a forename, or a
     surname written without its ending)."""
     if t.skel.endswith(("uli", "kizi")) and t.stem != t.skel:
@@ -216,7 +172,9 @@ def network_inputs(m: Mention) -> dict[str, list[str]]:
     return {k: sorted(v) for k, v in out.items() if v}
 
 
-def score(kinds: Iterable[str], *, counts: Mapping[str, int] | None = None, conflicts: Iterable[str] = ()) -> float:
+def score(
+    kinds: Iterable[str], *, counts: Mapping[str, int] | None = None, conflicts: Iterable[str] = ()
+) -> float:
     """The probability that two refs of different members are the same man.
 
     kinds: the evidence kinds that agree (kinds whose tokens meet, and REGION). counts: for each
