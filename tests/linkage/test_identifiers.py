@@ -166,7 +166,11 @@ def test_ages_a_year_apart_six_months_apart_are_compatible() -> None:
 
 def test_birth_years_fifteen_years_apart_are_impossible() -> None:
     assert birth_level(_birth(birth_date="1980"), _birth(birth_date="1995")) == 0
-    assert birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01")) == 0
+
+
+def test_a_date_fifteen_years_from_an_estimated_age_only_disagrees() -> None:
+    # An age a survivor estimated is not a documented birth: it weighs, it never vetoes (issue 17).
+    assert birth_level(_birth(birth_date="1980-03-01"), _birth(age_at_incident=25, incident_date="2021-01-01")) == 1
 
 
 def test_typing_slips_in_dates_are_not_conflicts() -> None:

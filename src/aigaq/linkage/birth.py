@@ -1,7 +1,9 @@
 """What a mention says about the man's birth, as an interval of years, and how two compare.
 
 Birth comes from a date (whole, or a year or a month), from the date an IIN encodes, or from an age
-on the incident date; the levels (5 same date … 0 impossible) are docs/linkage.md's.
+on the incident date; the levels (5 same date … 0 impossible) are docs/linkage.md's. Only a
+documented birth (a date or an IIN) can make a pair impossible: an age is what a survivor
+estimated, so two ages, or an age and a date, far apart only disagree (level 1) and weigh.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ from dataclasses import dataclass
 from .mention import Mention
 from .normalise import iin_birth_date
 
-# Two birth intervals further apart than this cannot be one man, whatever else agrees; ages given
-# by victims are rough, so the gap is generous.
+# Two documented births (dates, IINs) further apart than this cannot be one man, whatever else
+# agrees; dates are sometimes approximate (a year only), so the gap is generous. Estimated ages
+# never make a conflict (issue 17: "about 60" and "about 69" for one man with one phone).
 HARD_GAP_YEARS = 8.0
+DOCUMENTED = ("date", "iin")  # Birth.source values that can make a conflict; "age" cannot
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +31,12 @@ class Birth:
     exact: str | None  # "YYYYMMDD"
     source: str  # "date", "iin" or "age"
     label: str  # what a coordinator reads: "born 1985-04-12", "aged 34 on 2022-05-01"
+
+    @property
+    def documented(self) -> bool:
+        """From a birth date or an IIN, not from an age someone estimated. (Private mode tells them
+        apart by the coarse years: a documented birth lies in one calendar year, an age spans two.)"""
+        return self.source in DOCUMENTED
 
 
 def _year_float(d: dt.date) -> float:
@@ -79,7 +89,8 @@ def birth_gap(a: Birth, b: Birth) -> float:
 
 
 def birth_level(a: Birth, b: Birth) -> int:
-    """5 same date, 4 slip of a date, 3 compatible, 2 within 2 years, 1 disagree, 0 impossible."""
+    """5 same date, 4 slip of a date, 3 compatible, 2 within 2 years, 1 disagree, 0 impossible
+    (both documented and more than HARD_GAP_YEARS apart)."""
     if a.exact and b.exact:
         if a.exact == b.exact:
             return 5
@@ -91,4 +102,4 @@ def birth_level(a: Birth, b: Birth) -> int:
         return 3
     if gap <= 2.0:
         return 2
-    return 1 if gap <= HARD_GAP_YEARS else 0
+    return 0 if gap > HARD_GAP_YEARS and a.documented and b.documented else 1

@@ -24,6 +24,7 @@ from .normalise import CityKey
 
 EXACT_FIELDS = ("phones", "handles", "plates", "iins", "other_ids")
 _SOURCES = ("date", "iin", "age")
+AGE_SOURCE = _SOURCES.index("age")  # birth_source of an estimated age: never a conflict
 _SEX_CODE = {"m": 0, "f": 1}
 _SEX_NAME = ("m", "f")
 
@@ -89,7 +90,7 @@ class Columns:
     birth_lo: np.ndarray  # float64, NaN when unknown
     birth_hi: np.ndarray
     birth_exact: np.ndarray  # int32 YYYYMMDD, 0 when not an exact date
-    birth_source: np.ndarray  # int8 index into _SOURCES, −1 when unknown
+    birth_source: np.ndarray  # int8 index into _SOURCES, −1 when unknown (AGE_SOURCE: an estimate)
     birth_label: np.ndarray  # int32 id in labels
     labels: list[str]
     sex: np.ndarray  # int8 0 m, 1 f, −1 unknown

@@ -39,6 +39,11 @@ class EncodedIndex:
     ``ptr[field, mention + 1]`` index ``vals``); name filters of all variants are one (rows, WORDS)
     array with ``name_ptr`` giving each mention's rows; addresses one row per mention; birth year
     intervals an (n, 2) array (−1: unknown). It is also the engine's index for ``link_encoded``.
+
+    Whether a birth is documented is read from its span, so that stored encodings stay as they
+    are: a date, a month, a year or an IIN lies within one calendar year, while an age A on a day
+    D is the year-long interval (D − (A+1), D − A] and always spans two. Only documented births
+    make a cannot-link (issue 17); an estimated age weighs in the score.
     """
 
     mode = "private"
@@ -174,7 +179,8 @@ class EncodedIndex:
 
     def bounds(self, i: int) -> tuple[float, float] | None:
         b = self.e[i].birth
-        return (float(b[0]), float(b[1]) + 1.0) if b else None
+        # Only documented births (one year: see the class) bound a cluster; an estimate never conflicts.
+        return (float(b[0]), float(b[1]) + 1.0) if b and b[0] == b[1] else None
 
     def block_keys(self, i: int) -> list[str]:
         return self.e[i].blocks

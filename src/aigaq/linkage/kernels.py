@@ -238,7 +238,10 @@ def levels(
             elif both:
                 lv[k, 1] = 0 if gap > hard_gap else 1
         elif both:
-            lv[k, 1] = 3 if gap == 0 else 2 if gap <= 2 else 1 if gap <= hard_gap else 0
+            # Only two documented births can be impossible; an estimated age only disagrees. An
+            # encoding spans one birth year for a date or an IIN, two for an age (see encoded.py).
+            documented = birth[i, 1] == birth[i, 0] and birth[j, 1] == birth[j, 0]
+            lv[k, 1] = 3 if gap == 0 else 2 if gap <= 2 else 0 if gap > hard_gap and documented else 1
         lv[k, 2] = _meets(ptr, vals, T_PHONE, i, j)
         lv[k, 3] = _meets(ptr, vals, T_HANDLE, i, j)
         lv[k, 4] = _meets(ptr, vals, T_PLATE, i, j)
