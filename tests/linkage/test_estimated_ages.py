@@ -5,31 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from aigaq.linkage import LinkResult, Mention, ScoredPair, encode_mentions, generate_key, link
+from aigaq.linkage import Mention, encode_mentions, generate_key, link
 from aigaq.linkage.birth import birth_level, birth_of
 from aigaq.linkage.encoded import EncodedIndex
 from aigaq.linkage.features import F_BIRTH
 from aigaq.linkage.plain import plain_index
 
-from .synth import generate
+from .test_link import _background, _pair, _same
 
 KEYS = [None, b"\x03" * 32]
-
-
-def _background() -> list[Mention]:
-    mentions, _ = generate(300, seed=11)
-    return mentions
-
-
-def _same(result: LinkResult, a: str, b: str) -> bool:
-    return result.clusters[a] == result.clusters[b]
-
-
-def _pair(result: LinkResult, a: str, b: str) -> ScoredPair:
-    for p in result.pairs:
-        if {p.a, p.b} == {a, b}:
-            return p
-    raise AssertionError(f"no scored pair {a}–{b}")
 
 
 def _aged(id: str, age: int, on: str = "2023-06-01", **kw: object) -> Mention:
