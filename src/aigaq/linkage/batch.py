@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 from rapidfuzz.fuzz import token_sort_ratio
 
 from .birth import HARD_GAP_YEARS
-from .columns import AGE_SOURCE, Columns
+from .columns import Columns
 from .features import F_FATHER, FIELDS
 from .names import CACHE_LIMIT, STRONG_TOKEN, NameVariant, TokenTable, align, father_level
 
@@ -255,7 +255,7 @@ class BatchComparer:
         gap = np.maximum(np.maximum(0.0, lo_a - hi_b), lo_b - hi_a)
         ea, eb = c.birth_exact[i].astype(np.int64), c.birth_exact[j].astype(np.int64)
         # Only two documented births (a date or an IIN, not an estimated age) can be impossible.
-        documented = (c.birth_source[i] != AGE_SOURCE) & (c.birth_source[j] != AGE_SOURCE)
+        documented = c.birth_documented[i] & c.birth_documented[j]
         far_loose = np.where((gap > HARD_GAP_YEARS) & documented, 0, 1)
         loose = np.where(gap == 0.0, 3, np.where(gap <= 2.0, 2, far_loose))
         far = np.where(gap > HARD_GAP_YEARS, 0, 1)

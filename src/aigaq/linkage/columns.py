@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .birth import Birth
+from .birth import DOCUMENTED, Birth
 from .features import EMPTY, Features, build_features, plain_block_keys
 from .mention import Mention
 from .names import NameVariant, TokenTable
@@ -24,7 +24,6 @@ from .normalise import CityKey
 
 EXACT_FIELDS = ("phones", "handles", "plates", "iins", "other_ids")
 _SOURCES = ("date", "iin", "age")
-AGE_SOURCE = _SOURCES.index("age")  # birth_source of an estimated age: never a conflict
 _SEX_CODE = {"m": 0, "f": 1}
 _SEX_NAME = ("m", "f")
 
@@ -90,7 +89,8 @@ class Columns:
     birth_lo: np.ndarray  # float64, NaN when unknown
     birth_hi: np.ndarray
     birth_exact: np.ndarray  # int32 YYYYMMDD, 0 when not an exact date
-    birth_source: np.ndarray  # int8 index into _SOURCES, −1 when unknown (AGE_SOURCE: an estimate)
+    birth_source: np.ndarray  # int8 index into _SOURCES, −1 when unknown
+    birth_documented: np.ndarray  # bool: from a date or an IIN; only these can make a conflict
     birth_label: np.ndarray  # int32 id in labels
     labels: list[str]
     sex: np.ndarray  # int8 0 m, 1 f, −1 unknown
@@ -194,6 +194,7 @@ class ColumnBuilder:
         def arr(a: array, dtype: type) -> np.ndarray:
             return np.frombuffer(a, dtype=dtype).copy() if len(a) else np.zeros(0, dtype=dtype)
 
+        birth_source = arr(self.birth_source, np.int8)
         cols = Columns(
             ids=self.ids,
             variants=self.variants.build(),
@@ -207,7 +208,8 @@ class ColumnBuilder:
             birth_lo=arr(self.birth_lo, np.float64),
             birth_hi=arr(self.birth_hi, np.float64),
             birth_exact=arr(self.birth_exact, np.int32),
-            birth_source=arr(self.birth_source, np.int8),
+            birth_source=birth_source,
+            birth_documented=np.isin(birth_source, [_SOURCES.index(s) for s in DOCUMENTED]),
             birth_label=arr(self.birth_label, np.int32),
             labels=self.labels.values,
             sex=arr(self.sex, np.int8),

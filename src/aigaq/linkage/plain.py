@@ -10,7 +10,7 @@ import numpy as np
 
 from .batch import BatchComparer
 from .birth import HARD_GAP_YEARS, birth_gap, date_typo_like
-from .columns import AGE_SOURCE, ColumnBuilder, Columns
+from .columns import ColumnBuilder, Columns
 from .features import F_FATHER, FIELDS, Features, compare_features, plain_block_keys
 from .index import Progress
 from .mention import Mention
@@ -63,8 +63,6 @@ class PlainIndex:
         self.cmp = BatchComparer(cols, tt, self.key_of_token, self.f0)
         iin_ptr = cols.exact["iins"][0].ptr
         self._marked = (np.diff(iin_ptr) > 0) | (np.diff(cols.patronymics.ptr) > 0)
-        # A birth from a date or an IIN; an estimated age (or none) cannot make a conflict.
-        self._documented = (cols.birth_source >= 0) & (cols.birth_source != AGE_SOURCE)
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
         """(frequency per name word, frequency of each mention's whole name), counting each group
@@ -104,7 +102,7 @@ class PlainIndex:
             if F_FATHER in CONFLICT_FIELDS and self.cmp.father_level_of(i, j) == 0:
                 return True
         # An estimated age is never cannot-link evidence (it weighs in the score); dates and IINs are.
-        if not (self._documented[i] and self._documented[j]):
+        if not (c.birth_documented[i] and c.birth_documented[j]):
             return False
         gap = max(0.0, float(c.birth_lo[i] - c.birth_hi[j]), float(c.birth_lo[j] - c.birth_hi[i]))
         if gap <= HARD_GAP_YEARS:
@@ -118,13 +116,13 @@ class PlainIndex:
 
     def bounds(self, i: int) -> tuple[float, float] | None:
         c = self.cols
-        return (float(c.birth_lo[i]), float(c.birth_hi[i])) if self._documented[i] else None
+        return (float(c.birth_lo[i]), float(c.birth_hi[i])) if c.birth_documented[i] else None
 
     def birth_bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper documented birth bound of every mention (−inf/inf when unknown or only
         an estimated age: clustering checks conflicts on these)."""
         c = self.cols
-        known = self._documented
+        known = c.birth_documented
         return np.where(known, c.birth_lo, -np.inf), np.where(known, c.birth_hi, np.inf)
 
     def block_hashes(self) -> tuple[np.ndarray, np.ndarray]:
