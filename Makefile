@@ -5,10 +5,11 @@ BIN := $(VENV)/bin
 export AIGAQ_DATA_DIR ?= $(CURDIR)/var
 export AIGAQ_PORT ?= 8000
 
-.PHONY: run test test-sqlite test-postgres lint messages clean-demo help
+.PHONY: run demo-network test test-sqlite test-postgres lint messages clean-demo help
 
 help:
 	@echo "make run    set up .venv, migrate, load demo data (first time), serve on http://127.0.0.1:$(AIGAQ_PORT)/"
+	@echo "make demo-network  serve a key service, a hub and three member instances on 127.0.0.1 (docs/network.md)"
 	@echo "make test   install test dependencies and run the whole suite (also on PostgreSQL if AIGAQ_TEST_DATABASE_URL is set)"
 	@echo "make lint   ruff, mypy, import-linter (the layers) and vulture (dead code)"
 
@@ -33,12 +34,17 @@ run: $(VENV)/.installed
 	AIGAQ_DEV=1 $(BIN)/aigaq demo --if-empty
 	AIGAQ_DEV=1 $(BIN)/aigaq serve
 
+# The network of organisations: five processes, each with its data under $(AIGAQ_DATA_DIR)/network/.
+demo-network: $(VENV)/.installed
+	@tools/system-packages run
+	$(BIN)/python -m aigaq.demo.network
+
 test: $(VENV)/.installed-test
 	@tools/system-packages test
-	$(BIN)/pytest -p no:cacheprovider -n 2
+	$(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup
 	@if [ -n "$$AIGAQ_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL ($$AIGAQ_TEST_DATABASE_URL) =="; \
-		AIGAQ_TEST_ON_POSTGRES=1 $(BIN)/pytest -p no:cacheprovider -n 2; \
+		AIGAQ_TEST_ON_POSTGRES=1 $(BIN)/pytest -p no:cacheprovider -n 2 --dist loadgroup; \
 	fi
 
 # vulture's "unused variable" in models.py, forms.py and cases/inputs.py are fields, read by name.

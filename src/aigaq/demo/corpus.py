@@ -183,3 +183,27 @@ RESERVED_SURNAMES: frozenset[str] = frozenset(_planted["reserved_surnames"])
 STORY: Mapping[str, Mapping[str, Any]] = {
     name: case for name, case in _load("story.json").items() if name != "about"
 }
+
+
+# --- The network demo -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member organisation of the network demo (data/network.json)."""
+
+    key: str  # its data directory's name under $AIGAQ_DATA_DIR/network/
+    name: str
+    city: str
+    story: tuple[str, ...]  # the story's cases (keys of STORY) it holds
+    without_phones: bool  # its story suspects lose their phones: found by name alone
+    seed: int
+
+
+_network = _load("network.json")
+NETWORK_SHARE: float = _network["network_share"]
+MEMBERS: Mapping[str, Member] = {
+    key: Member(key=key, name=raw["name"], city=raw["city"], story=tuple(raw["story"]),
+                without_phones=raw["without_phones"], seed=raw["seed"])
+    for key, raw in _network["members"].items()
+}

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -31,6 +31,8 @@ from .corpus import (
     KAZAKH_SURNAMES,
     KINDS,
     MCI,
+    MEMBERS,
+    NETWORK_SHARE,
     NOTES,
     OPERATORS,
     PATRONYMIC,
@@ -49,6 +51,7 @@ from .corpus import (
     VILLAGES,
     WITNESS_NAMES,
     WITNESS_STATEMENTS,
+    Member,
     Planted,
     Scenario,
 )
@@ -74,13 +77,22 @@ class CasePlan:
     shared_with_caseworker: bool
 
 
-def plan_cases(*, count: int, seed: int, today: dt.date) -> list[CasePlan]:
-    """`count` cases (at least the two of the story), the same for the same arguments."""
+def plan_cases(
+    *, count: int, seed: int, today: dt.date, member: Member | None = None
+) -> list[CasePlan]:
+    """`count` cases (the story's included), the same for the same arguments.
+
+    For a `member` of the network demo: only its cases of the story (their survivors consent to
+    network matching, its story suspects lose their phones where it says so), its share of the men
+    who come back (every third, so that each of them spreads over the members), and network
+    consent for NETWORK_SHARE of the survivors who consented to matching."""
     rng = random.Random(seed)
     numbers = _Numbers(used={"7015551234"})
-    slots = [_Slot(kind=p.kind, planted=p) for p in PLANTED[: max(0, count - 2)]]
+    story = ("astana", "oral") if member is None else member.story
+    planted = PLANTED if member is None else PLANTED[list(MEMBERS).index(member.key)::len(MEMBERS)]
+    slots = [_Slot(kind=p.kind, planted=p) for p in planted[: max(0, count - len(story))]]
     kinds = {k: v.weight for k, v in KINDS.items()}
-    slots += [_Slot(kind=weighted(rng, kinds)) for _ in range(max(0, count - 2 - len(slots)))]
+    slots += [_Slot(kind=weighted(rng, kinds)) for _ in range(max(0, count - len(story) - len(slots)))]
     # Every pathway appears at least once, in a case where it fits; the rest follow each kind's odds.
     for name, scenario in SCENARIOS.items():
         fitting = [s for s in slots
@@ -91,8 +103,13 @@ def plan_cases(*, count: int, seed: int, today: dt.date) -> list[CasePlan]:
         if not slot.scenario:
             allowed = {k: w for k, w in KINDS[slot.kind].scenarios.items() if slot.fits(SCENARIOS[k], today)}
             slot.scenario = weighted(rng, allowed or {"intake_only": 1})
-    plans = [_story(STORY["astana"], today), _story(STORY["oral"], today)]
-    plans += [_plan_case(rng, slot, today, numbers) for slot in slots]
+    plans = [_plan_case(rng, slot, today, numbers) for slot in slots]
+    if member is not None:
+        # A generator of its own, so that the single instance's demo stays what it was.
+        consents = random.Random(seed + 1)
+        plans = [replace(p, survivor={**p.survivor, "consent_network": True})
+                 if p.survivor["consent_matching"] and consents.random() < NETWORK_SHARE else p for p in plans]
+    plans += [_story(STORY[name], today, member) for name in story]
     return sorted(plans, key=lambda p: (p.incident["date_from"], p.created_on))
 
 
@@ -118,13 +135,17 @@ def _step(raw: Mapping[str, Any]) -> Step:
     return Step(raw["type"], date, data)
 
 
-def _story(raw: Mapping[str, Any], today: dt.date) -> CasePlan:
-    """One of the story's cases as data/story.json writes it; nothing dated after today."""
+def _story(raw: Mapping[str, Any], today: dt.date, member: Member | None = None) -> CasePlan:
+    """One of the story's cases as data/story.json writes it; nothing dated after today. In a
+    member of the network demo, its survivor consents to network matching."""
     events = tuple(_step(e) for e in raw["events"])
+    suspects = [dict(s) for s in raw["suspects"]]
+    if member is not None and member.without_phones:
+        suspects = [{k: v for k, v in s.items() if k != "phones"} for s in suspects]
     return CasePlan(
-        survivor=dict(raw["survivor"]),
+        survivor=dict(raw["survivor"]) | ({"consent_network": True} if member is not None else {}),
         incident=_dated(raw["incident"], "date_from", "date_to"),
-        suspects=tuple(dict(s) for s in raw["suspects"]),
+        suspects=tuple(suspects),
         events=tuple(s for s in events if s.date <= today),
         witnesses=tuple(dict(w) for w in raw["witnesses"]),
         referrals=tuple(_dated(r, "referred_on", "closed_on") for r in raw["referrals"]),

@@ -21,7 +21,7 @@ from aigaq.cases import hooks, services
 from aigaq.cases.inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from aigaq.cases.models import Assignment, Case
 
-from .corpus import ORGANISATION_NAME, STAFF
+from .corpus import ORGANISATION_NAME, STAFF, Member
 from .generate import CasePlan, plan_cases
 
 USERNAMES = tuple(s.username for s in STAFF)
@@ -48,8 +48,10 @@ def demo_create(
     seed: int = 2026,
     today: dt.date | None = None,
     on_case: Callable[[], object] | None = None,
+    member: Member | None = None,
 ) -> DemoResult:
-    """The demo organisation, its four accounts and `count` cases, in one transaction.
+    """The demo organisation, its four accounts and `count` cases, in one transaction. For a
+    `member` of the network demo, that member's organisation and cases (generate.plan_cases).
 
     Argon2 runs only for the four accounts; the cases go through the same services as the web
     forms, so they are encrypted, indexed for search and audited exactly as in real use."""
@@ -57,7 +59,8 @@ def demo_create(
     # accounts has no service that creates an organisation or its first member, and its
     # member_create makes a member replace her password at first sign-in: the demo's accounts keep
     # the passwords it prints, so these rows are written here. The passwords are accounts' own.
-    organisation = Organisation.objects.create(name=ORGANISATION_NAME, default_language="kk")
+    organisation = Organisation.objects.create(name=member.name if member else ORGANISATION_NAME,
+                                               default_language="kk")
     users: dict[str, User] = {}
     accounts = []
     for staff in STAFF:
@@ -68,7 +71,7 @@ def demo_create(
         Membership.objects.create(user=user, organisation=organisation, role=role)
         users[staff.username] = user
         accounts.append(DemoAccount(role=str(role), username=staff.username, password=password))
-    plans = plan_cases(count=count, seed=seed, today=today)
+    plans = plan_cases(count=count, seed=seed, today=today, member=member)
     for plan in plans:
         # Derived data (statistics) is brought up to date once per case, after all its writes,
         # instead of after each one: the result is the same, and the demo loads several times faster.

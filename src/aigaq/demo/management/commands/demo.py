@@ -16,6 +16,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from aigaq.accounts.models import Organisation, User
+from aigaq.demo.corpus import MEMBERS
 from aigaq.demo.load import USERNAMES, accounts_text, demo_create
 
 
@@ -40,8 +41,12 @@ class Command(BaseCommand):
                             help="do nothing if any organisation exists (what `make run` uses)")
         parser.add_argument("--cases", type=int, default=300, help="how many cases, the story's two included "
                             "(default 300)")
-        parser.add_argument("--seed", type=int, default=2026,
-                            help="the same seed gives the same cases; new passwords each time (default 2026)")
+        parser.add_argument("--seed", type=int, default=None,
+                            help="the same seed gives the same cases; new passwords each time (default 2026, or the "
+                            "network member's own)")
+        parser.add_argument("--network-member", choices=sorted(MEMBERS), default=None,
+                            help="load the demo of this member of the network demo instead (`make demo-network`): "
+                            "its own organisation, its case of the story, its own seed")
         parser.add_argument("--accounts-file", type=Path, default=None,
                             help="where to write the accounts (default $AIGAQ_DATA_DIR/demo-accounts.txt)")
 
@@ -56,8 +61,12 @@ class Command(BaseCommand):
             else:
                 self.stdout.write(f"No demo accounts file at {path}.")
             return
-        if options["cases"] < 2:
-            raise CommandError("--cases must be at least 2: the demo always holds the article's two cases")
+        member = MEMBERS[options["network_member"]] if options["network_member"] else None
+        least = len(member.story) if member else 2
+        if options["cases"] < max(1, least):
+            raise CommandError(f"--cases must be at least {max(1, least)}: the demo always holds its cases of the "
+                               "article's story")
+        seed = options["seed"] if options["seed"] is not None else (member.seed if member else 2026)
         taken = sorted(User.objects.filter(username__in=USERNAMES).values_list("username", flat=True))
         if taken:
             raise CommandError(
@@ -66,7 +75,7 @@ class Command(BaseCommand):
             )
         started = time.monotonic()
         with tqdm(total=options["cases"], desc="demo cases", unit="case", disable=None) as bar:
-            result = demo_create(count=options["cases"], seed=options["seed"], on_case=bar.update)
+            result = demo_create(count=options["cases"], seed=seed, on_case=bar.update, member=member)
         text = accounts_text(result, url)
         write_private(path, text)
         self.stdout.write(text)
