@@ -40,6 +40,9 @@ class Command(BaseCommand):
         url = f"http://{options['host']}:{options['port']}/"
         proxy = settings.TRUSTED_PROXY
         behind = f", believing X-Forwarded-For/-Proto from {proxy} only" if proxy else ""
+        if not proxy and not settings.DEV and settings.SECURE_SSL_REDIRECT:
+            self.stderr.write("AIGAQ_TRUSTED_PROXY is not set: behind nginx every request will look like plain HTTP "
+                              "and be redirected again (docs/deploy.md, \"Behind nginx\")")
         self.stdout.write(f"Aigaq is serving on {url}{behind} (Ctrl+C to stop)")
         self.stdout.flush()
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
