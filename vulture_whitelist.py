@@ -100,6 +100,7 @@ envconfig.envbool
 envconfig.envint
 envconfig.secret_key
 envconfig.database
+envconfig.envaddress
 
 from aigaq.lib.crypto import oprf
 

@@ -3,12 +3,22 @@ settings of every Aigaq process (an organisation's instance, the network hub, th
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+
+
+def private_files() -> None:
+    """Everything this process creates from now on (the SQLite database, its WAL and journal,
+    uploads, the key store, the generated secret, collected static files) is its user's alone:
+    files 0600, folders 0700, whatever umask the process was started with. SQLite gives its WAL and
+    journal the database file's mode, so the database must be created under this too. `aigaq
+    check` reports anything wider that was made before (or by hand)."""
+    os.umask(0o077)
 
 
 def envbool(name: str, default: bool = False) -> bool:
@@ -44,6 +54,19 @@ def envseconds(name: str, default: int) -> int:
     if seconds < 0:
         raise ImproperlyConfigured(f"{name} must be a whole number of seconds (0: off), not {value!r}")
     return seconds
+
+
+def envaddress(name: str) -> str | None:
+    """One IP address (a reverse proxy's), written as the WSGI server will see it in REMOTE_ADDR;
+    None when unset. Never a wildcard: trusting every peer would let anyone forge its address."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be one IP address (the reverse proxy's, e.g. 127.0.0.1), "
+                                   f"not {value!r}") from exc
 
 
 def envsecret(name: str) -> str | None:
@@ -113,6 +136,7 @@ def service_settings(*, app: str, urlconf: str, database_file: str) -> dict[str,
     """The settings of a network service (the hub, the key service): one app of its own, the
     audit log and the peers it accepts signed requests from, its own database in AIGAQ_DATA_DIR
     (or AIGAQ_DATABASE_URL). No sessions, no templates, no browser: JSON over signed requests."""
+    private_files()
     data_dir = Path(os.environ.get("AIGAQ_DATA_DIR") or (Path.cwd() / "var")).resolve()
     dev = envbool("AIGAQ_DEV")
     hosts = os.environ.get("AIGAQ_ALLOWED_HOSTS", "127.0.0.1,localhost")

@@ -10,7 +10,10 @@ import hashlib
 import os
 from pathlib import Path
 
-from aigaq.envconfig import database, envbool, envint, secret_key
+from aigaq.envconfig import database, envaddress, envbool, envint, private_files, secret_key
+
+# Before anything is written (the secret below, the database, uploads): files 0600, folders 0700.
+private_files()
 
 BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent.parent
@@ -35,6 +38,13 @@ SECRET_KEY = _secret
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("AIGAQ_ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("AIGAQ_CSRF_TRUSTED_ORIGINS", "").split(",") if o]
+# The reverse proxy in front (nginx, docs/deploy.md), by the address it connects from. Only a request
+# whose peer is this address has its X-Forwarded-For (the visitor's address: rate limits) and
+# X-Forwarded-Proto (https) believed; `aigaq serve` hands it to waitress (trusted_proxy), which sets
+# REMOTE_ADDR and wsgi.url_scheme from them and drops those headers from any other peer. Unset: no
+# peer is believed. Django's SECURE_PROXY_SSL_HEADER stays unset on purpose: it would believe the
+# header from whoever sends it if the server in front of Django did not drop it.
+TRUSTED_PROXY = envaddress("AIGAQ_TRUSTED_PROXY")
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -156,7 +166,6 @@ else:
     CSRF_COOKIE_SECURE = True
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_SSL_REDIRECT = envbool("AIGAQ_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 63072000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True

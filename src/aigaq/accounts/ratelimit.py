@@ -36,8 +36,10 @@ STEP_UP = Limit("rate:step-up", 10, 15 * 60)
 
 
 def client_address(request: HttpRequest) -> str:
-    """The peer address. Behind a reverse proxy, waitress's trusted_proxy must rewrite it, or
-    every visitor shares one address (and one bucket): see docs/security.md."""
+    """The visitor's address. Behind the reverse proxy, `aigaq serve` (waitress) has already put
+    the address from the proxy's X-Forwarded-For here, and only for requests from
+    AIGAQ_TRUSTED_PROXY (aigaq.ops.serving); without that setting every visitor would share the
+    proxy's address, and one bucket. See docs/security.md, "Behind the reverse proxy"."""
     return request.META.get("REMOTE_ADDR", "") or "unknown"
 
 

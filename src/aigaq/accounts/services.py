@@ -13,7 +13,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
 
 from .members import acting_member
-from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
+from .models import Membership, Organisation, Role, TotpDevice, User, UserSession, WebAuthnCredential
 from .selectors import Device, device_kind
 
 # No look-alike characters: a temporary password is read off a screen and typed once.
@@ -164,3 +164,21 @@ def password_change(*, actor: User, new_password: str, keep: UserSession | None)
 @transaction.atomic
 def webauthn_credential_used(*, credential: WebAuthnCredential) -> None:
     WebAuthnCredential.objects.filter(pk=credential.pk).update(last_used_at=timezone.now())
+
+
+@transaction.atomic
+def organisation_create(
+    *, actor: User | None, name: str, language: str, coordinator_username: str
+) -> TemporaryPassword:
+    """A new organisation and its first coordinator, with a temporary password shown once (she
+    chooses her own and enrols a second factor at her first sign-in; then she adds the team).
+    `actor` None: the server's administrator at its console (`aigaq organisation create`)."""
+    organisation = Organisation.objects.create(name=name, default_language=language)
+    password = temporary_password()
+    user = User.objects.create_user(coordinator_username, password=password, language=language)
+    user.must_change_password = True
+    user.save(update_fields=["must_change_password"])
+    Membership.objects.create(user=user, organisation=organisation, role=Role.COORDINATOR)
+    record(actor=actor, action=Action.USER_CREATED, organisation_code=organisation.code, object_code=user.code,
+           extra={"role": Role.COORDINATOR})
+    return TemporaryPassword(member=user, password=password)

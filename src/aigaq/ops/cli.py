@@ -4,6 +4,8 @@
                            matching weights when due (every $AIGAQ_MATCHING_REFIT_SECONDS, 60; 0: off)
     aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
     aigaq check            check the configuration and say clearly what is wrong
+    aigaq organisation create NAME --coordinator USERNAME
+                           a new organisation and its first coordinator (temporary password printed once)
     aigaq keys init|rotate create the key file / re-wrap every case key under a new key
     aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart)
     aigaq restore FILE     restore a backup (stop the server first)
@@ -87,6 +89,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "serve": (_serve, "serve the web app (and re-fit matching weights when due)"),
     "demo": (_command("demo"), "create the demo organisation, accounts and synthetic cases"),
     "check": (_command("aigaq_check"), "check the configuration"),
+    "organisation": (_command("organisation"), "a new organisation and its first coordinator"),
     "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),
     "backup": (_command("backup"), "write an encrypted backup of the database (or --key-store: the case keys)"),
     "restore": (_command("restore"), "restore a backup made by `aigaq backup` (stop the server first)"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from aigaq.lib import crypto
+from aigaq.ops.filemodes import too_open
 
 
 class Command(BaseCommand):
@@ -45,6 +47,8 @@ class Command(BaseCommand):
         if key_store.resolve().is_relative_to(data_dir):
             problems.append("the case key store is inside the data directory: a backup of the data would carry the "
                             "case keys and erased cases could be read again; set AIGAQ_KEY_STORE outside it")
+        problems += _key_store_writable(key_store)
+        problems += too_open()
         if settings.DEV:
             notes.append("AIGAQ_DEV=1: development mode (plain HTTP cookies, no required 2FA) — never in production")
         else:
@@ -54,6 +58,11 @@ class Command(BaseCommand):
                 notes.append("production on SQLite: fine for one small organisation; PostgreSQL is recommended")
             if not settings.REQUIRE_2FA:
                 problems.append("two-factor authentication is switched off (AIGAQ_REQUIRE_2FA=0) in production")
+            if settings.SECURE_SSL_REDIRECT and not settings.TRUSTED_PROXY:
+                problems.append("AIGAQ_TRUSTED_PROXY is not set: behind the reverse proxy every request looks like "
+                                "plain HTTP and is redirected to HTTPS again and again, and every visitor shares the "
+                                "proxy's address (one rate limit for all); set it to the proxy's address, e.g. "
+                                "127.0.0.1 (docs/deploy.md)")
             if set(settings.ALLOWED_HOSTS) <= {"127.0.0.1", "localhost"}:
                 notes.append("AIGAQ_ALLOWED_HOSTS only lists this machine; set it to the public host name")
         for note in notes:
@@ -63,3 +72,17 @@ class Command(BaseCommand):
                 self.stderr.write(f"  ✗ {problem}")
             raise CommandError(f"{len(problems)} problem(s) found")
         self.stdout.write("  ✓ configuration looks right")
+
+
+def _key_store_writable(key_store: Path) -> list[str]:
+    """New cases write their data key, and `aigaq keys rotate` every key, into the key store: its
+    folder must be writable by the server (not only the file: SQLite writes a journal beside it).
+    Under systemd's ProtectSystem=strict that means listed in ReadWritePaths (deploy/systemd)."""
+    folder = key_store.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent  # made on first use: the nearest existing folder must allow that
+    targets = [folder] + ([key_store] if key_store.exists() else [])
+    if all(os.access(target, os.W_OK) for target in targets):
+        return []
+    return [f"the case key store {key_store} cannot be written by this user: new cases and key rotation would "
+            f"fail; make {folder} writable (under systemd: ReadWritePaths=, as in deploy/systemd/aigaq.service)"]

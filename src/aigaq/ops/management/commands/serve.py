@@ -6,8 +6,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from aigaq.ops.serving import proxy_options
 
 
 class Command(BaseCommand):
@@ -35,6 +38,12 @@ class Command(BaseCommand):
         start_refit_thread()
         start_sync_thread()
         url = f"http://{options['host']}:{options['port']}/"
-        self.stdout.write(f"Aigaq is serving on {url} (Ctrl+C to stop)")
+        proxy = settings.TRUSTED_PROXY
+        behind = f", believing X-Forwarded-For/-Proto from {proxy} only" if proxy else ""
+        if not proxy and not settings.DEV and settings.SECURE_SSL_REDIRECT:
+            self.stderr.write("AIGAQ_TRUSTED_PROXY is not set: behind nginx every request will look like plain HTTP "
+                              "and be redirected again (docs/deploy.md, \"Behind nginx\")")
+        self.stdout.write(f"Aigaq is serving on {url}{behind} (Ctrl+C to stop)")
+        self.stdout.flush()
         serve(application, host=options["host"], port=options["port"], threads=options["threads"],
-              ident="aigaq", clear_untrusted_proxy_headers=True)
+              ident="aigaq", **proxy_options(proxy))
