@@ -16,7 +16,17 @@ from aigaq import reference
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
-from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
+from .inputs import (
+    AMOUNT_MAX_DIGITS,
+    CostInput,
+    IncidentInput,
+    RecordInput,
+    ReferralInput,
+    SurvivorInput,
+    SuspectInput,
+    WitnessInput,
+    event_number_max,
+)
 from .models import Case, Survivor
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
@@ -110,7 +120,7 @@ class SurvivorForm(forms.Form):
                            help_text=_("Optional. Stored encrypted."))
     contact = forms.CharField(label=_("How to reach her safely"), widget=forms.Textarea(attrs={"rows": 2}),
                               required=False)
-    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
     age_at_incident = forms.IntegerField(label=_("Age at the incident"), required=False, min_value=0, max_value=120)
     sex = forms.ChoiceField(label=_("Sex"), choices=lazy_choices("sexes"), initial="female")
     consent_services = forms.BooleanField(label=_("She agrees to be referred to services"), required=False)
@@ -286,10 +296,11 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if spec.kind == "bool":
         return forms.BooleanField(label=spec.label, required=False)
     if spec.kind == "int":
-        return forms.IntegerField(label=spec.label, required=spec.required, min_value=0)
+        return forms.IntegerField(label=spec.label, required=spec.required, min_value=0,
+                                  max_value=event_number_max(spec.name))
     if spec.kind == "decimal":
         return forms.DecimalField(label=spec.label, required=spec.required, min_value=Decimal(0), decimal_places=2,
-                                  max_digits=12)
+                                  max_digits=AMOUNT_MAX_DIGITS)
     if spec.kind == "longtext":
         return forms.CharField(label=spec.label, required=spec.required, widget=forms.Textarea(attrs={"rows": 3}))
     return forms.CharField(label=spec.label, required=spec.required, max_length=300, help_text=spec.help)
@@ -355,7 +366,8 @@ class NoteForm(forms.Form):
 
 class CostForm(forms.Form):
     kind = forms.ChoiceField(label=_("What for"), choices=lazy_choices("cost_kinds"))
-    amount = forms.DecimalField(label=_("Amount, tenge"), min_value=Decimal(0), max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount, tenge"), min_value=Decimal(0), max_digits=AMOUNT_MAX_DIGITS,
+                                decimal_places=2)
     payer = forms.ChoiceField(label=_("Who paid"), choices=lazy_choices("payers"))
     paid_on = forms.DateField(label=_("Date"), required=False, validators=[not_in_future],
                               widget=forms.DateInput(attrs={"type": "date"}))
