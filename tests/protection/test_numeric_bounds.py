@@ -12,7 +12,7 @@ from django.test import Client
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
-from aigaq.cases.forms import CostForm, EventForm, SuspectForm, SurvivorForm
+from aigaq.cases.forms import CostForm, EventForm, SurvivorForm, SuspectForm
 from aigaq.cases.models import Case, PathwayEvent
 from aigaq.cases.pathway import SPECS
 from aigaq.insights.models import CaseFigures
