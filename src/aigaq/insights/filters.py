@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
+from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 
 from .models import CaseFigures
@@ -100,7 +101,7 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
     )
 
 
-class FilterForm(forms.Form):
+class FilterForm(GuardedForm):
     since = forms.DateField(
         label=gettext_lazy("Incidents from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
