@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from io import StringIO
 from pathlib import Path
+from typing import Any
 from unittest.mock import patch
 
 import pytest
@@ -165,3 +166,15 @@ def test_a_checkpoint_beyond_the_end_of_the_chain_fails_verification(chain: list
     assert [p.entry_id for p in verify(checkpoints=[far])] == [None]
     with pytest.raises(CommandError):
         call_command("audit", "verify", "--checkpoint", "not-a-checkpoint")
+
+
+def test_rotating_the_key_encryption_keys_leaves_the_chain_verifiable(
+    chain: list[AuditEntry], tmp_path: Path, settings: Any
+) -> None:
+    copy = tmp_path / "keys.json"
+    copy.write_bytes(Path(settings.KEY_FILE).read_bytes())
+    copy.chmod(0o600)
+    settings.KEY_FILE = copy
+    assert list(verify()) == []
+    crypto.add_primary_kek(copy)
+    assert list(verify()) == []
