@@ -19,6 +19,7 @@ from aigaq.reference import entries
 
 middleware.SecurityHeadersMiddleware  # named in settings.MIDDLEWARE
 middleware.SameOriginNullOriginMiddleware  # named in settings.MIDDLEWARE
+middleware.InvisibleCharactersMiddleware  # named in settings.MIDDLEWARE
 
 from aigaq.accounts import middleware as accounts_middleware, models as accounts_models, selectors
 

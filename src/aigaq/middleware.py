@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from aigaq.lib.text import might_be_unsafe, neutralise
+
 # No inline script or style anywhere; everything is served by the app itself.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
@@ -47,3 +49,34 @@ class SameOriginNullOriginMiddleware:
         if request.META.get("HTTP_ORIGIN") == "null" and request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
             request.META["HTTP_ORIGIN"] = f"{request.scheme}://{request.get_host()}"
         return self.get_response(request)
+
+
+class InvisibleCharactersMiddleware:
+    """Shows every invisible or reordering character of a page as a visible marker ("[U+202E]").
+
+    Forms refuse them (aigaq.formats.text), but text saved before that check, or arriving another
+    way (the demo, an import, the network), could still hold a bidirectional override that shows a
+    name reversed or hides part of it. Only HTML pages: never a download, so an evidence file
+    leaves exactly as it was stored. Pages hold no such character of their own (tested)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.streaming
+            or not response.get("Content-Type", "").startswith("text/html")
+            or response.has_header("Content-Disposition")
+        ):
+            return response
+        charset = response.charset or "utf-8"
+        try:
+            text = response.content.decode(charset)
+        except (UnicodeDecodeError, LookupError):
+            return response
+        if might_be_unsafe(text):
+            response.content = neutralise(text).encode(charset)
+            if response.has_header("Content-Length"):
+                response["Content-Length"] = str(len(response.content))
+        return response

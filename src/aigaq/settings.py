@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "aigaq.middleware.SecurityHeadersMiddleware",
+    "aigaq.middleware.InvisibleCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "aigaq.accounts.middleware.SessionTimeoutMiddleware",

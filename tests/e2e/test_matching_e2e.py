@@ -54,7 +54,10 @@ def test_a_coordinator_confirms_an_alert_from_the_queue(page: Any, live_server: 
     assert page.get_by_text("new", exact=True).is_visible()
     page.get_by_role("link", name="Open").click()
     page.wait_for_url(re.compile(r"/matching/[a-z2-7]{20,}/$"))
-    assert page.get_by_text("same phone +7 701 555 12 34").is_visible()
+    assert page.get_by_text(re.compile(r"same phone •+34")).is_visible()
+    # She signed in a moment ago, which counts as a fresh confirmation: no password asked again.
+    page.get_by_role("button", name="Show both suspects' phones, accounts, plates and IIN").click()
+    page.get_by_text("same phone +7 701 555 12 34").wait_for()  # the alert again, revealed
     assert page.get_by_text("Жәнібек Сейітов ~ ZHANIBEK SEITOV").is_visible()
     page.get_by_label("Same man: link the cases").check()
     page.get_by_label("Note").fill("Same phone; the Oral description matches.")

@@ -8,6 +8,7 @@ import io
 import json
 import re
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,12 +17,23 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import translation
 
+from aigaq.accounts.decorators import STEP_UP_KEY
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
 
+from ..conftest import PASSWORD
+
 pytestmark = pytest.mark.django_db
 URL = "/insights/"
+
+
+def _stepped_up(client: Client) -> Client:
+    """She confirmed it is her a moment ago (downloads ask for it)."""
+    session = client.session
+    session[STEP_UP_KEY] = time.time()
+    session.save()
+    return client
 
 
 @pytest.fixture
@@ -61,10 +73,45 @@ def test_the_dashboard_follows_the_filter(ann: User, cases: list[Case], login: C
     assert login(ann).get(URL, {"since": "2025-02-01", "until": "2025-01-01"}).status_code == 400
 
 
+def test_exports_and_the_report_ask_for_a_fresh_step_up_before_anything_leaves(
+    ann: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    client = login(ann)
+    for url in (URL + "export.csv", URL + "export.json", URL + "report.pdf"):
+        asked = client.get(url, {"by": "region"})
+        assert asked.status_code == 200 and asked["Content-Type"].startswith("text/html")
+        assert not asked.has_header("Content-Disposition") and "step_up_password" in asked.content.decode()
+    assert not AuditEntry.objects.filter(action__in=[Action.EXPORTED, Action.REPORT_DOWNLOADED]).exists()
+    confirmed = client.post(URL + "export.csv?by=region", {"step_up_method": "GET", "step_up_password": PASSWORD})
+    assert confirmed.status_code == 302 and confirmed["Location"] == URL + "export.csv?by=region"
+    download = client.get(confirmed["Location"])
+    assert download["Content-Disposition"].startswith("attachment") and download.content.startswith(b"section,")
+    assert AuditEntry.objects.filter(action=Action.EXPORTED).count() == 1
+
+
+def test_periods_are_whole_months_so_exports_a_day_apart_cannot_single_out_a_day(
+    ann: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    from aigaq.insights.filters import Filter
+
+    f = Filter(organisations=(), since=dt.date(2025, 5, 5), until=dt.date(2025, 5, 6))
+    assert (f.since, f.until) == (dt.date(2025, 5, 1), dt.date(2025, 5, 31))
+    assert f.period_label() == "2025-05 – 2025-05"
+    client = _stepped_up(login(ann))
+    exports = [
+        client.get(URL + "export.json", {"since": since, "until": until}).content
+        for since, until in (("2025-05", "2025-05"), ("2025-05-04", "2025-05-04"), ("2025-05-05", "2025-05-31"))
+    ]
+    assert exports[0] == exports[1] == exports[2]
+    assert json.loads(exports[0])["filter"]["period"] == "2025-05 – 2025-05"
+    page = client.get(URL, {"since": "2025-05", "until": "2025-13"})
+    assert page.status_code == 400 and "Write a month as, for example, 2025-01." in page.content.decode()
+
+
 def test_a_coordinator_sees_only_her_organisation(
     olga: User, cases: list[Case], login: Callable[[User], Client]
 ) -> None:
-    rows = list(csv.DictReader(io.StringIO(login(olga).get(URL + "export.csv").content.decode())))
+    rows = list(csv.DictReader(io.StringIO(_stepped_up(login(olga)).get(URL + "export.csv").content.decode())))
     funnel_total = [r for r in rows if r["table"] == "funnel" and r["group"] == "total"]
     assert funnel_total and all(r["value"] == "0" for r in funnel_total)
 
@@ -72,7 +119,7 @@ def test_a_coordinator_sees_only_her_organisation(
 def test_exports_are_suppressed_filtered_audited_and_hold_no_code_date_or_unit(
     ann: User, cases: list[Case], login: Callable[[User], Client]
 ) -> None:
-    client = login(ann)
+    client = _stepped_up(login(ann))
     text = client.get(URL + "export.csv", {"by": "region"}).content.decode()
     rows = list(csv.DictReader(io.StringIO(text)))
     funnel = {r["group"]: r["value"] for r in rows if r["table"] == "funnel" and r["measure"] == "incident"}
@@ -90,7 +137,7 @@ def test_exports_are_suppressed_filtered_audited_and_hold_no_code_date_or_unit(
 def test_the_report_downloads_as_a_pdf_in_kazakh_and_is_audited(
     ann: User, cases: list[Case], login: Callable[[User], Client], tmp_path: Path
 ) -> None:
-    response = login(ann).get(URL + "report.pdf", {"lang": "kk"})
+    response = _stepped_up(login(ann)).get(URL + "report.pdf", {"lang": "kk"})
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(response.content)
@@ -122,6 +169,6 @@ def test_the_report_command_speaks_english_whatever_the_server_language(cases: l
             call_command("report", "--period", "2025-01-02..2025-01-01", "-o", str(out))
         printed = io.StringIO()
         call_command("report", "--period", "2025", "--lang", "ru", "-o", str(out), stdout=printed)
-    assert "2025-01-01 – 2025-12-31" in printed.getvalue()
+    assert "2025-01 – 2025-12" in printed.getvalue()  # periods are whole months
     text = subprocess.run(["pdftotext", str(out), "-"], capture_output=True, text=True, check=True).stdout
     assert "Где теряются дела" in " ".join(text.split())

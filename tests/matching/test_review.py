@@ -17,6 +17,14 @@ from aigaq.cases.models import Case
 from aigaq.matching import relink, review, services, weights
 from aigaq.matching.models import AlertDecision, MatchAlert, MatchingModel, Status
 from aigaq.matching.selectors import linked_case_ids
+from tests.conftest import PASSWORD
+
+
+def _revealed(client: Client, alert: MatchAlert) -> Client:
+    """The client after she asked to see both suspects' identifiers and confirmed it is her."""
+    response = client.post(f"/matching/{alert.code}/reveal/", {"step_up_method": "POST", "step_up_password": PASSWORD})
+    assert response.status_code == 302
+    return client
 
 
 def _confirm(cora: User) -> MatchAlert:
@@ -53,7 +61,7 @@ def test_the_alert_page_gives_the_evidence_in_words_and_marks_who_is_reviewing(
     astana_case: Case, oral_case: Case, cora: User, login: Callable[[User], Client]
 ) -> None:
     alert = MatchAlert.objects.get()
-    html = login(cora).get(f"/matching/{alert.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    html = _revealed(login(cora), alert).get(f"/matching/{alert.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "same phone +7 701 555 12 34" in html
     assert "Жәнібек Сейітов ~ ZHANIBEK SEITOV" in html
     assert "ages 34 and 35" in html
@@ -68,11 +76,48 @@ def test_the_evidence_is_written_in_kazakh_and_russian(
     astana_case: Case, oral_case: Case, cora: User, login: Callable[[User], Client]
 ) -> None:
     code = MatchAlert.objects.get().code
-    client = login(cora)
+    client = _revealed(login(cora), MatchAlert.objects.get())
     client.post("/lang/", {"language": "kk", "next": "/"})
     assert "телефоны бірдей: +7 701 555 12 34" in client.get(f"/matching/{code}/").content.decode()
     client.post("/lang/", {"language": "ru", "next": "/"})
     assert "тот же телефон +7 701 555 12 34" in client.get(f"/matching/{code}/").content.decode()
+
+
+def test_the_alert_page_masks_both_suspects_identifiers_until_she_takes_the_step_up(
+    astana_case: Case, oral_case: Case, cora: User, login: Callable[[User], Client]
+) -> None:
+    alert = MatchAlert.objects.get()
+    client = login(cora)
+    html = client.get(f"/matching/{alert.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for identifier in ("555 12 34", "555-12-34", "555 1234"):
+        assert identifier not in html
+    assert "same phone •" in html and "34" in html  # what matched, masked as on the case page
+    assert f"/matching/{alert.code}/reveal/" in html
+    confirm = client.post(f"/matching/{alert.code}/reveal/")
+    assert confirm.status_code == 200  # the step-up form: nothing revealed, nothing recorded yet
+    assert not AuditEntry.objects.filter(action=Action.SUSPECT_REVEALED).exists()
+    assert "555 12 34" not in client.get(f"/matching/{alert.code}/").content.decode()
+    html = _revealed(client, alert).get(f"/matching/{alert.code}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "8 (701) 555-12-34" in html and "+7 701 555 1234" in html and "same phone +7 701 555 12 34" in html
+    reveals = AuditEntry.objects.filter(action=Action.SUSPECT_REVEALED)
+    assert {(e.case_code, e.object_code) for e in reveals} == {
+        (astana_case.code, alert.suspect_a.code if alert.case_a == astana_case else alert.suspect_b.code),
+        (oral_case.code, alert.suspect_b.code if alert.case_a == astana_case else alert.suspect_a.code),
+    }
+    assert all(e.actor_id == cora.id for e in reveals)
+
+
+def test_only_the_alerts_coordinators_can_reveal_its_suspects_nor_see_the_confirmation(
+    astana_case: Case, oral_case: Case, alice: User, olga: User, login: Callable[[User], Client]
+) -> None:
+    code = MatchAlert.objects.get().code
+    for outsider in (alice, olga):
+        assert login(outsider).post(f"/matching/{code}/reveal/").status_code == 404
+        response = login(outsider).post(
+            f"/matching/{code}/reveal/", {"step_up_method": "POST", "step_up_password": PASSWORD}
+        )
+        assert response.status_code == 404
+    assert not AuditEntry.objects.filter(action=Action.SUSPECT_REVEALED).exists()
 
 
 def test_opening_and_deciding_an_alert_are_audited_on_both_cases_without_personal_data(

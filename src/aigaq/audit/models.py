@@ -2,7 +2,11 @@
 
 Entries never hold personal data: only codes, actions and coded facts. Each entry's hash
 covers the previous entry's hash, so an altered, removed or reordered entry breaks the chain
-(`aigaq audit verify`).
+(`aigaq audit verify`). The hashes are unkeyed, so each entry and the chain head also carry a
+keyed link (HMAC under a subkey of the key file, `audit.chainkey`): someone who can write the
+database but has no key file cannot rewrite an entry and recompute the chain unnoticed. Entries
+written before the chain was anchored carry none; the first keyed one covers them (its hash
+chains over all of them).
 """
 
 from __future__ import annotations
@@ -71,14 +75,21 @@ class AuditEntry(models.Model):
     extra = models.JSONField(default=dict, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    mac = models.CharField(max_length=64, blank=True, default="")  # keyed link of `hash`; "" before the anchor
 
     class Meta:
         ordering = ["id"]
 
 
 class ChainHead(models.Model):
-    """A single row locked while an entry is appended, so concurrent writers cannot fork the chain."""
+    """A single row locked while an entry is appended, so concurrent writers cannot fork the chain.
+
+    `keyed_since` is the position (1 = the oldest entry) from which every entry must carry a keyed
+    link; `mac` is the keyed link of (keyed_since, count, last_hash), so neither the anchor nor the
+    head can be moved without the key."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+    keyed_since = models.BigIntegerField(null=True, default=None)
+    mac = models.CharField(max_length=64, blank=True, default="")

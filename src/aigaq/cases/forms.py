@@ -13,10 +13,21 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aigaq import reference
+from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
-from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
+from .inputs import (
+    AMOUNT_MAX_DIGITS,
+    CostInput,
+    IncidentInput,
+    RecordInput,
+    ReferralInput,
+    SurvivorInput,
+    SuspectInput,
+    WitnessInput,
+    event_number_max,
+)
 from .models import Case, Survivor
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
@@ -101,7 +112,7 @@ NETWORK_CONSENT_LABEL = _(
 )
 
 
-class SurvivorForm(forms.Form):
+class SurvivorForm(GuardedForm):
     pseudonym = forms.CharField(
         label=_("Pseudonym"), max_length=40, required=False,
         help_text=_("A code name used instead of her name. Left empty, one is made up."),
@@ -110,7 +121,7 @@ class SurvivorForm(forms.Form):
                            help_text=_("Optional. Stored encrypted."))
     contact = forms.CharField(label=_("How to reach her safely"), widget=forms.Textarea(attrs={"rows": 2}),
                               required=False)
-    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900)
+    birth_year = forms.IntegerField(label=_("Year of birth"), required=False, min_value=1900, max_value=2100)
     age_at_incident = forms.IntegerField(label=_("Age at the incident"), required=False, min_value=0, max_value=120)
     sex = forms.ChoiceField(label=_("Sex"), choices=lazy_choices("sexes"), initial="female")
     consent_services = forms.BooleanField(label=_("She agrees to be referred to services"), required=False)
@@ -132,7 +143,7 @@ class SurvivorForm(forms.Form):
         return _input(SurvivorInput, self)
 
 
-class IncidentForm(forms.Form):
+class IncidentForm(GuardedForm):
     date_from = forms.DateField(
         label=_("Date of the incident"), validators=[not_in_future],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -188,7 +199,7 @@ class IncidentForm(forms.Form):
         return _input(IncidentInput, self)
 
 
-class ConsentForm(forms.Form):
+class ConsentForm(GuardedForm):
     """Her consents after intake (she may change her mind at any time)."""
 
     services = forms.BooleanField(label=_("She agrees to be referred to services"), required=False)
@@ -212,7 +223,7 @@ class ConsentForm(forms.Form):
             "statistics": survivor.consent_statistics, "network": survivor.consent_network})
 
 
-class SuspectForm(forms.Form):
+class SuspectForm(GuardedForm):
     full_name = forms.CharField(label=_("Name, exactly as written"), max_length=300, required=False,
                                 help_text=_("In any alphabet. Do not correct the spelling."))
     aliases = forms.CharField(label=_("Other names and nicknames"), required=False,
@@ -286,16 +297,17 @@ def _form_field(spec: FieldSpec) -> forms.Field:
     if spec.kind == "bool":
         return forms.BooleanField(label=spec.label, required=False)
     if spec.kind == "int":
-        return forms.IntegerField(label=spec.label, required=spec.required, min_value=0)
+        return forms.IntegerField(label=spec.label, required=spec.required, min_value=0,
+                                  max_value=event_number_max(spec.name))
     if spec.kind == "decimal":
         return forms.DecimalField(label=spec.label, required=spec.required, min_value=Decimal(0), decimal_places=2,
-                                  max_digits=12)
+                                  max_digits=AMOUNT_MAX_DIGITS)
     if spec.kind == "longtext":
         return forms.CharField(label=spec.label, required=spec.required, widget=forms.Textarea(attrs={"rows": 3}))
     return forms.CharField(label=spec.label, required=spec.required, max_length=300, help_text=spec.help)
 
 
-class EventForm(forms.Form):
+class EventForm(GuardedForm):
     """One form per event type, built from the type's spec in `aigaq.cases.pathway`."""
 
     date = forms.DateField(label=_("Date"), validators=[not_in_future],
@@ -329,7 +341,7 @@ def event_forms(incident_date: dt.date | None) -> list[EventForm]:
     return [EventForm(spec, incident_date=incident_date) for spec in SPECS.values() if spec.type != "incident"]
 
 
-class ReferralForm(forms.Form):
+class ReferralForm(GuardedForm):
     kind = forms.ChoiceField(label=_("Service"), choices=lazy_choices("referral_types"))
     provider = forms.CharField(label=_("Provider"), max_length=200, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=lazy_choices("referral_statuses"))
@@ -349,13 +361,14 @@ class ReferralForm(forms.Form):
         return _input(ReferralInput, self)
 
 
-class NoteForm(forms.Form):
+class NoteForm(GuardedForm):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=20000)
 
 
-class CostForm(forms.Form):
+class CostForm(GuardedForm):
     kind = forms.ChoiceField(label=_("What for"), choices=lazy_choices("cost_kinds"))
-    amount = forms.DecimalField(label=_("Amount, tenge"), min_value=Decimal(0), max_digits=12, decimal_places=2)
+    amount = forms.DecimalField(label=_("Amount, tenge"), min_value=Decimal(0), max_digits=AMOUNT_MAX_DIGITS,
+                                decimal_places=2)
     payer = forms.ChoiceField(label=_("Who paid"), choices=lazy_choices("payers"))
     paid_on = forms.DateField(label=_("Date"), required=False, validators=[not_in_future],
                               widget=forms.DateInput(attrs={"type": "date"}))
@@ -365,7 +378,7 @@ class CostForm(forms.Form):
         return _input(CostInput, self)
 
 
-class WitnessForm(forms.Form):
+class WitnessForm(GuardedForm):
     name = forms.CharField(label=_("Name"), max_length=200, required=False)
     contact = forms.CharField(label=_("Contact details"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     statement = forms.CharField(label=_("What she or he saw"), required=False,
@@ -375,7 +388,7 @@ class WitnessForm(forms.Form):
         return _input(WitnessInput, self)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(GuardedForm):
     q = forms.CharField(label=_("Search"), required=False, max_length=200,
                         help_text=_("Case code, a suspect's name in any alphabet, a phone, an account or a plate"))
     stage = forms.ChoiceField(label=_("Stage"), required=False)
@@ -398,13 +411,13 @@ class CaseFilterForm(forms.Form):
         return data
 
 
-class EraseForm(forms.Form):
+class EraseForm(GuardedForm):
     """Erasing a case: its number typed again, so that the wrong case is not erased by a slip."""
 
     confirm = forms.CharField(label=_("Type the case number to confirm"), max_length=32)
 
     def __init__(self, *args: object, case: Case, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.case = case
 
     def clean_confirm(self) -> str:

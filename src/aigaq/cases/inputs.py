@@ -15,6 +15,24 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Self
 
+# The largest whole number an event's field takes (the forms refuse more, with Django's translated
+# "no more than ..." message). Bounds keep every number far inside a 64-bit integer, so nothing
+# downstream (statistics, exports, the database) can overflow: a sentence of 2**63 months crashed
+# the statistics once.
+SENTENCE_MONTHS_MAX = 600  # 50 years: longer than any term of the Criminal Code
+EVENT_NUMBER_MAX: dict[str, int] = {
+    "length_months": SENTENCE_MONTHS_MAX,
+    "minutes_after_call": 60 * 24 * 30,  # a month
+    "days": 366 * 10,  # a protective order's validity
+}
+EVENT_NUMBER_DEFAULT_MAX = 100_000
+AMOUNT_MAX_DIGITS = 12  # tenge, with 2 decimal places: under ten billion
+
+
+def event_number_max(field: str) -> int:
+    """The largest value an event's whole-number field accepts."""
+    return EVENT_NUMBER_MAX.get(field, EVENT_NUMBER_DEFAULT_MAX)
+
 
 @dataclass(frozen=True, kw_only=True)
 class RecordInput:

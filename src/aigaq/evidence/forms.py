@@ -5,17 +5,19 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from aigaq.formats.text import GuardedForm
+
 from .files import KINDS, kind_of
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(GuardedForm):
     file = forms.FileField(label=_("File"), help_text=_(
         "Photos (JPEG, PNG), PDF, text, Word (DOCX), audio (MP3, M4A, OGG, WAV) or video (MP4). "
         "Location and camera details are removed from photos."))
     title = forms.CharField(label=_("What it shows"), required=False, max_length=500)
 
     def __init__(self, *args: object, too_big: bool = False, **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self.too_big = too_big
         self.fields["file"].widget.attrs["accept"] = ",".join(f".{e}" for e in KINDS)
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.utils import timezone
 
+from aigaq.lib.text import neutralise
+
 from .filters import Filter
 from .metrics import Section, public_tables
 
@@ -81,8 +83,10 @@ def to_csv(f: Filter, sections: list[Section]) -> str:
                 row["suppressed"],
             ]
         )
-    return out.getvalue()
+    return neutralise(out.getvalue())  # an organisation's or a place's name could hold an override
 
 
 def to_json(f: Filter, sections: list[Section]) -> str:
-    return json.dumps({"filter": metadata(f), "rows": export_rows(f, sections)}, ensure_ascii=False, indent=1)
+    return neutralise(
+        json.dumps({"filter": metadata(f), "rows": export_rows(f, sections)}, ensure_ascii=False, indent=1)
+    )

@@ -17,6 +17,7 @@ from typing import Any
 from django.db import connection, transaction
 
 from aigaq import reference
+from aigaq.cases.inputs import SENTENCE_MONTHS_MAX
 from aigaq.cases.models import Case, Cost, PathwayEvent
 from aigaq.cases.pathway import EventLike, derive
 
@@ -141,11 +142,21 @@ def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: 
         defence_mask=mask,
         verdict_outcome=verdict_outcome,
         sentence_type=str(sentence_facts.get("sentence_type", "")),
-        sentence_months=int(months) if months not in (None, "") else None,
+        sentence_months=_sentence_months(months),
         days_to_verdict=(verdicts[0].date - incident_date).days if verdicts else None,
         survivor_paid=int(sum((c.amount for c in paid), Decimal(0))),
         survivor_paid_lawyer=int(sum((c.amount for c in paid if c.kind == "lawyer"), Decimal(0))),
     )
+
+
+def _sentence_months(value: Any) -> int | None:
+    """The sentence's length if it is a plausible number of months; None otherwise (facts saved
+    before the forms bounded it may hold anything, and the row's column is a 32-bit integer)."""
+    try:
+        months = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return months if 0 <= months <= SENTENCE_MONTHS_MAX else None
 
 
 ENDINGS = (

@@ -4,10 +4,15 @@ A `Filter` holds the organisations the user may see (never chosen by the request
 incident period, an optional region and the breakdown dimension. Every metric starts from
 `Filter.figures()`, so a chart cannot show a different population from the table or export
 beside it.
+
+The period is whole months, whatever asks for it (the form, `aigaq report`, a link typed by
+hand): two exports whose periods differ by a day would single out the cases of that day, so a
+`Filter` widens its dates to the first and the last day of their months.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
@@ -20,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
+from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 
 from .models import CaseFigures
@@ -41,6 +47,13 @@ class Filter:
     region: str = ""
     by: str = "year"
 
+    def __post_init__(self) -> None:
+        # Whole months only (module docstring); frozen, hence object.__setattr__.
+        if self.since is not None:
+            object.__setattr__(self, "since", month_start(self.since))
+        if self.until is not None:
+            object.__setattr__(self, "until", month_end(self.until))
+
     def figures(self) -> QuerySet[CaseFigures]:
         rows = CaseFigures.objects.filter(organisation_id__in=[o.pk for o in self.organisations])
         if self.since:
@@ -57,11 +70,11 @@ class Filter:
 
     def period_label(self) -> str:
         if self.since and self.until:
-            return f"{self.since:%Y-%m-%d} – {self.until:%Y-%m-%d}"
+            return f"{self.since:%Y-%m} – {self.until:%Y-%m}"
         if self.since:
-            return _("from %(date)s") % {"date": f"{self.since:%Y-%m-%d}"}
+            return _("from %(date)s") % {"date": f"{self.since:%Y-%m}"}
         if self.until:
-            return _("until %(date)s") % {"date": f"{self.until:%Y-%m-%d}"}
+            return _("until %(date)s") % {"date": f"{self.until:%Y-%m}"}
         return _("all years")
 
     def region_label(self) -> str:
@@ -72,9 +85,27 @@ class Filter:
         return ", ".join(o.name for o in self.organisations)
 
 
+def month_start(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def month_end(day: dt.date) -> dt.date:
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+
+
 def parse_period(text: str) -> tuple[dt.date, dt.date]:
-    """A year ("2025"), a range of years ("2024-2025") or two dates ("2025-01-01..2025-06-30"), inclusive."""
+    """A year ("2025"), a range of years ("2024-2025"), two months ("2025-01..2025-06") or two
+    dates ("2025-01-01..2025-06-30", widened to their whole months by the Filter), inclusive."""
     text = text.strip()
+    if m := re.fullmatch(r"(\d{4})-(\d{2})\s*\.\.\s*(\d{4})-(\d{2})", text):
+        try:
+            since = dt.date(int(m.group(1)), int(m.group(2)), 1)
+            until = month_end(dt.date(int(m.group(3)), int(m.group(4)), 1))
+        except ValueError:
+            raise ValueError(_("%(text)s is not a real pair of months") % {"text": text}) from None
+        if since > until:
+            raise ValueError(_("the period %(text)s ends before it starts") % {"text": text})
+        return since, until
     if re.fullmatch(r"\d{4}", text):
         year = int(text)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
@@ -94,19 +125,34 @@ def parse_period(text: str) -> tuple[dt.date, dt.date]:
     raise ValueError(
         _(
             "cannot read the period %(text)s: write a year (2025), a range of years (2024-2025) "
-            "or two dates (2025-01-01..2025-06-30)"
+            "or two months (2025-01..2025-06)"
         )
         % {"text": text}
     )
 
 
-class FilterForm(forms.Form):
-    since = forms.DateField(
-        label=gettext_lazy("Incidents from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    until = forms.DateField(
-        label=gettext_lazy("Incidents until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+class MonthField(forms.CharField):
+    """A month, "2025-01" (what `<input type="month">` sends), as its first day. A date is taken
+    as its month, so old links keep working; the Filter widens it to the whole month anyway."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", forms.TextInput(attrs={"type": "month", "placeholder": "2025-01"}))
+        kwargs.setdefault("help_text", gettext_lazy("A month, for example 2025-01: periods are whole months."))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.date | None:  # type: ignore[override]
+        text = super().to_python(value)
+        if not text:
+            return None
+        m = re.fullmatch(r"(\d{4})-(\d{1,2})(?:-\d{1,2})?", text.strip()[:20])
+        if m is None or not 1900 <= int(m.group(1)) <= 2100 or not 1 <= int(m.group(2)) <= 12:
+            raise forms.ValidationError(gettext_lazy("Write a month as, for example, 2025-01."), code="month")
+        return dt.date(int(m.group(1)), int(m.group(2)), 1)
+
+
+class FilterForm(GuardedForm):
+    since = MonthField(label=gettext_lazy("Incidents from"), required=False)
+    until = MonthField(label=gettext_lazy("Incidents until"), required=False)
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
     organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False, choices=BREAKDOWNS)

@@ -7,6 +7,8 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from aigaq.lib.text import neutralise
+
 from .charts import section_charts
 from .filters import Filter
 from .metrics import all_sections
@@ -34,5 +36,6 @@ def render_report(f: Filter, *, lang: str) -> bytes:
             },
         )
     # No base_url: the document refers to nothing outside itself, so WeasyPrint fetches nothing.
-    pdf: bytes = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
+    # Invisible and reordering characters become visible markers, as on the web pages.
+    pdf: bytes = HTML(string=neutralise(html)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
     return pdf

@@ -1,4 +1,7 @@
-"""Insights pages: the dashboard, its exports and the printable report."""
+"""Insights pages: the dashboard, its exports and the printable report. Downloads ask for a
+fresh step-up (docs/security.md): they leave the server, so a session left open, or taken over,
+does not hand the figures out. The confirmation is a POST to the same address; the download
+itself follows as a GET."""
 
 from __future__ import annotations
 
@@ -6,8 +9,9 @@ from typing import cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
+from aigaq.accounts.decorators import require_step_up
 from aigaq.accounts.models import User
 from aigaq.i18n import active_language
 
@@ -47,8 +51,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @insights_required
+@require_step_up
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in services.EXPORT_TYPES:
         raise Http404("No such format")
@@ -56,8 +61,9 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     return _attachment(services.insights_export(actor=_actor(request), f=f, fmt=fmt))
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @insights_required
+@require_step_up
 def report(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "")
     if lang not in REPORT_LANGUAGES:

@@ -18,6 +18,7 @@ from django.utils.translation import ngettext
 from aigaq import reference
 from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Case, Suspect
+from aigaq.cases.reveal import mask
 from aigaq.i18n import active_language
 from aigaq.linkage.features import FIELDS, Features, compare_features
 from aigaq.linkage.normalise import format_phone, format_plate
@@ -34,21 +35,21 @@ def _shared(a: frozenset[str], b: frozenset[str]) -> list[str]:
     return sorted(a & b)
 
 
-def _age_text(s: Suspect) -> str:
+def _age_text(s: Suspect, *, revealed: bool) -> str:
     if s.birth_date:
-        return _("born %(date)s") % {"date": s.birth_date}
+        return _("born %(date)s") % {"date": s.birth_date if revealed else mask(str(s.birth_date))}
     if s.approx_age:
         return _("aged about %(age)d") % {"age": s.approx_age}
     return ""
 
 
-def _birth_line(level: int, a: Suspect, b: Suspect) -> Line | None:
+def _birth_line(level: int, a: Suspect, b: Suspect, *, revealed: bool) -> Line | None:
     if level < 0:
         return None
     if a.approx_age and b.approx_age and not a.birth_date and not b.birth_date:
         text = _("ages %(a)d and %(b)d") % {"a": a.approx_age, "b": b.approx_age}
     else:
-        text = _("%(a)s and %(b)s") % {"a": _age_text(a), "b": _age_text(b)}
+        text = _("%(a)s and %(b)s") % {"a": _age_text(a, revealed=revealed), "b": _age_text(b, revealed=revealed)}
     if level == 0:
         return Line("conflict", _("%(ages)s: cannot be the same man") % {"ages": text})
     if level == 1:
@@ -56,7 +57,7 @@ def _birth_line(level: int, a: Suspect, b: Suspect) -> Line | None:
     return Line("agree" if level >= 3 else "partial", text)
 
 
-def _identifier_lines(levels: list[int], fa: Features, fb: Features) -> list[Line]:
+def _identifier_lines(levels: list[int], fa: Features, fb: Features, *, revealed: bool) -> list[Line]:
     lines: list[Line] = []
     formats = (
         ("phone", fa.phones, fb.phones, format_phone, _("same phone %(value)s"), _("different phones")),
@@ -84,7 +85,8 @@ def _identifier_lines(levels: list[int], fa: Features, fb: Features) -> list[Lin
             continue
         shared = _shared(va, vb)
         if level == 1 and shared:
-            lines.append(Line("agree", same % {"value": fmt(shared[0])}))
+            value = fmt(shared[0])
+            lines.append(Line("agree", same % {"value": value if revealed else mask(value)}))
         else:
             lines.append(Line("disagree", different))
     return lines
@@ -122,12 +124,14 @@ def place_line(case_a: Case, case_b: Case) -> Line | None:
     )
 
 
-def evidence_lines(a: Suspect, b: Suspect) -> list[Line]:
-    """Decrypts both suspects: call only for a coordinator, and audit the view."""
+def evidence_lines(a: Suspect, b: Suspect, *, revealed: bool) -> list[Line]:
+    """Decrypts both suspects: call only for a coordinator, and audit the view. The identifiers
+    they share (phone, account, plate, IIN, date of birth) are masked as on the case page unless
+    `revealed` (she asked to see both suspects' identifiers, with step-up: cases.reveal)."""
     index = plain_index([mention_for(a), mention_for(b)])
     levels, _tf = index.levels(0, 1)
     fa, fb = index.f[0], index.f[1]
-    lines = _identifier_lines(levels, fa, fb)
+    lines = _identifier_lines(levels, fa, fb, revealed=revealed)
     name_level = levels[FIELDS.index("name")]
     match = compare_features(index.tt, fa, fb)[1]
     if name_level >= 0 and match is not None:
@@ -138,7 +142,7 @@ def evidence_lines(a: Suspect, b: Suspect) -> list[Line]:
             lines.append(Line("partial", _("%(a)s / %(b)s: one word the same") % pair))
         else:
             lines.append(Line("disagree", _("names %(a)s and %(b)s differ") % pair))
-    birth = _birth_line(levels[FIELDS.index("birth")], a, b)
+    birth = _birth_line(levels[FIELDS.index("birth")], a, b, revealed=revealed)
     if birth is not None:
         lines.append(birth)
     if levels[FIELDS.index("patronymic")] == 1:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aigaq.formats.text import GuardedForm
+
 from .models import Status
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(GuardedForm):
     decision = forms.ChoiceField(
         label=_("Your decision"),
         widget=forms.RadioSelect,

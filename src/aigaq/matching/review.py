@@ -47,6 +47,21 @@ def alert_open(*, actor: User, alert: MatchAlert) -> None:
 
 
 @transaction.atomic
+def alert_reveal(*, actor: User, alert: MatchAlert) -> None:
+    """She asked to see both suspects' identifiers in full (after step-up): audited on each
+    suspect's case as a reveal of that suspect, the same entry the case page writes."""
+    _check_coordinator(actor, alert)
+    for suspect in (alert.suspect_a, alert.suspect_b):
+        record(
+            actor=actor,
+            action=Action.SUSPECT_REVEALED,
+            case_code=suspect.case.code,
+            object_code=suspect.code,
+            extra={"via": "match_alert", "alert": alert.code},
+        )
+
+
+@transaction.atomic
 def alert_claim(*, actor: User, alert: MatchAlert, release: bool = False) -> MatchAlert:
     """Marks the alert as in review by her (or by no one, to release it)."""
     _check_coordinator(actor, alert)

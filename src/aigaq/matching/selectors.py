@@ -16,6 +16,7 @@ from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Role
 from aigaq.cases.access import visible_cases
 from aigaq.cases.models import Case, Incident, Suspect
+from aigaq.cases.reveal import Identifiers, identifiers
 
 from .evidence import Line, evidence_lines
 from .models import AlertDecision, MatchAlert, RepeatSuspectMember, Status
@@ -82,6 +83,7 @@ class AlertSide:
     case: Case
     incident: Incident | None
     relation: str  # his relation to the survivor, in her language
+    identifiers: Identifiers  # whole if she revealed both suspects, masked otherwise
 
 
 @dataclass(frozen=True)
@@ -90,27 +92,37 @@ class AlertPage:
     lines: list[Line]  # the evidence in words, rebuilt from both sealed suspects
     decisions: list[AlertDecision]  # newest first
     decided: bool  # confirmed or rejected (a decision she may still change)
+    revealed: bool  # she asked to see both suspects' identifiers (step-up, audited)
+    any_identifier: bool  # at least one side has an identifier to mask or show
 
 
-def alert_page(user: AbstractBaseUser | AnonymousUser, *, alert: MatchAlert) -> AlertPage:
+def alert_page(
+    user: AbstractBaseUser | AnonymousUser, *, alert: MatchAlert, revealed_codes: frozenset[str] = frozenset()
+) -> AlertPage:
     """What a coordinator reads on an alert's page. It decrypts both suspects: call it only after
-    review.alert_open has audited the view."""
+    review.alert_open has audited the view. Their identifiers are masked, as on the case page,
+    unless both suspects' codes are in `revealed_codes` (cases.reveal.revealed_codes: she took
+    the step-up and review.alert_reveal audited it)."""
     if _reviewer_organisation(user) != alert.organisation_id:
         raise Http404("No such alert")
+    revealed = {alert.suspect_a.code, alert.suspect_b.code} <= revealed_codes
     sides = [
         AlertSide(
             suspect=suspect,
             case=suspect.case,
             incident=getattr(suspect.case, "incident", None),
             relation=i18n.label(reference.relations(), suspect.relation),
+            identifiers=identifiers(suspect, revealed=revealed),
         )
         for suspect in (alert.suspect_a, alert.suspect_b)
     ]
     return AlertPage(
         sides=sides,
-        lines=evidence_lines(alert.suspect_a, alert.suspect_b),
+        lines=evidence_lines(alert.suspect_a, alert.suspect_b, revealed=revealed),
         decisions=list(alert.decisions.select_related("decided_by")),
         decided=alert.status in (Status.CONFIRMED, Status.REJECTED),
+        revealed=revealed,
+        any_identifier=any(side.identifiers.any_given for side in sides),
     )
 
 

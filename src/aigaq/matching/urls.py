@@ -8,4 +8,5 @@ urlpatterns = [
     path("<str:code>/", views.alert_detail, name="alert"),
     path("<str:code>/decide/", views.alert_decide, name="decide"),
     path("<str:code>/claim/", views.alert_claim, name="claim"),
+    path("<str:code>/reveal/", views.alert_reveal, name="reveal"),
 ]

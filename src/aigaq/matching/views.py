@@ -11,13 +11,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from aigaq.accounts.decorators import coordinator_required
+from aigaq.accounts.decorators import coordinator_required, require_step_up
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
+from aigaq.cases import reveal
 
 from . import review, selectors
 from .forms import DecisionForm
-from .models import Status
+from .models import MatchAlert, Status
 
 
 def _actor(request: HttpRequest) -> User:
@@ -52,7 +53,7 @@ def _render_alert(
 ) -> HttpResponse:
     alert = selectors.get_alert_for_user(request.user, code=code)
     review.alert_open(actor=_actor(request), alert=alert)
-    page = selectors.alert_page(request.user, alert=alert)
+    page = selectors.alert_page(request.user, alert=alert, revealed_codes=reveal.revealed_codes(request))
     return render(
         request,
         "matching/alert.html",
@@ -63,6 +64,8 @@ def _render_alert(
             "form": form or DecisionForm(),
             "decisions": page.decisions,
             "decided": page.decided,
+            "revealed": page.revealed,
+            "any_identifier": page.any_identifier,
         },
         status=status,
     )
@@ -96,6 +99,24 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
         }[form.cleaned_data["decision"]],
     )
     return redirect("matching:queue")
+
+
+@require_POST
+@coordinator_required
+def alert_reveal(request: HttpRequest, code: str) -> HttpResponse:
+    """Shows both suspects' identifiers after step-up re-authentication, the rule of the case page
+    (cases.reveal): the alert is looked up first, so anyone but its coordinators gets 404 and
+    never the confirmation form."""
+    alert = selectors.get_alert_for_user(request.user, code=code)
+    return _reveal_after_step_up(request, alert)
+
+
+@require_step_up
+def _reveal_after_step_up(request: HttpRequest, alert: MatchAlert) -> HttpResponse:
+    review.alert_reveal(actor=_actor(request), alert=alert)
+    for suspect in (alert.suspect_a, alert.suspect_b):
+        reveal.mark_revealed(request, suspect.code)
+    return redirect("matching:alert", code=alert.code)
 
 
 @require_POST

@@ -9,7 +9,9 @@
     aigaq keys init|rotate create the key file / re-wrap every case key under a new key
     aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart)
     aigaq restore FILE     restore a backup (stop the server first)
-    aigaq audit verify     check that no audit entry was altered, removed or reordered
+    aigaq audit verify     check that no audit entry was altered, removed or reordered (keyed links;
+                           --checkpoints FILE: and that checkpoints kept elsewhere are still in it)
+    aigaq audit checkpoint print the chain's head (aigaq-audit:COUNT:HASH) to keep outside the server
     aigaq network ...      the network of organisations (key service, hub, member; `aigaq network --help`)
     aigaq link ...         link suspect mentions (see `aigaq link --help`)
     aigaq link-eval ...    precision, recall and F1 of linkage against labels

@@ -31,7 +31,7 @@ signed requests), also imported by their full names.
 
 from __future__ import annotations
 
-from .hashing import canonical_json, constant_time_equals, hash_chain, random_code
+from .hashing import canonical_json, constant_time_equals, hash_chain, keyed_link, random_code
 from .keyring import (
     KeyRing,
     add_primary_kek,
@@ -59,6 +59,7 @@ __all__ = [
     "data_key_id",
     "generate_key_file",
     "hash_chain",
+    "keyed_link",
     "load_key_file",
     "new_data_key",
     "open_sealed",

@@ -1,5 +1,5 @@
-"""Unkeyed hashing and comparison: the audit log's hash chain, canonical JSON, constant-time
-equality, and random codes for URLs and references."""
+"""Hashing and comparison: the audit log's hash chain and the keyed link that anchors it,
+canonical JSON, constant-time equality, and random codes for URLs and references."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ import secrets
 def hash_chain(prev_hash: str, canonical: bytes) -> str:
     """The audit log's link: SHA-256 hex of prev_hash (UTF-8) ‖ "\\n" ‖ canonical entry."""
     return hashlib.sha256(prev_hash.encode("utf-8") + b"\n" + canonical).hexdigest()
+
+
+def keyed_link(key: bytes, message: str) -> str:
+    """The audit log's keyed link: HMAC-SHA256 hex of `message` (UTF-8). Without the key, whoever
+    rewrites an entry and recomputes the unkeyed hash chain cannot make a matching one."""
+    if len(key) < 16:
+        raise ValueError("the key must be at least 16 bytes")
+    return hmac.new(key, message.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def canonical_json(obj: object) -> bytes:
