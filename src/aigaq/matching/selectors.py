@@ -24,6 +24,7 @@ QUEUES: dict[str, tuple[Status, ...]] = {
     "review": (Status.OPEN, Status.UNSURE),
     "confirmed": (Status.CONFIRMED,),
     "rejected": (Status.REJECTED,),
+    "closed": (Status.CLOSED,),
 }
 
 
@@ -51,6 +52,7 @@ class QueueSizes:
     review: int
     confirmed: int
     rejected: int
+    closed: int
 
 
 def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> QueueSizes:
