@@ -112,6 +112,11 @@ def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput, version
     return suspect
 
 
+# Her consents' fields, and the names consent_changed gives them.
+CONSENTS = {"consent_services": "services", "consent_matching": "matching",
+            "consent_statistics": "statistics", "consent_network": "network"}
+
+
 @transaction.atomic
 def survivor_consent_update(
     *, actor: User, case: Case, services: bool, matching: bool, statistics: bool, network: bool | None = None
@@ -130,8 +135,9 @@ def survivor_consent_update(
     survivor.consent_statistics = statistics
     survivor.consent_network = after["network"]
     survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics", "consent_network"])
+    fields = [name for name, short in CONSENTS.items() if after[short] != before[short]]
     record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
-           extra={"consent": after})
+           extra={"consent": after, "fields": fields})
     hooks.consent_changed(case=case, changed=frozenset(k for k in after if after[k] != before[k]))
     hooks.case_changed(case=case)
     return survivor
@@ -172,10 +178,6 @@ def _record_changed(actor: User, action: Action, obj: CaseRecord, changed: list[
     """The audit entry of a correction: which fields changed, never their values."""
     record(actor=actor, action=action, case_code=obj.case.code, object_code=obj.code,
            extra={"fields": changed, "version": obj.version})
-
-
-CONSENTS = {"consent_services": "services", "consent_matching": "matching",
-            "consent_statistics": "statistics", "consent_network": "network"}
 
 
 @transaction.atomic
