@@ -30,7 +30,8 @@ def test_a_change_to_him_raises_his_version(alice: User, consenting_case: Case) 
     before = NetworkSuspect.objects.get().version
     suspect = consenting_case.suspects.get()
     for phone in ("+7 702 000 00 00", "+7 702 000 00 01"):  # twice within a second: still newer each time
-        services.suspect_update(actor=alice, suspect=(_s := suspect), data=replace(SuspectInput.of(_s), phones=phone), version=_s.version)
+        services.suspect_update(actor=alice, suspect=(_s := suspect), data=replace(SuspectInput.of(_s), phones=phone),
+                                version=_s.version)
         row = NetworkSuspect.objects.get()
         assert row.dirty and row.version > before
         before = row.version

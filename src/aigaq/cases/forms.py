@@ -434,7 +434,9 @@ class NoteEditForm(VersionedForm, NoteForm):
 
 def edit_initial(record: Survivor | Incident | Suspect | Witness | Referral | Cost | Note) -> dict[str, Any]:
     """An edit form's starting values: the record as it is now (`Input.of`), and its version."""
-    values = {"text": record.text} if isinstance(record, Note) else RECORD_INPUTS[type(record)].of(record).values()
+    values: dict[str, Any] = (
+        {"text": record.text} if isinstance(record, Note) else RECORD_INPUTS[type(record)].of(record).values()
+    )
     if isinstance(record, Incident):
         values[f"gbv_{record.gbv_type}"] = True
     return {**values, "version": record.version}

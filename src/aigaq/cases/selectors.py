@@ -259,9 +259,10 @@ def record_history(case: Case, record: CaseRecord) -> list[HistoryEntry]:
     """The record's audit entries, newest first, for someone who may see `case`."""
     def field_label(name: str) -> str:
         try:
-            return str(type(record)._meta.get_field(name).verbose_name)
+            field = type(record)._meta.get_field(name)
         except FieldDoesNotExist:
             return name
+        return str(getattr(field, "verbose_name", name))
 
     entries = AuditEntry.objects.filter(case_code=case.code, object_code=record.code).order_by("-id")
     return [
