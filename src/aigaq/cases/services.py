@@ -135,6 +135,9 @@ def survivor_consent_update(
     survivor.consent_statistics = statistics
     survivor.consent_network = after["network"]
     survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics", "consent_network"])
+    # Her record moves on a version, so that an edit form opened before this goes stale.
+    Survivor.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
+    survivor.version += 1
     fields = [name for name, short in CONSENTS.items() if after[short] != before[short]]
     record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
            extra={"consent": after, "fields": fields})
