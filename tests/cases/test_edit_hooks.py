@@ -15,7 +15,6 @@ from aigaq.cases.models import Case
 
 from ..conftest import client_for
 from .edit_helpers import edit_post
-from .test_hooks import heard  # noqa: F401 - the fixture
 
 
 def test_a_new_incident_place_or_date_matches_each_of_the_cases_suspects_again(
