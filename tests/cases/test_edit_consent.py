@@ -1,15 +1,17 @@
 """Correcting her record's consents has the same effects as the consent form: consent to matching
-withdrawn takes her suspects out of matching at once, consent to statistics withdrawn takes her
-case out of the figures from then on."""
+withdrawn takes her suspects out of matching at once (and consent to network matching, out of the
+network), consent to statistics withdrawn takes her case out of the figures from then on."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from aigaq.accounts.models import User
+from aigaq.cases.inputs import SurvivorInput
 from aigaq.cases.models import Case
 from aigaq.insights.models import CaseFigures
 from aigaq.matching.models import MatchAlert, Status, SuspectEncoding
+from aigaq.network.models import NetworkSuspect, Tombstone
 
 from ..conftest import client_for
 from ..matching.conftest import LATIN, ORAL
@@ -56,3 +58,14 @@ def test_a_corrected_incident_moves_the_case_in_the_figures(alice: User, case: C
     edit_post(client_for(alice), f"/cases/{case.code}/incident/edit/", "incident", case.incident,
               region="KZ-27", city="oral")
     assert CaseFigures.objects.get(case_id=case.pk).region == "KZ-27"
+
+
+def test_withdrawing_network_consent_in_her_record_withdraws_her_suspects_from_the_network(
+    alice: User, make_case: Callable[..., Case]
+) -> None:
+    case = make_case(alice, survivor=SurvivorInput(sex="female", consent_matching=True, consent_network=True))
+    ref = NetworkSuspect.objects.get().ref
+    edit_post(client_for(alice), f"/cases/{case.code}/survivor/edit/", "survivor", case.survivor,
+              consent_network=False)
+    assert list(Tombstone.objects.values_list("ref", flat=True)) == [ref]
+    assert not NetworkSuspect.objects.exists()
