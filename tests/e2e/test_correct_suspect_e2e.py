@@ -51,6 +51,8 @@ def test_correcting_a_suspects_name_in_kazakh_closes_the_alert_that_no_longer_ho
     page.get_by_label("Аты-жөні — жазылғандай дәл").fill("Ерлан Омаров")
     page.locator("#id_suspect-phones").fill("+7 777 000 11 22")
     page.locator("#id_suspect-approx_age").fill("60")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "suspect-edit-kk.png"), full_page=True)
     page.get_by_role("button", name="Түзетуді сақтау").click()
     page.wait_for_url(f"{base}/cases/{oral.code}/")
     assert page.get_by_text("Күдікті туралы мәлімет түзетілді; ол үшін салыстыру қайта жүргізілді.").is_visible()
@@ -61,6 +63,8 @@ def test_correcting_a_suspects_name_in_kazakh_closes_the_alert_that_no_longer_ho
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{base}/cases/{oral.code}/suspects/{oral.suspects.get().code}/edit/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375  # no sideways scroll on a phone
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "suspect-edit-kk-375.png"), full_page=True)
     history = page.locator(".history").inner_text()
     assert "alice" in history and "күдікті туралы мәліметті өзгертті" in history
 
@@ -74,5 +78,4 @@ def test_correcting_a_suspects_name_in_kazakh_closes_the_alert_that_no_longer_ho
     page.locator(f"a[href='/matching/{alert.code}/']").click()
     assert page.get_by_text("Күдікті туралы мәлімет түзетілді, енді екеуі сәйкес келмейді.").is_visible()
     assert page.locator("form[action$='/decide/']").count() == 0
-    SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / "alert-closed-kk.png"), full_page=True)
