@@ -4,6 +4,7 @@ audited by field name and shown in the record's history."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
@@ -13,7 +14,7 @@ import pytest
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases import services
-from aigaq.cases.inputs import CostInput, ReferralInput, WitnessInput
+from aigaq.cases.inputs import CostInput, ReferralInput, SurvivorInput, WitnessInput
 from aigaq.cases.models import Case
 
 from ..conftest import client_for
@@ -149,6 +150,14 @@ def test_the_records_page_shows_who_changed_which_fields(alice: User, cora: User
     page = client_for(alice).get(f"/cases/{case.code}/witnesses/{witness.code}/edit/").content.decode()
     assert "cora · corrected a witness: what she or he saw" in page
     assert "alice · added a witness" in page
+
+
+def test_her_records_history_begins_with_the_cases_creation(alice: User, cora: User, case: Case) -> None:
+    services.survivor_update(actor=cora, survivor=case.survivor, version=1,
+                             data=dataclasses.replace(SurvivorInput.of(case.survivor), contact="SMS only"))
+    page = client_for(alice).get(f"/cases/{case.code}/survivor/edit/").content.decode()
+    assert page.index("cora · corrected the survivor&#x27;s record: contact details") < page.index(
+        "alice · created the case")
 
 
 def test_the_case_page_links_every_record_to_its_correction(alice: User, case: Case) -> None:

@@ -256,7 +256,8 @@ class HistoryEntry:
 
 
 def record_history(case: Case, record: CaseRecord) -> list[HistoryEntry]:
-    """The record's audit entries, newest first, for someone who may see `case`."""
+    """The record's audit entries, newest first, for someone who may see `case` (the survivor's and
+    the incident's begin with the case's creation)."""
     def field_label(name: str) -> str:
         try:
             field = type(record)._meta.get_field(name)
@@ -264,7 +265,10 @@ def record_history(case: Case, record: CaseRecord) -> list[HistoryEntry]:
             return name
         return str(getattr(field, "verbose_name", name))
 
-    entries = AuditEntry.objects.filter(case_code=case.code, object_code=record.code).order_by("-id")
+    mine = Q(object_code=record.code)
+    if isinstance(record, Survivor | Incident):  # written with the case, by the same entry
+        mine |= Q(action=Action.CASE_CREATED)
+    entries = AuditEntry.objects.filter(mine, case_code=case.code).order_by("-id")
     return [
         HistoryEntry(
             at=entry.at,
