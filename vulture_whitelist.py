@@ -52,6 +52,7 @@ pathway.Derived.waiting  # read by cases/flags.html
 reveal.Identifiers.any_given  # read by cases/detail.html
 case_selectors.CasePage.timeline  # read by cases/detail.html
 case_selectors.CasePage.stage_label  # read by cases/detail.html
+case_selectors.HistoryEntry.who  # read by cases/edit.html
 personal.PERSONAL_FIELDS  # tests/protection/test_personal_fields.py checks the models against it
 services.suspect_update  # tests/matching re-match through it; issue 12's suspect edit form will call it
 _.input_data  # Django's FileUploadHandler.handle_raw_input signature

@@ -75,7 +75,8 @@ def test_values_with_a_name_the_record_does_not_have_make_no_input() -> None:
 
 def test_editing_a_suspect_writes_every_field_of_his_input(alice: User, case: Case) -> None:
     suspect = case.suspects.get()
-    services.suspect_update(actor=alice, suspect=suspect, data=SuspectInput(full_name="Ерлан Омаров"))
+    services.suspect_update(actor=alice, suspect=suspect, data=SuspectInput(full_name="Ерлан Омаров"),
+                             version=suspect.version)
     suspect.refresh_from_db()
     assert SuspectInput.of(suspect) == SuspectInput(full_name="Ерлан Омаров")
 
@@ -84,7 +85,8 @@ def test_his_input_with_one_field_replaced_changes_only_that_field(alice: User, 
     suspect = case.suspects.get()
     before = SuspectInput.of(suspect)
     services.suspect_update(
-        actor=alice, suspect=suspect, data=dataclasses.replace(SuspectInput.of(suspect), full_name="Ерлан Омаров")
+        actor=alice, suspect=suspect, data=dataclasses.replace(SuspectInput.of(suspect), full_name="Ерлан Омаров"),
+        version=suspect.version,
     )
     suspect.refresh_from_db()
     assert SuspectInput.of(suspect) == SuspectInput(**{**before.values(), "full_name": "Ерлан Омаров"})

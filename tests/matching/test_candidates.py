@@ -55,7 +55,7 @@ def test_the_suspect_count_behind_name_frequencies_follows_adds_edits_withdrawal
     assert count() == 2
     suspect = oral_case.suspects.get()
     renamed = dataclasses.replace(SuspectInput.of(suspect), full_name="Ерлан Омаров")
-    cases.suspect_update(actor=dina, suspect=suspect, data=renamed)
+    cases.suspect_update(actor=dina, suspect=suspect, data=renamed, version=suspect.version)
     assert count() == 2
     cases.survivor_consent_update(actor=dina, case=oral_case, services=False, matching=False, statistics=True)
     assert count() == 1

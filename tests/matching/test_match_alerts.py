@@ -13,7 +13,7 @@ from aigaq.accounts.models import User
 from aigaq.cases import services
 from aigaq.cases.inputs import SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
-from aigaq.matching.models import MatchAlert, Status, SuspectBlockKey, SuspectEncoding, SuspectNameToken
+from aigaq.matching.models import CloseReason, MatchAlert, Status, SuspectBlockKey, SuspectEncoding, SuspectNameToken
 
 from .conftest import ORAL, story
 
@@ -93,10 +93,15 @@ def test_editing_a_suspect_rematches_him_at_once(dina: User, astana_case: Case, 
         data=dataclasses.replace(
             SuspectInput.of(suspect), full_name="Ерлан Омаров", phones="+7 777 000 1122", approx_age=60
         ),
+        version=suspect.version,
     )
-    assert not MatchAlert.objects.exists()
-    services.suspect_update(actor=dina, suspect=suspect, data=story())
-    assert MatchAlert.objects.count() == 1
+    alert = MatchAlert.objects.get()
+    assert alert.status == Status.CLOSED
+    assert alert.closed_reason == CloseReason.SUSPECT_CHANGED
+    services.suspect_update(actor=dina, suspect=suspect, data=story(), version=suspect.version)
+    alert = MatchAlert.objects.get()
+    assert alert.status == Status.OPEN
+    assert alert.closed_reason == ""
 
 
 def test_a_later_incident_by_the_same_phone_alone_is_raised(

@@ -30,7 +30,8 @@ def test_a_change_to_him_raises_his_version(alice: User, consenting_case: Case) 
     before = NetworkSuspect.objects.get().version
     suspect = consenting_case.suspects.get()
     for phone in ("+7 702 000 00 00", "+7 702 000 00 01"):  # twice within a second: still newer each time
-        services.suspect_update(actor=alice, suspect=(_s := suspect), data=replace(SuspectInput.of(_s), phones=phone))
+        services.suspect_update(actor=alice, suspect=(_s := suspect), data=replace(SuspectInput.of(_s), phones=phone),
+                                version=_s.version)
         row = NetworkSuspect.objects.get()
         assert row.dirty and row.version > before
         before = row.version
@@ -41,7 +42,7 @@ def test_versions_keep_growing_after_a_restore_from_an_older_backup(alice: User,
     than anything sent before the restore."""
     NetworkSuspect.objects.update(version=5)  # as a backup of long ago had it
     services.suspect_update(actor=alice, suspect=(_s := consenting_case.suspects.get()),
-        data=replace(SuspectInput.of(_s), plates="123ABC02"))
+        data=replace(SuspectInput.of(_s), plates="123ABC02"), version=_s.version)
     assert NetworkSuspect.objects.get().version >= version_now() - 1
 
 
@@ -53,7 +54,7 @@ def test_a_new_suspect_of_a_consenting_case_is_queued(alice: User, consenting_ca
 def test_without_her_consent_nothing_is_queued(alice: User, case: Case) -> None:
     services.suspect_add(actor=alice, case=case, data=SuspectInput(full_name="Ерлан Омаров"))
     services.suspect_update(actor=alice, suspect=(_s := case.suspects.first()),
-        data=replace(SuspectInput.of(_s), plates="123ABC02"))
+        data=replace(SuspectInput.of(_s), plates="123ABC02"), version=_s.version)
     assert not NetworkSuspect.objects.exists()
     assert not Tombstone.objects.exists()
 

@@ -115,7 +115,7 @@ def test_a_changed_suspect_goes_again_with_a_higher_version(
     network_sync()
     first = NetworkSuspect.objects.get().version
     services.suspect_update(actor=alice, suspect=(_s := consenting_case.suspects.get()),
-        data=replace(SuspectInput.of(_s), phones="+7 702 111 22 33"))
+        data=replace(SuspectInput.of(_s), phones="+7 702 111 22 33"), version=_s.version)
     network_sync()
     stored = network.stored[NetworkSuspect.objects.get().ref]
     assert stored["version"] > first

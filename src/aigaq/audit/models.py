@@ -31,6 +31,13 @@ class Action(models.IntegerChoices):
     SUSPECT_ADDED = 20, _("added a suspect")
     SUSPECT_CHANGED = 21, _("changed a suspect")
     SUSPECT_REVEALED = 22, _("revealed a suspect's identifiers")
+    # Corrections of records after they were added (the extra holds the changed field names only).
+    SURVIVOR_CHANGED = 24, _("corrected the survivor's record")
+    INCIDENT_CHANGED = 25, _("corrected the incident")
+    WITNESS_CHANGED = 26, _("corrected a witness")
+    REFERRAL_CHANGED = 27, _("corrected a referral")
+    COST_CHANGED = 28, _("corrected a cost")
+    NOTE_CHANGED = 29, _("corrected a note")
     EVENT_ADDED = 30, _("added a pathway event")
     REFERRAL_ADDED = 31, _("added a referral")
     NOTE_ADDED = 32, _("added a note")

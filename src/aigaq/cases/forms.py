@@ -28,11 +28,15 @@ from .inputs import (
     WitnessInput,
     event_number_max,
 )
-from .models import Case, Survivor
+from .models import Case, Cost, Incident, Note, Referral, Survivor, Suspect, Witness
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
 
 InputT = TypeVar("InputT", bound=RecordInput)
+RECORD_INPUTS: dict[type, type[RecordInput]] = {
+    Survivor: SurvivorInput, Incident: IncidentInput, Suspect: SuspectInput, Witness: WitnessInput,
+    Referral: ReferralInput, Cost: CostInput,
+}
 
 
 def _input(cls: type[InputT], form: forms.Form) -> InputT:
@@ -374,6 +378,12 @@ class CostForm(GuardedForm):
                               widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
+    def clean_amount(self) -> Decimal:
+        amount: Decimal = self.cleaned_data["amount"]
+        if amount <= 0:
+            raise ValidationError(_("Enter what she paid, in tenge: an amount above 0."), code="empty_amount")
+        return amount
+
     def to_input(self) -> CostInput:
         return _input(CostInput, self)
 
@@ -384,8 +394,65 @@ class WitnessForm(GuardedForm):
     statement = forms.CharField(label=_("What she or he saw"), required=False,
                                 widget=forms.Textarea(attrs={"rows": 3}))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any((data.get(name) or "").strip() for name in WitnessInput.names()):
+            raise ValidationError(_("The form is empty: write at least the witness's name, contact or what "
+                                    "she or he saw."), code="empty")
+        return data
+
     def to_input(self) -> WitnessInput:
         return _input(WitnessInput, self)
+
+
+# --- Correcting a record: its creation form, with the version it was loaded with ----------------
+
+
+class VersionedForm(GuardedForm):
+    """The version of the record the form was filled from travels with it, hidden, so that a save
+    made after someone else's is refused (services.StaleVersion) instead of overwriting it."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class SurvivorEditForm(VersionedForm, SurvivorForm):
+    pass
+
+
+class IncidentEditForm(VersionedForm, IncidentForm):
+    pass
+
+
+class SuspectEditForm(VersionedForm, SuspectForm):
+    pass
+
+
+class WitnessEditForm(VersionedForm, WitnessForm):
+    pass
+
+
+class ReferralEditForm(VersionedForm, ReferralForm):
+    pass
+
+
+class CostEditForm(VersionedForm, CostForm):
+    pass
+
+
+class NoteEditForm(VersionedForm, NoteForm):
+    def to_input(self) -> str:
+        text: str = self.cleaned_data["text"]
+        return text
+
+
+def edit_initial(record: Survivor | Incident | Suspect | Witness | Referral | Cost | Note) -> dict[str, Any]:
+    """An edit form's starting values: the record as it is now (`Input.of`), and its version."""
+    values: dict[str, Any] = (
+        {"text": record.text} if isinstance(record, Note) else RECORD_INPUTS[type(record)].of(record).values()
+    )
+    if isinstance(record, Incident):
+        values[f"gbv_{record.gbv_type}"] = True
+    return {**values, "version": record.version}
 
 
 class CaseFilterForm(GuardedForm):

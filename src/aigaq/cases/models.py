@@ -69,10 +69,15 @@ class Assignment(models.Model):
 
 
 class CaseRecord(models.Model):
-    """Something recorded in a case: it has its own random code and shares the case's key."""
+    """Something recorded in a case: it has its own random code and shares the case's key.
+
+    `version` counts the saves of an editable record: an edit form carries the version it was
+    loaded with, and a save from a stale version is refused (`services.StaleVersion`) instead of
+    overwriting what someone else saved in between."""
 
     code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     case: models.ForeignKey[Case, Case]
+    version: int  # a field of each editable record (not of pathway events, which are never edited)
 
     class Meta:
         abstract = True
@@ -83,6 +88,7 @@ class CaseRecord(models.Model):
 
 class Survivor(CaseRecord):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survivor")
+    version = models.PositiveIntegerField(default=1, editable=False)
     pseudonym = models.CharField(_("pseudonym"), max_length=40)
     name = SealedTextField(_("name"), blank=True)
     contact = SealedTextField(_("contact details"), blank=True)
@@ -104,6 +110,7 @@ class Incident(CaseRecord):
         RURAL = "rural", _("rural")
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="incident")
+    version = models.PositiveIntegerField(default=1, editable=False)
     date_from = models.DateField(_("date (or start of the period)"))
     date_to = models.DateField(_("end of the period"), null=True, blank=True)
     region = models.CharField(_("region"), max_length=8)
@@ -117,6 +124,7 @@ class Incident(CaseRecord):
 
 class Suspect(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="suspects")
+    version = models.PositiveIntegerField(default=1, editable=False)
     full_name = SealedTextField(_("name as written"), blank=True)
     aliases = SealedTextField(_("other names and nicknames"), blank=True)
     phones = SealedTextField(_("phones"), blank=True)
@@ -149,6 +157,7 @@ class SearchToken(models.Model):
 
 class Witness(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="witnesses")
+    version = models.PositiveIntegerField(default=1, editable=False)
     name = SealedTextField(_("name"), blank=True)
     contact = SealedTextField(_("contact details"), blank=True)
     statement = SealedTextField(_("what she or he saw"), blank=True)
@@ -157,6 +166,7 @@ class Witness(CaseRecord):
 
 class Referral(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals")
+    version = models.PositiveIntegerField(default=1, editable=False)
     kind = models.CharField(_("service"), max_length=20)
     provider = SealedTextField(_("provider"), blank=True)
     status = models.CharField(_("status"), max_length=12)
@@ -168,6 +178,7 @@ class Referral(CaseRecord):
 
 class Note(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    version = models.PositiveIntegerField(default=1, editable=False)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     text = SealedTextField(_("note"))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -178,6 +189,7 @@ class Note(CaseRecord):
 
 class Cost(CaseRecord):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="costs")
+    version = models.PositiveIntegerField(default=1, editable=False)
     kind = models.CharField(_("what for"), max_length=20)
     amount = models.DecimalField(_("amount, tenge"), max_digits=12, decimal_places=2)
     payer = models.CharField(_("who paid"), max_length=24)

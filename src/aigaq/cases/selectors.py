@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aigaq import i18n, reference
 from aigaq.accounts.members import current_member
+from aigaq.audit.models import Action, AuditEntry
 
 from . import reveal, search
 from .access import visible_cases
@@ -240,3 +242,39 @@ def timeline_entry(event: PathwayEvent) -> TimelineEntry:
             shown = str(value)
         lines.append(EventLine(field_spec.label, shown, field_spec.kind == "longtext"))
     return TimelineEntry(event, entry.label(lang) if entry else event.type, lines)
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One change of a record, from the audit log: who, when, what was done and to which fields
+    (the fields' names in her language; the log never holds their values)."""
+
+    at: dt.datetime
+    who: str
+    action: str
+    fields: list[str]
+
+
+def record_history(case: Case, record: CaseRecord) -> list[HistoryEntry]:
+    """The record's audit entries, newest first, for someone who may see `case` (the survivor's and
+    the incident's begin with the case's creation)."""
+    def field_label(name: str) -> str:
+        try:
+            field = type(record)._meta.get_field(name)
+        except FieldDoesNotExist:
+            return name
+        return str(getattr(field, "verbose_name", name))
+
+    mine = Q(object_code=record.code)
+    if isinstance(record, Survivor | Incident):  # written with the case, by the same entry
+        mine |= Q(action=Action.CASE_CREATED)
+    entries = AuditEntry.objects.filter(mine, case_code=case.code).order_by("-id")
+    return [
+        HistoryEntry(
+            at=entry.at,
+            who=entry.actor_name or "—",
+            action=str(Action(entry.action).label) if entry.action in Action.values else str(entry.action),
+            fields=[field_label(name) for name in entry.extra.get("fields", [])],
+        )
+        for entry in entries
+    ]

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import User
@@ -22,6 +23,7 @@ from .inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, Susp
 from .models import (
     Assignment,
     Case,
+    CaseRecord,
     Cost,
     Incident,
     Note,
@@ -95,13 +97,24 @@ def suspect_revealed(*, actor: User, suspect: Suspect) -> None:
 
 
 @transaction.atomic
-def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput) -> Suspect:
+def suspect_update(*, actor: User, suspect: Suspect, data: SuspectInput, version: int) -> Suspect:
     """Writes every field of the input. To change some of them:
-    `dataclasses.replace(SuspectInput.of(suspect), phones=...)`."""
+    `dataclasses.replace(SuspectInput.of(suspect), phones=...)`. Matching runs again for him
+    (his alerts that no longer hold are closed, with the reason); StaleVersion if `version` is
+    not his version any more."""
+    changed = _changed_fields(suspect, data.values())
+    if not changed:
+        return suspect
+    _version_claim(suspect, version)
     _suspect_save(case=suspect.case, suspect=suspect, data=data)
     hooks.suspect_changed(suspect=suspect)
-    record(actor=actor, action=Action.SUSPECT_CHANGED, case_code=suspect.case.code, object_code=suspect.code)
+    _record_changed(actor, Action.SUSPECT_CHANGED, suspect, changed)
     return suspect
+
+
+# Her consents' fields, and the names consent_changed gives them.
+CONSENTS = {"consent_services": "services", "consent_matching": "matching",
+            "consent_statistics": "statistics", "consent_network": "network"}
 
 
 @transaction.atomic
@@ -122,11 +135,120 @@ def survivor_consent_update(
     survivor.consent_statistics = statistics
     survivor.consent_network = after["network"]
     survivor.save(update_fields=["consent_services", "consent_matching", "consent_statistics", "consent_network"])
+    # Her record moves on a version, so that an edit form opened before this goes stale.
+    Survivor.objects.filter(pk=survivor.pk).update(version=F("version") + 1)
+    survivor.version += 1
+    fields = [name for name, short in CONSENTS.items() if after[short] != before[short]]
     record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, object_code=survivor.code,
-           extra={"consent": after})
+           extra={"consent": after, "fields": fields})
     hooks.consent_changed(case=case, changed=frozenset(k for k in after if after[k] != before[k]))
     hooks.case_changed(case=case)
     return survivor
+
+
+class StaleVersion(Exception):
+    """Someone saved the record after the form was loaded: nothing was written, so that her save
+    does not silently undo theirs (optimistic locking on `CaseRecord.version`)."""
+
+
+def _changed_fields(obj: CaseRecord, values: Mapping[str, Any]) -> list[str]:
+    """The names of the fields whose value differs from the record's, in the input's order."""
+    return [name for name, value in values.items() if getattr(obj, name) != value]
+
+
+def _version_claim(obj: CaseRecord, version: int) -> None:
+    """Moves the record on to its next version if it is still at `version`, in one conditional
+    UPDATE (so two saves from the same version cannot both pass); StaleVersion otherwise."""
+    records: Any = type(obj)._default_manager  # each concrete record has the field (CaseRecord.version)
+    claimed = records.filter(pk=obj.pk, version=version).update(version=F("version") + 1)
+    if not claimed:
+        raise StaleVersion(f"{type(obj).__name__} {obj.code} is no longer at version {version}")
+    obj.version = version + 1
+
+
+def _record_write(obj: CaseRecord, version: int, values: Mapping[str, Any]) -> list[str]:
+    """Writes the values that changed (none: nothing is written) and returns their names."""
+    changed = _changed_fields(obj, values)
+    if changed:
+        _version_claim(obj, version)
+        for name in changed:
+            setattr(obj, name, values[name])
+        obj.save(update_fields=changed)
+    return changed
+
+
+def _record_changed(actor: User, action: Action, obj: CaseRecord, changed: list[str]) -> None:
+    """The audit entry of a correction: which fields changed, never their values."""
+    record(actor=actor, action=action, case_code=obj.case.code, object_code=obj.code,
+           extra={"fields": changed, "version": obj.version})
+
+
+@transaction.atomic
+def survivor_update(*, actor: User, survivor: Survivor, data: SurvivorInput, version: int) -> Survivor:
+    """Corrects her record: pseudonym, name, contacts, age and consents (an empty pseudonym gets one
+    made up, as at intake). A withdrawn consent to matching takes her case's suspects out of
+    matching at once; one to statistics takes the case out of the figures."""
+    case = survivor.case
+    values = data.values()
+    values["pseudonym"] = data.pseudonym or _new_pseudonym(case)
+    changed = _record_write(survivor, version, values)
+    if changed:
+        _record_changed(actor, Action.SURVIVOR_CHANGED, survivor, changed)
+        hooks.consent_changed(case=case, changed=frozenset(CONSENTS[n] for n in changed if n in CONSENTS))
+        hooks.case_changed(case=case)
+    return survivor
+
+
+# What a suspect's linkage mention reads of the incident (cases.mention): changing one of them
+# changes how each of the case's suspects matches.
+INCIDENT_MATCHING_FIELDS = frozenset({"date_from", "region", "city"})
+
+
+@transaction.atomic
+def incident_update(*, actor: User, incident: Incident, data: IncidentInput, version: int) -> Incident:
+    """Corrects the incident: dates, place, region and city, type, her account. The case's figures
+    follow; a new date or place matches its suspects again."""
+    changed = _record_write(incident, version, data.values())
+    if changed:
+        case = incident.case
+        _record_changed(actor, Action.INCIDENT_CHANGED, incident, changed)
+        if INCIDENT_MATCHING_FIELDS.intersection(changed):
+            case.incident = incident
+            for suspect in case.suspects.all():
+                suspect.case = case
+                hooks.suspect_changed(suspect=suspect)
+        hooks.case_changed(case=case)
+    return incident
+
+
+@transaction.atomic
+def witness_update(*, actor: User, witness: Witness, data: WitnessInput, version: int) -> Witness:
+    if changed := _record_write(witness, version, data.values()):
+        _record_changed(actor, Action.WITNESS_CHANGED, witness, changed)
+    return witness
+
+
+@transaction.atomic
+def referral_update(*, actor: User, referral: Referral, data: ReferralInput, version: int) -> Referral:
+    if changed := _record_write(referral, version, data.values()):
+        _record_changed(actor, Action.REFERRAL_CHANGED, referral, changed)
+    return referral
+
+
+@transaction.atomic
+def cost_update(*, actor: User, cost: Cost, data: CostInput, version: int) -> Cost:
+    if changed := _record_write(cost, version, data.values()):
+        _record_changed(actor, Action.COST_CHANGED, cost, changed)
+        hooks.case_changed(case=cost.case)
+    return cost
+
+
+@transaction.atomic
+def note_update(*, actor: User, note: Note, text: str, version: int) -> Note:
+    """Corrects a note's text; its author and date stay (the history shows who corrected it)."""
+    if changed := _record_write(note, version, {"text": text}):
+        _record_changed(actor, Action.NOTE_CHANGED, note, changed)
+    return note
 
 
 def _split_event_data(event_type: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

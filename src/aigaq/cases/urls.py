@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import erasure_views, event_views, record_views, views
+from . import edit_views, erasure_views, event_views, record_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,6 +15,16 @@ urlpatterns = [
     path("<str:code>/costs/", record_views.cost_add, name="cost_add"),
     path("<str:code>/witnesses/", record_views.witness_add, name="witness_add"),
     path("<str:code>/consent/", record_views.consent_update, name="consent_update"),
+    path("<str:code>/survivor/edit/", edit_views.record_edit, {"kind": "survivor"}, name="survivor_edit"),
+    path("<str:code>/incident/edit/", edit_views.record_edit, {"kind": "incident"}, name="incident_edit"),
+    path("<str:code>/suspects/<str:record_code>/edit/", edit_views.record_edit, {"kind": "suspect"},
+         name="suspect_edit"),
+    path("<str:code>/witnesses/<str:record_code>/edit/", edit_views.record_edit, {"kind": "witness"},
+         name="witness_edit"),
+    path("<str:code>/referrals/<str:record_code>/edit/", edit_views.record_edit, {"kind": "referral"},
+         name="referral_edit"),
+    path("<str:code>/costs/<str:record_code>/edit/", edit_views.record_edit, {"kind": "cost"}, name="cost_edit"),
+    path("<str:code>/notes/<str:record_code>/edit/", edit_views.record_edit, {"kind": "note"}, name="note_edit"),
     path("<str:code>/close/", erasure_views.case_close, name="close"),
     path("<str:code>/reopen/", erasure_views.case_reopen, name="reopen"),
     path("<str:code>/erase/", erasure_views.case_erase, name="erase"),

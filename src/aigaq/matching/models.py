@@ -141,6 +141,13 @@ class Status(models.TextChoices):
     CONFIRMED = "confirmed", _("confirmed")
     REJECTED = "rejected", _("rejected")
     WITHDRAWN = "withdrawn", _("consent withdrawn")
+    CLOSED = "closed", _("no longer matches")
+
+
+class CloseReason(models.TextChoices):
+    """Why matching closed an alert by itself (MatchAlert.closed_reason)."""
+
+    SUSPECT_CHANGED = "suspect_changed", _("A suspect's details were corrected and the two no longer match.")
 
 
 DECISIONS = (Status.CONFIRMED, Status.REJECTED, Status.UNSURE)
@@ -169,6 +176,8 @@ class MatchAlert(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Set while the status is CLOSED: why matching closed it (a CloseReason code, never a value).
+    closed_reason = models.CharField(max_length=24, choices=CloseReason.choices, blank=True)
 
     class Meta:
         ordering = ["-probability", "id"]

@@ -82,6 +82,8 @@ def alert_decide(*, actor: User, alert: MatchAlert, decision: str, note: str = "
         raise ValueError(f"unknown decision {decision!r}")
     if alert.status == Status.WITHDRAWN:
         raise ValueError("the survivor withdrew her consent: this alert can no longer be reviewed")
+    if alert.status == Status.CLOSED:
+        raise ValueError("the suspects no longer match: this alert can no longer be reviewed")
     made = AlertDecision.objects.create(alert=alert, decided_by=actor, decision=decision, note=note)
     alert.status, alert.claimed_by, alert.claimed_at = decision, None, None
     alert.save(update_fields=["status", "claimed_by", "claimed_at", "updated_at"])

@@ -25,6 +25,7 @@ QUEUES: dict[str, tuple[Status, ...]] = {
     "review": (Status.OPEN, Status.UNSURE),
     "confirmed": (Status.CONFIRMED,),
     "rejected": (Status.REJECTED,),
+    "closed": (Status.CLOSED,),
 }
 
 
@@ -52,6 +53,7 @@ class QueueSizes:
     review: int
     confirmed: int
     rejected: int
+    closed: int
 
 
 def queue_sizes(user: AbstractBaseUser | AnonymousUser) -> QueueSizes:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Case, Suspect
@@ -28,7 +29,7 @@ from aigaq.linkage import (
 
 from .encoding import encode
 from .groups import repeat_suspects_regroup
-from .models import MatchAlert, Status, SuspectBlockKey, SuspectEncoding
+from .models import CloseReason, MatchAlert, Status, SuspectBlockKey, SuspectEncoding
 from .storage import encodings_forget, encodings_store
 from .weights import scoring_model
 
@@ -39,6 +40,8 @@ THRESHOLD = DEFAULT_THRESHOLD
 # name + exact date, identifiers), and every such finer key is still taken. Scoring is about a
 # microsecond a candidate; reading and decoding the stored encodings (~20 µs each) is the cost.
 MAX_CANDIDATES = 2000
+# Alerts no coordinator has settled: matching may close them when they no longer hold.
+REVIEWING = (Status.OPEN, Status.UNSURE)
 
 
 def _takes_part(case: Case) -> bool:
@@ -61,15 +64,20 @@ class Hit:
 
 def _sync_alerts(organisation_id: int, suspect_id: int, case_id: int, hits: list[Hit]) -> list[MatchAlert]:
     """Makes the suspect's alerts say what the latest scoring found. Decisions stay: a rejected
-    pair is never raised again, a confirmed or unsure one only gets its score updated. An
-    undecided alert the suspect no longer supports is removed."""
+    pair is never raised again, a confirmed one only gets its score updated. An alert still in
+    review (open or unsure) that the suspect no longer supports, because his details were
+    corrected, is closed with that reason (kept, with its decisions, and shown under "No longer
+    matching"); it opens again if a later correction makes the two match again."""
     existing = {
         (a.suspect_b_id if a.suspect_a_id == suspect_id else a.suspect_a_id): a
         for a in MatchAlert.objects.filter(Q(suspect_a_id=suspect_id) | Q(suspect_b_id=suspect_id))
     }
     found = {h.other for h in hits}
-    stale = [a.pk for other, a in existing.items() if other not in found and a.status == Status.OPEN]
-    MatchAlert.objects.filter(pk__in=stale).delete()
+    stale = [a.pk for other, a in existing.items() if other not in found and a.status in REVIEWING]
+    MatchAlert.objects.filter(pk__in=stale).update(
+        status=Status.CLOSED, closed_reason=CloseReason.SUSPECT_CHANGED, claimed_by=None, claimed_at=None,
+        updated_at=timezone.now(),
+    )
     out: list[MatchAlert] = []
     for hit in hits:
         alert = existing.get(hit.other)
@@ -80,8 +88,9 @@ def _sync_alerts(organisation_id: int, suspect_id: int, case_id: int, hits: list
             alert = MatchAlert(
                 organisation_id=organisation_id, suspect_a_id=sa, suspect_b_id=sb, case_a_id=ca, case_b_id=cb
             )
-        elif alert.status == Status.WITHDRAWN:
+        elif alert.status in (Status.WITHDRAWN, Status.CLOSED):
             alert.status, alert.claimed_by, alert.claimed_at = Status.OPEN, None, None
+            alert.closed_reason = ""
         alert.probability, alert.weight, alert.outcomes = hit.probability, hit.weight, hit.outcomes
         alert.save()
         out.append(alert)

@@ -80,6 +80,9 @@ def alert_detail(request: HttpRequest, code: str) -> HttpResponse:
 @coordinator_required
 def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
     alert = selectors.get_alert_for_user(request.user, code=code)
+    if alert.status == Status.CLOSED:
+        messages.error(request, _("This alert was closed: the suspects no longer match. Nothing was saved."))
+        return redirect("matching:alert", code=alert.code)
     form = DecisionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Nothing was saved: please correct the fields marked below."))
