@@ -17,7 +17,7 @@ from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
 from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
-from .models import Case, Survivor
+from .models import Case, PathwayEvent, Survivor
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
 
@@ -138,6 +138,8 @@ class IncidentForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("If the exact date is unknown, give the start of the period."),
     )
+    time_of_day = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                                  help_text=_("Optional: the time of day, if known."))
     date_to = forms.DateField(
         label=_("End of the period"), required=False, validators=[not_in_future],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -300,6 +302,8 @@ class EventForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), validators=[not_in_future],
                            widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                           help_text=_("Optional: the time of day, if it matters (for example, how long the police took)."))
 
     def __init__(self, spec: EventSpec, *args: Any, incident_date: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", spec.type)
@@ -308,6 +312,17 @@ class EventForm(forms.Form):
         self.incident_date = incident_date
         for field_spec in spec.fields:
             self.fields[field_spec.name] = _form_field(field_spec)
+
+    def split(self) -> tuple[dt.date, dt.time | None, dict[str, Any]]:
+        """The cleaned date, time of day and the type's own fields."""
+        values = dict(self.cleaned_data)
+        values.pop("correction_reason", None)
+        return values.pop("date"), values.pop("time", None), values
+
+    @classmethod
+    def initial_of(cls, event: PathwayEvent) -> dict[str, Any]:
+        """An event's values as a form's initial data (a correction starts from what was recorded)."""
+        return {"date": event.date, "time": event.time_of_day, **(event.facts or {}), **event.details}
 
     def clean_date(self) -> dt.date:
         date: dt.date = self.cleaned_data["date"]
@@ -323,6 +338,28 @@ class EventForm(forms.Form):
             self.add_error("to_article", ValidationError(_("The new article is the same as the old one."),
                                                           code="same_article"))
         return data
+
+
+REASON_HELP = _("Why: the earlier entry stays in the case's history with this reason.")
+
+
+class EventCorrectionForm(EventForm):
+    """The event as it should have been recorded, and why: it supersedes the earlier entry."""
+
+    # Not "reason": a refusal's own field is called that.
+    correction_reason = forms.CharField(label=_("Reason for the correction"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["correction_reason"] = self.fields.pop("correction_reason")  # after the event's own fields
+
+
+class EventRetractionForm(forms.Form):
+    """An event entered in error, and why."""
+
+    reason = forms.CharField(label=_("Reason for retracting it"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
 
 
 def event_forms(incident_date: dt.date | None) -> list[EventForm]:

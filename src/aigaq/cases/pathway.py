@@ -239,6 +239,9 @@ AWAITING_DECISION = {"police_contacted", "police_arrived", "report_refused", "re
                      "complaint_filed", "sent_to_court", "hearing", "appeal"}
 
 
+ADMIN_PENALTIES = ("fine", "warning", "community_work", "arrest")
+
+
 @dataclass(frozen=True)
 class Derived:
     stage: str
@@ -253,8 +256,15 @@ class Derived:
         return self.waiting_days is not None
 
 
+def current(events: Iterable[EventLike]) -> list[EventLike]:
+    """The events that are facts as they stand: a superseded or retracted event (one whose
+    `is_current` is False) stays in the history but counts for nothing."""
+    return [e for e in events if getattr(e, "is_current", True)]
+
+
 def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: int) -> Derived:
-    ordered: Sequence[EventLike] = sorted(events, key=lambda e: e.date)
+    """Only current events count (see `current`)."""
+    ordered: Sequence[EventLike] = sorted(current(events), key=lambda e: e.date)
     stage = "intake"
     refused = downgraded = closed_hearing = False
     custodial: bool | None = None
@@ -270,6 +280,10 @@ def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: i
         elif event.type == "sentence":
             kind = next((s for s in reference.sentence_types() if s.code == facts.get("sentence_type")), None)
             custodial = bool(custodial) or bool(kind and getattr(kind, "custodial", False))
+        elif event.type == "administrative_decision" and facts.get("outcome") in ADMIN_PENALTIES:
+            # A fine, a warning or community work under the CAO is a penalty without custody;
+            # administrative arrest is custody. A dismissed case has no penalty at all.
+            custodial = bool(custodial) or facts.get("outcome") == "arrest"
     waiting_days = None
     if ordered:
         last = ordered[-1]
@@ -281,3 +295,41 @@ def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: i
             if days > waiting_limit_days:
                 waiting_days = days
     return Derived(stage, refused, waiting_days, downgraded, closed_hearing, custodial)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """How long something took: `minutes` when both ends have a time of day, else whole `days`
+    between the two dates."""
+
+    days: int
+    minutes: int | None = None
+
+    @property
+    def hours(self) -> int | None:
+        """Whole hours, rounded to the nearest; None without both times."""
+        return None if self.minutes is None else (self.minutes + 30) // 60
+
+    @property
+    def in_hours(self) -> bool:
+        """Shown in hours: both times are known and it took less than two days."""
+        return self.minutes is not None and self.minutes < 2 * 24 * 60
+
+
+def registration_interval(events: Iterable[EventLike]) -> Interval | None:
+    """From the first contact with police to the first registration of the report after it, among
+    the current events; None if either is missing."""
+    ordered = sorted(current(events), key=lambda e: e.date)
+    contacted = next((e for e in ordered if e.type == "police_contacted"), None)
+    if contacted is None:
+        return None
+    registered = next(
+        (e for e in ordered if e.type == "report_registered" and e.date >= contacted.date), None
+    )
+    if registered is None:
+        return None
+    start, end = getattr(contacted, "occurred_at", None), getattr(registered, "occurred_at", None)
+    if start is not None and end is not None and end >= start:
+        minutes = int((end - start).total_seconds() // 60)
+        return Interval(days=minutes // (24 * 60), minutes=minutes)
+    return Interval(days=(registered.date - contacted.date).days)
