@@ -19,7 +19,7 @@ from ..conftest import client_for
 from .test_intake import post
 
 DAY = dt.date(2025, 5, 4)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 
 def _contact_and_registration(alice: User, case: Case, *, contacted: dt.time | None, registered: dt.time | None,

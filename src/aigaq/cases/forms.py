@@ -302,8 +302,10 @@ class EventForm(forms.Form):
 
     date = forms.DateField(label=_("Date"), validators=[not_in_future],
                            widget=forms.DateInput(attrs={"type": "date"}))
-    time = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
-                           help_text=_("Optional: the time of day, if it matters (for example, how long the police took)."))
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Optional: the time of day, if it matters (for example, how long the police took)."),
+    )
 
     def __init__(self, spec: EventSpec, *args: Any, incident_date: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", spec.type)

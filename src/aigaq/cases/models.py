@@ -89,13 +89,26 @@ class TimeOfDay(models.Model):
     The instant is stored in UTC (`occurred_at`, None when no time was given); `time_of_day` reads
     and writes it as a time in the organisation's zone (settings.TIME_ZONE: Kazakhstan has one zone,
     UTC+5, since March 2024). Changing the date keeps the time of day. The model's constructor takes
-    `time_of_day=` like a field (Django sets properties given as keyword arguments)."""
+    `time_of_day=` like a field (Django sets properties given as keyword arguments); mypy's plugin
+    does not know that, so code sets `record.time_of_day` after constructing it."""
 
     DAY_FIELD = "date"
     occurred_at = models.DateTimeField(_("time"), null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        day: dt.date | None = getattr(self, self.DAY_FIELD)
+        time = self.time_of_day
+        self.occurred_at = (
+            timezone.make_aware(dt.datetime.combine(day, time)) if day is not None and time is not None else None
+        )
+        self.__dict__.pop("_time_of_day", None)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.DAY_FIELD in update_fields:
+            kwargs["update_fields"] = {*update_fields, "occurred_at"}
+        super().save(*args, **kwargs)
 
     @property
     def time_of_day(self) -> dt.time | None:
@@ -109,18 +122,6 @@ class TimeOfDay(models.Model):
     @time_of_day.setter
     def time_of_day(self, value: dt.time | None) -> None:
         self.__dict__["_time_of_day"] = value
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        day: dt.date | None = getattr(self, self.DAY_FIELD)
-        time = self.time_of_day
-        self.occurred_at = (
-            timezone.make_aware(dt.datetime.combine(day, time)) if day is not None and time is not None else None
-        )
-        self.__dict__.pop("_time_of_day", None)
-        update_fields = kwargs.get("update_fields")
-        if update_fields is not None and self.DAY_FIELD in update_fields:
-            kwargs["update_fields"] = {*update_fields, "occurred_at"}
-        super().save(*args, **kwargs)
 
 
 class Survivor(CaseRecord):
@@ -275,14 +276,14 @@ class PathwayEvent(TimeOfDay, CaseRecord):
         ordering = ["date", "placed_at", "id"]
         indexes = [models.Index(fields=["case", "type"])]
 
-    @property
-    def is_current(self) -> bool:
-        return self.superseded_at is None and self.retracted_at is None
-
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.placed_at is None:
             self.placed_at = self.corrects.placed_at if self.corrects is not None else timezone.now()
         super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.retracted_at is None
 
     @property
     def details(self) -> dict[str, Any]:

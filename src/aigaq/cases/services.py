@@ -61,8 +61,9 @@ def case_create(
     values["pseudonym"] = survivor.pseudonym or _new_pseudonym(case)
     Survivor.objects.create(case=case, **values)
     Incident.objects.create(case=case, **incident.values())
-    PathwayEvent.objects.create(case=case, type="incident", date=incident.date_from,
-                                time_of_day=incident.time_of_day, created_by=actor)
+    first = PathwayEvent(case=case, type="incident", date=incident.date_from, created_by=actor)
+    first.time_of_day = incident.time_of_day
+    first.save()
     for data in suspects:
         suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
         hooks.suspect_changed(suspect=suspect)
@@ -156,7 +157,8 @@ def pathway_event_add(
     if event_type not in SPECS:
         raise ValueError(f"unknown event type {event_type!r}")
     facts, details = _split_event_data(event_type, data)
-    event = PathwayEvent(case=case, type=event_type, date=date, time_of_day=time, facts=facts, created_by=actor)
+    event = PathwayEvent(case=case, type=event_type, date=date, facts=facts, created_by=actor)
+    event.time_of_day = time
     event.details = details
     event.save()
     record(
@@ -193,8 +195,9 @@ def pathway_event_correct(
     reason = _check_correctable(event, reason)
     case = event.case
     facts, details = _split_event_data(event.type, data)
-    new = PathwayEvent(case=case, type=event.type, date=date, time_of_day=time, facts=facts, created_by=actor,
+    new = PathwayEvent(case=case, type=event.type, date=date, facts=facts, created_by=actor,
                        corrects=event, correction_reason=reason)
+    new.time_of_day = time
     new.details = details
     new.save()
     event.superseded_at = timezone.now()
