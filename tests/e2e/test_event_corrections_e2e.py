@@ -12,6 +12,7 @@ import pytest
 
 from aigaq.accounts.models import Organisation
 from aigaq.cases import services
+from aigaq.evidence.services import evidence_add, evidence_describe
 
 from ..conftest import INCIDENT, SURVIVOR, SUSPECT, make_user
 from .test_case_e2e import SHOTS, sign_in
@@ -70,3 +71,24 @@ def test_retracting_a_refusal_in_kazakh_takes_the_stage_back_and_keeps_it_struck
     assert page.locator("form:visible").count() == 0
     assert page.locator(".timeline").is_visible() and page.locator("h1").is_visible()
     page.screenshot(path=str(SHOTS / "case-print-kk.png"), full_page=True)
+
+
+def test_the_correction_page_and_the_evidence_page_do_not_scroll_sideways_on_a_375_px_phone(
+    page: Any, live_server: Any
+) -> None:
+    org = Organisation.objects.create(name="Дағдарыс орталығы", default_language="kk")
+    alice = make_user("alice", org, "caseworker")
+    case = services.case_create(actor=alice, survivor=SURVIVOR, incident=INCIDENT, suspects=[SUSPECT])
+    refusal = services.pathway_event_add(actor=alice, case=case, event_type="report_refused", date=DAY,
+                                         data={"reason": "natural_instincts", "quote": "Үйіңе бар. " * 20})
+    item = evidence_add(actor=alice, case=case, filename="chat.txt", data=b"x", title="Хабарламалардың скриншоты")
+    evidence_describe(actor=alice, item=item, title="3 мамырдағы хабарламалар", reason="Күні қате жазылған.")
+    page.set_viewport_size({"width": 375, "height": 800})
+    sign_in(page, live_server.url, alice)
+    wide = {}
+    for path in (f"/cases/{case.code}/event/{refusal.code}/", f"/cases/{case.code}/evidence/"):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[path] = width
+    assert wide == {}
