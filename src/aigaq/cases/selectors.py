@@ -54,11 +54,14 @@ class CaseRow:
     repeat_suspect: bool = False  # a suspect of the case is a confirmed repeat suspect
 
 
-def derived_for(case: Case, *, today: dt.date | None = None) -> Derived:
-    """The stage and flags from the case's current events (superseded and retracted ones do not count)."""
+def derived_for(
+    case: Case, *, today: dt.date | None = None, events: list[PathwayEvent] | None = None
+) -> Derived:
+    """The stage and flags from the case's current events (superseded and retracted ones do not
+    count); `events`: the case's events, if already loaded."""
     return derive(
-        [e for e in case.events.all() if e.is_current], today=today or timezone.localdate(),
-        waiting_limit_days=settings.WAITING_DAYS,
+        [e for e in (case.events.all() if events is None else events) if e.is_current],
+        today=today or timezone.localdate(), waiting_limit_days=settings.WAITING_DAYS,
     )
 
 
@@ -90,7 +93,7 @@ def _has_flag(derived: Derived, flag: str) -> bool:
         return derived.custodial is False
     if flag == "custodial":
         return derived.custodial is True
-    return bool(getattr(derived, flag))
+    return bool(getattr(derived, flag, False))  # "repeat_suspect" is not derived from events
 
 
 def case_list(
@@ -223,7 +226,7 @@ def case_page(
     label = i18n.label
     incident: Incident | None = getattr(case, "incident", None)
     events = list(case.events.all())
-    derived = derived_for(case)
+    derived = derived_for(case, events=events)
     return CasePage(
         case=case,
         survivor=getattr(case, "survivor", None),
