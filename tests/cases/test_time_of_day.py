@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from django.conf import settings
 from django.utils import timezone
 
 from aigaq.accounts.models import User
-from aigaq.cases import services
+from aigaq.cases import forms, services
 from aigaq.cases.models import Case, Incident, PathwayEvent
 from aigaq.cases.pathway import Interval
 from aigaq.insights.models import CaseFigures
@@ -94,3 +95,24 @@ def test_the_statistics_keep_the_hours_to_registration_when_both_times_were_reco
 def test_without_times_the_statistics_have_no_hours(alice: User, case: Case) -> None:
     _contact_and_registration(alice, case, contacted=None, registered=None)
     assert CaseFigures.objects.get(case_id=case.pk).hours_to_registration is None
+
+
+def test_a_time_later_today_is_refused_as_in_the_future(
+    alice: User, case: Case, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ten = dt.datetime(2025, 5, 4, 10, 0, tzinfo=timezone.get_current_timezone())
+    monkeypatch.setattr(forms, "local_now", lambda: ten)
+    client = client_for(alice)
+    url = f"/cases/{case.code}/events/police_contacted/"
+    later = client.post(url, {"police_contacted-date": "2025-05-04", "police_contacted-time": "11:00"})
+    assert later.status_code == 400 and not case.events.filter(type="police_contacted").exists()
+    earlier = client.post(url, {"police_contacted-date": "2025-05-04", "police_contacted-time": "09:00"})
+    assert earlier.status_code == 302
+
+
+def test_opening_an_events_correction_page_is_audited_as_viewing_the_case(alice: User, case: Case) -> None:
+    from aigaq.audit.models import Action, AuditEntry
+
+    event = services.pathway_event_add(actor=alice, case=case, event_type="police_contacted", date=DAY, data={})
+    assert client_for(alice).get(f"/cases/{case.code}/event/{event.code}/").status_code == 200
+    assert AuditEntry.objects.filter(action=Action.CASE_VIEWED, case_code=case.code).count() == 1

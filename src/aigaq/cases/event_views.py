@@ -70,6 +70,7 @@ def event_correct(request: HttpRequest, code: str, event_code: str) -> HttpRespo
     spec = SPECS[event.type]
     retract = EventRetractionForm(prefix="retract")
     if request.method == "GET":
+        services.case_viewed(actor=request.user, case=case)  # type: ignore[arg-type]
         correct = EventCorrectionForm(spec, prefix="correct", initial=EventForm.initial_of(event),
                                       incident_date=_incident_date(case))
         return _page(request, case, event, correct, retract)

@@ -53,6 +53,11 @@ def city_choices() -> list[tuple[str, str]]:
     return groups
 
 
+def local_now() -> dt.datetime:
+    """Now, in the organisation's zone (a function, so tests can fix the moment)."""
+    return timezone.localtime()
+
+
 def not_in_future(value: dt.date) -> None:
     if value > timezone.localdate():
         raise ValidationError(_("This date is in the future."), code="future")
@@ -335,6 +340,9 @@ class EventForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        now = local_now()
+        if data.get("date") == now.date() and data.get("time") and data["time"] > now.time():
+            self.add_error("time", ValidationError(_("This time is in the future."), code="future"))
         if self.spec.type == "requalified" and data.get("from_article") and \
                 data.get("from_article") == data.get("to_article"):
             self.add_error("to_article", ValidationError(_("The new article is the same as the old one."),
