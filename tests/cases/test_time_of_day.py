@@ -14,6 +14,7 @@ from aigaq.accounts.models import User
 from aigaq.cases import forms, services
 from aigaq.cases.models import Case, Incident, PathwayEvent
 from aigaq.cases.pathway import Interval
+from aigaq.cases.selectors import case_page, derived_for
 from aigaq.insights.models import CaseFigures
 
 from ..conftest import client_for
@@ -116,3 +117,14 @@ def test_opening_an_events_correction_page_is_audited_as_viewing_the_case(alice:
     event = services.pathway_event_add(actor=alice, case=case, event_type="police_contacted", date=DAY, data={})
     assert client_for(alice).get(f"/cases/{case.code}/event/{event.code}/").status_code == 200
     assert AuditEntry.objects.filter(action=Action.CASE_VIEWED, case_code=case.code).count() == 1
+
+
+def test_on_one_day_a_step_timed_earlier_comes_first_even_when_entered_later(alice: User, case: Case) -> None:
+    services.pathway_event_add(actor=alice, case=case, event_type="report_registered", date=DAY,
+                               time=dt.time(14, 20), data={"initial_article": "CC-121"})
+    services.pathway_event_add(actor=alice, case=case, event_type="police_contacted", date=DAY,
+                               time=dt.time(9, 20), data={})
+    assert derived_for(case).stage == "investigation"
+    assert [e.event.type for e in case_page(case).timeline] == ["incident", "police_contacted", "report_registered"]
+    registration = case_page(case).registration
+    assert registration is not None and registration.hours == 5

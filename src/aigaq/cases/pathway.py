@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -256,7 +256,31 @@ class Derived:
         return self.waiting_days is not None
 
 
-def current(events: Iterable[EventLike]) -> list[EventLike]:
+E = TypeVar("E", bound=EventLike)
+
+
+def chronological(events: Iterable[E]) -> list[E]:
+    """The events in date order. On one day, the events that have a time of day are in time order
+    and the others keep their place in the order given (the order they were entered): a step
+    entered late but timed earlier comes before the later ones."""
+    ordered = sorted(events, key=lambda e: e.date)
+    out: list[E] = []
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end].date == ordered[start].date:
+            end += 1
+        day = ordered[start:end]
+        slots = [i for i, e in enumerate(day) if getattr(e, "occurred_at", None) is not None]
+        timed = sorted((day[i] for i in slots), key=lambda e: getattr(e, "occurred_at"))  # noqa: B009
+        for i, event in zip(slots, timed, strict=True):
+            day[i] = event
+        out.extend(day)
+        start = end
+    return out
+
+
+def current(events: Iterable[E]) -> list[E]:
     """The events that are facts as they stand: a superseded or retracted event (one whose
     `is_current` is False) stays in the history but counts for nothing."""
     return [e for e in events if getattr(e, "is_current", True)]
@@ -264,7 +288,7 @@ def current(events: Iterable[EventLike]) -> list[EventLike]:
 
 def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: int) -> Derived:
     """Only current events count (see `current`)."""
-    ordered: Sequence[EventLike] = sorted(current(events), key=lambda e: e.date)
+    ordered: Sequence[EventLike] = chronological(current(events))
     stage = "intake"
     refused = downgraded = closed_hearing = False
     custodial: bool | None = None
@@ -319,7 +343,7 @@ class Interval:
 def registration_interval(events: Iterable[EventLike]) -> Interval | None:
     """From the first contact with police to the first registration of the report after it, among
     the current events; None if either is missing."""
-    ordered = sorted(current(events), key=lambda e: e.date)
+    ordered = chronological(current(events))
     contacted = next((e for e in ordered if e.type == "police_contacted"), None)
     if contacted is None:
         return None

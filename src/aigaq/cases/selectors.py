@@ -34,7 +34,16 @@ from .models import (
     Suspect,
     Witness,
 )
-from .pathway import SPECS, STAGES, Derived, Interval, choice_items, derive, registration_interval
+from .pathway import (
+    SPECS,
+    STAGES,
+    Derived,
+    Interval,
+    choice_items,
+    chronological,
+    derive,
+    registration_interval,
+)
 
 FLAGS: tuple[tuple[str, Any], ...] = (
     ("refused_registration", _("Registration refused")),
@@ -256,6 +265,7 @@ def case_page(
 
 def timeline(events: list[PathwayEvent]) -> list[TimelineEntry]:
     """Every event, current or not, in order; each superseded or retracted one with its reason."""
+    events = chronological(events)
     by_id = {e.pk: e for e in events}
     correction_of = {e.corrects_id: e for e in events if e.corrects_id is not None}
     entries = []

@@ -18,7 +18,7 @@ from django.db import connection, transaction
 
 from aigaq import reference
 from aigaq.cases.models import Case, Cost, PathwayEvent
-from aigaq.cases.pathway import EventLike, current, derive, registration_interval
+from aigaq.cases.pathway import EventLike, chronological, current, derive, registration_interval
 
 from .models import CaseFigures
 from .rollup import case_contributions, tally_change, tally_rebuild_all
@@ -78,7 +78,7 @@ class CostLike:
 
 def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: Iterable[CostLike] = ()) -> Figures:
     # Superseded and retracted events are history, not facts: they count for nothing.
-    ordered: Sequence[EventLike] = sorted(current(events), key=lambda e: e.date)
+    ordered: Sequence[EventLike] = chronological(current(events))
     # derive() needs a date only for the waiting flag, which statistics do not use.
     derived = derive(ordered, today=incident_date, waiting_limit_days=0)
     police = [e for e in ordered if e.type in POLICE_EVENTS]
