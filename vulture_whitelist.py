@@ -53,6 +53,11 @@ reveal.Identifiers.any_given  # read by cases/detail.html
 case_selectors.CasePage.timeline  # read by cases/detail.html
 case_selectors.CasePage.stage_label  # read by cases/detail.html
 case_selectors.HistoryEntry.who  # read by cases/edit.html
+case_selectors.CasePage.repeat_suspect  # read by cases/detail.html (the flag beside the stage)
+case_selectors.CaseRow.repeat_suspect  # read by cases/list.html
+case_selectors.TimelineEntry.correctable  # read by cases/detail.html (the "correct or retract" link)
+pathway.Interval.in_hours  # read by cases/interval.html
+_.retracted_by  # PathwayEvent.retracted_by, a model field set by services.pathway_event_retract
 personal.PERSONAL_FIELDS  # tests/protection/test_personal_fields.py checks the models against it
 services.suspect_update  # tests/matching re-match through it; issue 12's suspect edit form will call it
 _.input_data  # Django's FileUploadHandler.handle_raw_input signature
@@ -72,6 +77,7 @@ insights_figures.Figures.reported
 insights_figures.Figures.refusal_reason
 insights_figures.Figures.police_unit
 insights_figures.Figures.days_to_registration
+insights_figures.Figures.hours_to_registration
 insights_figures.Figures.registered_sexual
 insights_figures.Figures.had_hearing
 insights_figures.Figures.defence_mask

@@ -49,6 +49,18 @@ def test_the_incident_is_corrected_with_its_type_ticked_as_it_was(alice: User, c
         dt.date(2025, 5, 3), "KZ-75", "almaty", "physical_assault")
 
 
+def test_a_corrected_incident_date_and_time_move_the_timelines_first_step(alice: User, case: Case) -> None:
+    url = f"/cases/{case.code}/incident/edit/"
+    response = edit_post(client_for(alice), url, "incident", case.incident, date_from=dt.date(2025, 5, 2),
+                         time_of_day=dt.time(21, 40))
+    assert response.status_code == 302
+    incident = case.incident
+    incident.refresh_from_db()
+    step = case.events.get(type="incident")
+    assert (incident.date_from, incident.time_of_day) == (dt.date(2025, 5, 2), dt.time(21, 40))
+    assert (step.date, step.time_of_day) == (dt.date(2025, 5, 2), dt.time(21, 40))
+
+
 def test_an_invalid_correction_saves_nothing_and_keeps_every_typed_value(alice: User, case: Case) -> None:
     client = client_for(alice)
     url = f"/cases/{case.code}/incident/edit/"

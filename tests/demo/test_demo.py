@@ -21,7 +21,7 @@ from aigaq.audit.models import AuditEntry
 from aigaq.cases import hooks
 from aigaq.cases.forms import parse_phones
 from aigaq.cases.models import Case, PathwayEvent
-from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES
+from aigaq.cases.pathway import LOCAL_CHOICES, SPECS, STAGES, registration_interval
 from aigaq.cases.selectors import case_list, derived_for
 from aigaq.demo.generate import plan_cases
 from aigaq.demo.load import demo_create
@@ -137,6 +137,15 @@ def test_the_astana_park_case_has_a_closed_hearing_the_next_day_and_no_custody(t
 
 
 @pytest.mark.django_db
+def test_the_astana_case_records_five_hours_from_the_call_to_registration(tmp_path: Path) -> None:
+    run_demo(tmp_path / "demo-accounts.txt", cases=2)
+    astana, _oral = story_cases()
+    interval = registration_interval(astana.events.all())
+    assert interval is not None and interval.in_hours and interval.hours == 5
+    assert CaseFigures.objects.get(case_id=astana.pk).hours_to_registration == 5
+
+
+@pytest.mark.django_db
 def test_six_months_later_the_oral_case_names_the_same_man_in_latin_letters(tmp_path: Path) -> None:
     run_demo(tmp_path / "demo-accounts.txt", cases=2)
     astana, oral = story_cases()  # the Cyrillic name finds him in both cases
@@ -175,11 +184,14 @@ def test_every_pathway_is_in_date_order_never_in_the_future_and_in_legal_order(t
             seen.add(event.type)
         derived = derived_for(case)
         assert derived.refused_registration == ("report_refused" in seen)
-        assert (derived.custodial is None) == ("sentence" not in seen)
+        # A sentence, or an administrative penalty (fine, warning, community work, arrest), sets it.
+        penalised = "sentence" in seen or any(
+            e.type == "administrative_decision" and e.facts.get("outcome") != "dismissed" for e in events)
+        assert (derived.custodial is None) == (not penalised)
         stages[derived.stage] += 1
         flags.update(f for f in ("refused_registration", "waiting", "downgraded", "closed_hearing")
                      if getattr(derived, f))
-        flags.update(["custodial" if derived.custodial else "non_custodial"] if "sentence" in seen else [])
+        flags.update(["custodial" if derived.custodial else "non_custodial"] if penalised else [])
     # Even a small demo shows every stage and every flag a caseworker can filter by.
     assert set(stages) == {code for code, _ in STAGES}
     assert set(flags) == {"refused_registration", "waiting", "downgraded", "closed_hearing", "custodial",

@@ -172,3 +172,36 @@ def test_breakdowns_split_the_same_population(cora: User, org: Organisation, bui
     assert [(r.key, r.cells[0].text) for r in by_region.rows] == [("KZ-71", "5"), ("KZ-75", "5"), ("__total__", "10")]
     only = table(all_sections(Filter(organisations=(org,), region="KZ-75", by="area")), "funnel")
     assert [(r.key, r.cells[0].text) for r in only.rows] == [("urban", "5"), ("__total__", "5")]
+
+
+def _timed(case: Case, actor: User, hours: int) -> None:
+    contact = D(2025, 5, 5)
+    services.pathway_event_add(actor=actor, case=case, event_type="police_contacted", date=contact,
+                               time=dt.time(8, 0), data={})
+    registered = dt.datetime.combine(contact, dt.time(8, 0)) + dt.timedelta(hours=hours)
+    services.pathway_event_add(actor=actor, case=case, event_type="report_registered", date=registered.date(),
+                               time=registered.time(), data={"initial_article": "CC-120"})
+
+
+def test_hours_to_registration_count_cases_with_both_times_registered_in_under_two_days(
+    cora: User, org: Organisation, build: Callable[..., Case]
+) -> None:
+    for hours in (1, 3, 5, 5, 12, 47):
+        _timed(build(cora), cora, hours)
+    _timed(build(cora), cora, 48)  # two days: counted in days only
+    build(cora, _refused_then_registered(0))  # no times: counted in days only
+    sections = all_sections(Filter(organisations=(org,), since=D(2025, 1, 1), until=D(2025, 12, 31)))
+    assert total(sections, "registration_hours") == ["6", "5", "47"]
+    assert total(sections, "registration_days")[0] == "8"
+
+
+def test_a_retracted_registration_is_not_counted_in_the_time_to_registration(
+    cora: User, org: Organisation, build: Callable[..., Case]
+) -> None:
+    for days in (1, 2, 3, 4, 5):
+        build(cora, _refused_then_registered(days))
+    wrong = build(cora, _refused_then_registered(30))
+    services.pathway_event_retract(actor=cora, event=wrong.events.get(type="report_registered"),
+                                   reason="Entered in the wrong case.")
+    sections = all_sections(Filter(organisations=(org,), since=D(2025, 1, 1), until=D(2025, 12, 31)))
+    assert total(sections, "registration_days") == ["5", "3", "5"]

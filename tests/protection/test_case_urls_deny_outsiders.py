@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from aigaq.accounts.models import User
 from aigaq.cases.models import Case
+from aigaq.cases.services import pathway_event_add
 from aigaq.evidence.services import evidence_add
 
 from ..conftest import client_for
@@ -60,7 +61,9 @@ def test_outsiders_get_404_on_every_url_that_carries_a_case_code(
 ) -> None:
     case = secret_case(alice)
     item = evidence_add(actor=alice, case=case, filename="a.txt", data=b"statement")
-    values = {"code": case.code, "item": item.code, "event_type": "report_refused"}
+    event = pathway_event_add(actor=alice, case=case, event_type="police_contacted", date=case.incident.date_from,
+                              data={})
+    values = {"code": case.code, "item": item.code, "event_type": "report_refused", "event_code": event.code}
     unknown = {**values, "code": "a" * 26}
     failures = []
     for route in case_routes():
@@ -77,3 +80,5 @@ def test_outsiders_get_404_on_every_url_that_carries_a_case_code(
                     failures.append(f"{method.upper()} {route} as {who}: {status}")
     assert not failures, failures
     assert Case.objects.filter(pk=case.pk).exists() and case.evidence.count() == 1
+    event.refresh_from_db()
+    assert event.is_current and case.events.count() == 2

@@ -69,6 +69,10 @@ class Action(models.IntegerChoices):
     NETWORK_ALERT_REVIEWED = 86, _("reviewed a network alert")
     NETWORK_CONTACT_REQUESTED = 87, _("asked another organisation for contact")
     NETWORK_CONTACT_ANSWERED = 88, _("answered a request for contact")
+    # Corrections of the case's history: the old version is kept, the entry names fields only.
+    EVENT_CORRECTED = 90, _("corrected a pathway event")
+    EVENT_RETRACTED = 91, _("retracted a pathway event")
+    EVIDENCE_CHANGED = 92, _("corrected an evidence file's description")
 
 
 class AuditEntry(models.Model):

@@ -28,7 +28,7 @@ from .inputs import (
     WitnessInput,
     event_number_max,
 )
-from .models import Case, Cost, Incident, Note, Referral, Survivor, Suspect, Witness
+from .models import Case, Cost, Incident, Note, PathwayEvent, Referral, Survivor, Suspect, Witness
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
 
@@ -66,6 +66,11 @@ def city_choices() -> list[tuple[str, str]]:
         if cities:
             groups.append((region.label(lang), cities))
     return groups
+
+
+def local_now() -> dt.datetime:
+    """Now, in the organisation's zone (a function, so tests can fix the moment)."""
+    return timezone.localtime()
 
 
 def not_in_future(value: dt.date) -> None:
@@ -153,6 +158,8 @@ class IncidentForm(GuardedForm):
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("If the exact date is unknown, give the start of the period."),
     )
+    time_of_day = forms.TimeField(label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+                                  help_text=_("Optional: the time of day, if known."))
     date_to = forms.DateField(
         label=_("End of the period"), required=False, validators=[not_in_future],
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -316,6 +323,10 @@ class EventForm(GuardedForm):
 
     date = forms.DateField(label=_("Date"), validators=[not_in_future],
                            widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(
+        label=_("Time"), required=False, widget=forms.TimeInput(attrs={"type": "time"}),
+        help_text=_("Optional: the time of day, if it matters (for example, how long the police took)."),
+    )
 
     def __init__(self, spec: EventSpec, *args: Any, incident_date: dt.date | None = None, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", spec.type)
@@ -324,6 +335,17 @@ class EventForm(GuardedForm):
         self.incident_date = incident_date
         for field_spec in spec.fields:
             self.fields[field_spec.name] = _form_field(field_spec)
+
+    def split(self) -> tuple[dt.date, dt.time | None, dict[str, Any]]:
+        """The cleaned date, time of day and the type's own fields."""
+        values = dict(self.cleaned_data)
+        values.pop("correction_reason", None)
+        return values.pop("date"), values.pop("time", None), values
+
+    @classmethod
+    def initial_of(cls, event: PathwayEvent) -> dict[str, Any]:
+        """An event's values as a form's initial data (a correction starts from what was recorded)."""
+        return {"date": event.date, "time": event.time_of_day, **(event.facts or {}), **event.details}
 
     def clean_date(self) -> dt.date:
         date: dt.date = self.cleaned_data["date"]
@@ -334,11 +356,36 @@ class EventForm(GuardedForm):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        now = local_now()
+        if data.get("date") == now.date() and data.get("time") and data["time"] > now.time():
+            self.add_error("time", ValidationError(_("This time is in the future."), code="future"))
         if self.spec.type == "requalified" and data.get("from_article") and \
                 data.get("from_article") == data.get("to_article"):
             self.add_error("to_article", ValidationError(_("The new article is the same as the old one."),
                                                           code="same_article"))
         return data
+
+
+REASON_HELP = _("Why: the earlier entry stays in the case's history with this reason.")
+
+
+class EventCorrectionForm(EventForm):
+    """The event as it should have been recorded, and why: it supersedes the earlier entry."""
+
+    # Not "reason": a refusal's own field is called that.
+    correction_reason = forms.CharField(label=_("Reason for the correction"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["correction_reason"] = self.fields.pop("correction_reason")  # after the event's own fields
+
+
+class EventRetractionForm(GuardedForm):
+    """An event entered in error, and why."""
+
+    reason = forms.CharField(label=_("Reason for retracting it"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
 
 
 def event_forms(incident_date: dt.date | None) -> list[EventForm]:

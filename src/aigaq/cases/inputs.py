@@ -67,6 +67,7 @@ class SurvivorInput(RecordInput):
 @dataclass(frozen=True, kw_only=True)
 class IncidentInput(RecordInput):
     date_from: dt.date
+    time_of_day: dt.time | None = None  # in the organisation's zone; stored as a UTC instant
     date_to: dt.date | None = None
     region: str
     city: str = ""

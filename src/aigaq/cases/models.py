@@ -8,11 +8,13 @@ as their stable ASCII codes.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aigaq.accounts.models import Organisation
@@ -86,6 +88,48 @@ class CaseRecord(models.Model):
         return self.case.data_key()
 
 
+class TimeOfDay(models.Model):
+    """A local date (the field `DAY_FIELD` names) with an optional time of day.
+
+    The instant is stored in UTC (`occurred_at`, None when no time was given); `time_of_day` reads
+    and writes it as a time in the organisation's zone (settings.TIME_ZONE: Kazakhstan has one zone,
+    UTC+5, since March 2024). Changing the date keeps the time of day. The model's constructor takes
+    `time_of_day=` like a field (Django sets properties given as keyword arguments); mypy's plugin
+    does not know that, so code sets `record.time_of_day` after constructing it."""
+
+    DAY_FIELD = "date"
+    occurred_at = models.DateTimeField(_("time"), null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        day: dt.date | None = getattr(self, self.DAY_FIELD)
+        time = self.time_of_day
+        self.occurred_at = (
+            timezone.make_aware(dt.datetime.combine(day, time)) if day is not None and time is not None else None
+        )
+        self.__dict__.pop("_time_of_day", None)
+        update_fields = kwargs.get("update_fields")
+        # `time_of_day` is not a column: a save of it (or of the day) writes the instant.
+        if update_fields is not None and {self.DAY_FIELD, "time_of_day"} & set(update_fields):
+            kwargs["update_fields"] = {*(set(update_fields) - {"time_of_day"}), "occurred_at"}
+        super().save(*args, **kwargs)
+
+    @property
+    def time_of_day(self) -> dt.time | None:
+        if "_time_of_day" in self.__dict__:
+            value: dt.time | None = self.__dict__["_time_of_day"]
+            return value
+        if self.occurred_at is None:
+            return None
+        return timezone.localtime(self.occurred_at).time().replace(second=0, microsecond=0)
+
+    @time_of_day.setter
+    def time_of_day(self, value: dt.time | None) -> None:
+        self.__dict__["_time_of_day"] = value
+
+
 class Survivor(CaseRecord):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survivor")
     version = models.PositiveIntegerField(default=1, editable=False)
@@ -104,7 +148,9 @@ class Survivor(CaseRecord):
     )
 
 
-class Incident(CaseRecord):
+class Incident(TimeOfDay, CaseRecord):
+    DAY_FIELD = "date_from"
+
     class Area(models.TextChoices):
         URBAN = "urban", _("urban")
         RURAL = "rural", _("rural")
@@ -198,12 +244,22 @@ class Cost(CaseRecord):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
-class PathwayEvent(CaseRecord):
+class PathwayEventQuerySet(models.QuerySet["PathwayEvent"]):
+    def current(self) -> PathwayEventQuerySet:
+        """The facts as they stand: neither superseded by a correction nor retracted."""
+        return self.filter(superseded_at__isnull=True, retracted_at__isnull=True)
+
+
+class PathwayEvent(TimeOfDay, CaseRecord):
     """One dated step of the case through police, prosecutor and court.
 
     `facts` holds the type's coded, non-identifying fields (articles, reasons, outcomes,
     lengths); `details` holds its identifying and free-text fields (an officer's name, the
     words he said, a register number), sealed. `aigaq.cases.pathway` defines both per type.
+
+    Events are the case's history and are never edited in place: a correction is a new event
+    that `corrects` the old one (which gets `superseded_at`), a retraction marks an event entered
+    in error (`retracted_at`). Both keep their reason, sealed. Only current events count.
     """
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -213,10 +269,34 @@ class PathwayEvent(CaseRecord):
     details_sealed = SealedTextField(blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # Where the event stands among the events of its day: when it was entered, or for a correction
+    # when the event it corrects was entered (a correction takes the old event's place).
+    placed_at = models.DateTimeField(null=True, blank=True)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="corrections"
+    )
+    correction_reason = SealedTextField(_("why it was corrected"), blank=True)
+    superseded_at = models.DateTimeField(null=True, blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+    retracted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    retraction_reason = SealedTextField(_("why it was retracted"), blank=True)
+
+    objects = PathwayEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["date", "created_at", "id"]
+        ordering = ["date", "placed_at", "id"]
         indexes = [models.Index(fields=["case", "type"])]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.placed_at is None:
+            self.placed_at = self.corrects.placed_at if self.corrects is not None else timezone.now()
+        super().save(*args, **kwargs)
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None and self.retracted_at is None
 
     @property
     def details(self) -> dict[str, Any]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
@@ -239,6 +239,9 @@ AWAITING_DECISION = {"police_contacted", "police_arrived", "report_refused", "re
                      "complaint_filed", "sent_to_court", "hearing", "appeal"}
 
 
+ADMIN_PENALTIES = ("fine", "warning", "community_work", "arrest")
+
+
 @dataclass(frozen=True)
 class Derived:
     stage: str
@@ -253,8 +256,39 @@ class Derived:
         return self.waiting_days is not None
 
 
+E = TypeVar("E", bound=EventLike)
+
+
+def chronological(events: Iterable[E]) -> list[E]:
+    """The events in date order. On one day, the events that have a time of day are in time order
+    and the others keep their place in the order given (the order they were entered): a step
+    entered late but timed earlier comes before the later ones."""
+    ordered = sorted(events, key=lambda e: e.date)
+    out: list[E] = []
+    start = 0
+    while start < len(ordered):
+        end = start
+        while end < len(ordered) and ordered[end].date == ordered[start].date:
+            end += 1
+        day = ordered[start:end]
+        slots = [i for i, e in enumerate(day) if getattr(e, "occurred_at", None) is not None]
+        timed = sorted((day[i] for i in slots), key=lambda e: getattr(e, "occurred_at"))  # noqa: B009
+        for i, event in zip(slots, timed, strict=True):
+            day[i] = event
+        out.extend(day)
+        start = end
+    return out
+
+
+def current(events: Iterable[E]) -> list[E]:
+    """The events that are facts as they stand: a superseded or retracted event (one whose
+    `is_current` is False) stays in the history but counts for nothing."""
+    return [e for e in events if getattr(e, "is_current", True)]
+
+
 def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: int) -> Derived:
-    ordered: Sequence[EventLike] = sorted(events, key=lambda e: e.date)
+    """Only current events count (see `current`)."""
+    ordered: Sequence[EventLike] = chronological(current(events))
     stage = "intake"
     refused = downgraded = closed_hearing = False
     custodial: bool | None = None
@@ -270,6 +304,10 @@ def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: i
         elif event.type == "sentence":
             kind = next((s for s in reference.sentence_types() if s.code == facts.get("sentence_type")), None)
             custodial = bool(custodial) or bool(kind and getattr(kind, "custodial", False))
+        elif event.type == "administrative_decision" and facts.get("outcome") in ADMIN_PENALTIES:
+            # A fine, a warning or community work under the CAO is a penalty without custody;
+            # administrative arrest is custody. A dismissed case has no penalty at all.
+            custodial = bool(custodial) or facts.get("outcome") == "arrest"
     waiting_days = None
     if ordered:
         last = ordered[-1]
@@ -281,3 +319,41 @@ def derive(events: Iterable[EventLike], *, today: dt.date, waiting_limit_days: i
             if days > waiting_limit_days:
                 waiting_days = days
     return Derived(stage, refused, waiting_days, downgraded, closed_hearing, custodial)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """How long something took: `minutes` when both ends have a time of day, else whole `days`
+    between the two dates."""
+
+    days: int
+    minutes: int | None = None
+
+    @property
+    def hours(self) -> int | None:
+        """Whole hours, rounded to the nearest; None without both times."""
+        return None if self.minutes is None else (self.minutes + 30) // 60
+
+    @property
+    def in_hours(self) -> bool:
+        """Shown in hours: both times are known and it took less than two days."""
+        return self.minutes is not None and self.minutes < 2 * 24 * 60
+
+
+def registration_interval(events: Iterable[EventLike]) -> Interval | None:
+    """From the first contact with police to the first registration of the report after it, among
+    the current events; None if either is missing."""
+    ordered = chronological(current(events))
+    contacted = next((e for e in ordered if e.type == "police_contacted"), None)
+    if contacted is None:
+        return None
+    registered = next(
+        (e for e in ordered if e.type == "report_registered" and e.date >= contacted.date), None
+    )
+    if registered is None:
+        return None
+    start, end = getattr(contacted, "occurred_at", None), getattr(registered, "occurred_at", None)
+    if start is not None and end is not None and end >= start:
+        minutes = int((end - start).total_seconds() // 60)
+        return Interval(days=minutes // (24 * 60), minutes=minutes)
+    return Interval(days=(registered.date - contacted.date).days)

@@ -16,9 +16,10 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Referral": ("provider", "note"),
     "Note": ("text",),
     "Cost": ("note",),
-    "PathwayEvent": ("details_sealed",),
+    "PathwayEvent": ("details_sealed", "correction_reason", "retraction_reason"),
     # Evidence files are sealed in the file store; their row seals the description, the original
     # name and the hashes (a plain hash would tell whether a known file is held).
     "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
+    "EvidenceRevision": ("title", "reason"),
     "AlertDecision": ("note",),
 }

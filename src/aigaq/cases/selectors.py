@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -21,7 +21,7 @@ from aigaq import i18n, reference
 from aigaq.accounts.members import current_member
 from aigaq.audit.models import Action, AuditEntry
 
-from . import reveal, search
+from . import hooks, reveal, search
 from .access import visible_cases
 from .models import (
     Case,
@@ -36,7 +36,16 @@ from .models import (
     Suspect,
     Witness,
 )
-from .pathway import SPECS, STAGES, Derived, choice_items, derive
+from .pathway import (
+    SPECS,
+    STAGES,
+    Derived,
+    Interval,
+    choice_items,
+    chronological,
+    derive,
+    registration_interval,
+)
 
 FLAGS: tuple[tuple[str, Any], ...] = (
     ("refused_registration", _("Registration refused")),
@@ -45,6 +54,7 @@ FLAGS: tuple[tuple[str, Any], ...] = (
     ("closed_hearing", _("Closed hearing")),
     ("custodial", _("Custodial sentence")),
     ("non_custodial", _("Sentence without custody")),
+    ("repeat_suspect", _("Repeat suspect")),
 )
 
 
@@ -52,12 +62,25 @@ FLAGS: tuple[tuple[str, Any], ...] = (
 class CaseRow:
     case: Case
     derived: Derived
+    repeat_suspect: bool = False  # a suspect of the case is a confirmed repeat suspect
 
 
-def derived_for(case: Case, *, today: dt.date | None = None) -> Derived:
+def derived_for(
+    case: Case, *, today: dt.date | None = None, events: list[PathwayEvent] | None = None
+) -> Derived:
+    """The stage and flags from the case's current events (superseded and retracted ones do not
+    count); `events`: the case's events, if already loaded."""
     return derive(
-        case.events.all(), today=today or timezone.localdate(), waiting_limit_days=settings.WAITING_DAYS
+        [e for e in (case.events.all() if events is None else events) if e.is_current],
+        today=today or timezone.localdate(), waiting_limit_days=settings.WAITING_DAYS,
     )
+
+
+def repeat_case_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
+    """The cases of her organisation with a suspect confirmed as a repeat suspect (asked through
+    cases.hooks: the matching app answers)."""
+    member = current_member(user)
+    return hooks.linked_cases(organisation_ids=[member.organisation_id]) if member is not None else set()
 
 
 def _suspects_matching(user: AbstractBaseUser | AnonymousUser, groups: list[set[str]]) -> set[int]:
@@ -81,7 +104,7 @@ def _has_flag(derived: Derived, flag: str) -> bool:
         return derived.custodial is False
     if flag == "custodial":
         return derived.custodial is True
-    return bool(getattr(derived, flag))
+    return bool(getattr(derived, flag, False))  # "repeat_suspect" is not derived from events
 
 
 def case_list(
@@ -109,17 +132,21 @@ def case_list(
         cases = cases.filter(incident__date_from__gte=since)
     if until:
         cases = cases.filter(incident__date_from__lte=until)
-    cases = cases.prefetch_related(Prefetch("events", queryset=PathwayEvent.objects.only(
-        "id", "case_id", "type", "date", "facts")))
+    cases = cases.prefetch_related(Prefetch("events", queryset=PathwayEvent.objects.current().only(
+        "id", "case_id", "type", "date", "facts", "superseded_at", "retracted_at")))
     today = today or timezone.localdate()
+    repeat = repeat_case_ids(user)
     rows = []
     for case in cases.order_by("-incident__date_from", "-created_at"):
         derived = derived_for(case, today=today)
         if stage and derived.stage != stage:
             continue
-        if flag and not _has_flag(derived, flag):
+        if flag == "repeat_suspect":
+            if case.pk not in repeat:
+                continue
+        elif flag and not _has_flag(derived, flag):
             continue
-        rows.append(CaseRow(case, derived))
+        rows.append(CaseRow(case, derived, case.pk in repeat))
     return rows
 
 
@@ -165,9 +192,20 @@ class EventLine:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """An event on the timeline. `state`: "current", "superseded" (a later entry corrects it) or
+    "retracted" (entered in error); `reason`: why it was superseded or retracted, or for a current
+    correction why it corrects an earlier entry."""
+
     event: PathwayEvent
     label: str
     lines: list[EventLine]
+    state: str = "current"
+    reason: str = ""
+    corrects: PathwayEvent | None = None  # the earlier entry this one corrects
+
+    @property
+    def correctable(self) -> bool:
+        return self.state == "current" and self.event.type != "incident"
 
 
 @dataclass(frozen=True)
@@ -187,13 +225,19 @@ class CasePage:
     timeline: list[TimelineEntry]
     derived: Derived
     stage_label: Any
+    registration: Interval | None  # from the first contact with police to registration
+    repeat_suspect: bool
 
 
-def case_page(case: Case, *, revealed: Collection[str] = ()) -> CasePage:
-    """The page of a case she may see; `revealed`: the suspects whose identifiers are shown whole."""
+def case_page(
+    case: Case, *, revealed: Collection[str] = (), user: AbstractBaseUser | AnonymousUser | None = None
+) -> CasePage:
+    """The page of a case she may see; `revealed`: the suspects whose identifiers are shown whole;
+    `user`: the one who sees it (for the repeat-suspect flag)."""
     label = i18n.label
     incident: Incident | None = getattr(case, "incident", None)
-    derived = derived_for(case)
+    events = list(case.events.all())
+    derived = derived_for(case, events=events)
     return CasePage(
         case=case,
         survivor=getattr(case, "survivor", None),
@@ -213,10 +257,31 @@ def case_page(case: Case, *, revealed: Collection[str] = ()) -> CasePage:
         notes=list(case.notes.select_related("author")),
         costs=[CostRow(c, label(reference.cost_kinds(), c.kind), label(reference.payers(), c.payer))
                for c in case.costs.all()],
-        timeline=[timeline_entry(e) for e in case.events.all()],
+        timeline=timeline(events),
         derived=derived,
         stage_label=dict(STAGES).get(derived.stage, derived.stage),
+        registration=registration_interval(events),
+        repeat_suspect=user is not None and case.pk in repeat_case_ids(user),
     )
+
+
+def timeline(events: list[PathwayEvent]) -> list[TimelineEntry]:
+    """Every event, current or not, in order; each superseded or retracted one with its reason."""
+    events = chronological(events)
+    by_id = {e.pk: e for e in events}
+    correction_of = {e.corrects_id: e for e in events if e.corrects_id is not None}
+    entries = []
+    for event in events:
+        if event.retracted_at is not None:
+            state, reason = "retracted", event.retraction_reason
+        elif event.superseded_at is not None:
+            later = correction_of.get(event.pk)
+            state, reason = "superseded", later.correction_reason if later is not None else ""
+        else:
+            state, reason = "current", event.correction_reason
+        corrects = by_id.get(event.corrects_id) if event.corrects_id is not None else None
+        entries.append(replace(timeline_entry(event), state=state, reason=reason, corrects=corrects))
+    return entries
 
 
 def timeline_entry(event: PathwayEvent) -> TimelineEntry:

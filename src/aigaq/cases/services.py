@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import User
@@ -62,7 +63,9 @@ def case_create(
     values["pseudonym"] = survivor.pseudonym or _new_pseudonym(case)
     Survivor.objects.create(case=case, **values)
     Incident.objects.create(case=case, **incident.values())
-    PathwayEvent.objects.create(case=case, type="incident", date=incident.date_from, created_by=actor)
+    first = PathwayEvent(case=case, type="incident", date=incident.date_from, created_by=actor)
+    first.time_of_day = incident.time_of_day
+    first.save()
     for data in suspects:
         suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
         hooks.suspect_changed(suspect=suspect)
@@ -212,6 +215,11 @@ def incident_update(*, actor: User, incident: Incident, data: IncidentInput, ver
     if changed:
         case = incident.case
         _record_changed(actor, Action.INCIDENT_CHANGED, incident, changed)
+        if {"date_from", "time_of_day"} & set(changed):
+            # The timeline's first step is the incident itself (case_create): it follows the record.
+            for step in PathwayEvent.objects.filter(case=case, type="incident"):
+                step.date, step.time_of_day = incident.date_from, incident.time_of_day
+                step.save(update_fields=["date"])
         if INCIDENT_MATCHING_FIELDS.intersection(changed):
             case.incident = incident
             for suspect in case.suspects.all():
@@ -267,14 +275,17 @@ def _split_event_data(event_type: str, data: Mapping[str, Any]) -> tuple[dict[st
 
 @transaction.atomic
 def pathway_event_add(
-    *, actor: User, case: Case, event_type: str, date: dt.date, data: Mapping[str, Any]
+    *, actor: User, case: Case, event_type: str, date: dt.date, data: Mapping[str, Any],
+    time: dt.time | None = None,
 ) -> PathwayEvent:
     """`data` holds the fields the type's spec in `aigaq.cases.pathway` lists (its input is the
-    spec, not a dataclass: each of the types has its own fields); others are not kept."""
+    spec, not a dataclass: each of the types has its own fields); others are not kept. `time`: the
+    time of day in the organisation's zone, if known."""
     if event_type not in SPECS:
         raise ValueError(f"unknown event type {event_type!r}")
     facts, details = _split_event_data(event_type, data)
     event = PathwayEvent(case=case, type=event_type, date=date, facts=facts, created_by=actor)
+    event.time_of_day = time
     event.details = details
     event.save()
     record(
@@ -282,6 +293,72 @@ def pathway_event_add(
         extra={"type": event_type},
     )
     hooks.case_changed(case=case)
+    return event
+
+
+class EventNotCorrectable(ValueError):
+    """The event is no longer current (already corrected or retracted), or is the case's own
+    incident event (corrected through the incident), or no reason was given."""
+
+
+def _check_correctable(event: PathwayEvent, reason: str) -> str:
+    if not event.is_current or event.type == "incident":
+        raise EventNotCorrectable(event.code)
+    reason = reason.strip()
+    if not reason:
+        raise EventNotCorrectable("a reason is required")
+    return reason
+
+
+@transaction.atomic
+def pathway_event_correct(
+    *, actor: User, event: PathwayEvent, date: dt.date, data: Mapping[str, Any], reason: str,
+    time: dt.time | None = None,
+) -> PathwayEvent:
+    """Records a correcting event that supersedes `event`: the old one stays in the case's history
+    (struck through on the timeline), the new one holds the facts as they are now. The audit entry
+    names the fields that changed, never their values."""
+    event = PathwayEvent.objects.select_for_update().get(pk=event.pk)
+    reason = _check_correctable(event, reason)
+    case = event.case
+    facts, details = _split_event_data(event.type, data)
+    new = PathwayEvent(case=case, type=event.type, date=date, facts=facts, created_by=actor,
+                       corrects=event, correction_reason=reason)
+    new.time_of_day = time
+    new.details = details
+    new.save()
+    event.superseded_at = timezone.now()
+    event.save(update_fields=["superseded_at"])
+    old_values = {**(event.facts or {}), **event.details}
+    new_values = {**facts, **details}
+    changed = sorted(name for name in {*old_values, *new_values} if old_values.get(name) != new_values.get(name))
+    if date != event.date:
+        changed.insert(0, "date")
+    if time != event.time_of_day:
+        changed.insert(1 if date != event.date else 0, "time")
+    record(
+        actor=actor, action=Action.EVENT_CORRECTED, case_code=case.code, object_code=new.code,
+        extra={"type": event.type, "corrects": event.code, "fields": changed},
+    )
+    hooks.case_changed(case=case)
+    return new
+
+
+@transaction.atomic
+def pathway_event_retract(*, actor: User, event: PathwayEvent, reason: str) -> PathwayEvent:
+    """Marks an event as entered in error: it stays in the case's history, struck through with the
+    reason, and no longer counts for the stage, the flags or the statistics."""
+    event = PathwayEvent.objects.select_for_update().get(pk=event.pk)
+    reason = _check_correctable(event, reason)
+    event.retracted_at = timezone.now()
+    event.retracted_by = actor
+    event.retraction_reason = reason
+    event.save(update_fields=["retracted_at", "retracted_by", "retraction_reason"])
+    record(
+        actor=actor, action=Action.EVENT_RETRACTED, case_code=event.case.code, object_code=event.code,
+        extra={"type": event.type},
+    )
+    hooks.case_changed(case=event.case)
     return event
 
 

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from aigaq.accounts.members import current_member
 
 from . import reveal, services
-from .access import get_case_for_user
+from .access import can_edit, get_case_for_user
 from .forms import (
     CaseFilterForm,
     ConsentForm,
@@ -109,7 +109,7 @@ def case_page_response(request: HttpRequest, case: Case, invalid: forms.Form | N
     def form_for(empty: forms.Form) -> forms.Form:
         return shown.get(empty.prefix, empty)
 
-    page = case_page(case, revealed=reveal.revealed_codes(request))
+    page = case_page(case, revealed=reveal.revealed_codes(request), user=request.user)
     incident_date = page.incident.date_from if page.incident else None
     return render(request, "cases/detail.html", {
         "page": page,
@@ -123,6 +123,7 @@ def case_page_response(request: HttpRequest, case: Case, invalid: forms.Form | N
         "witness_form": form_for(WitnessForm(prefix="witness")),
         "consent_form": ConsentForm.of(page.survivor) if page.survivor is not None else None,
         "open_form": invalid.prefix if invalid is not None else "",
+        "can_edit": can_edit(request.user, case),
     }, status=400 if invalid is not None else 200)
 
 

@@ -132,7 +132,8 @@ def _step(raw: Mapping[str, Any]) -> Step:
     # A fine is set in multiples of the year's monthly calculation index (MCI).
     data = {("amount" if k == "amount_mci" else k): (Decimal(MCI[date.year] * v) if k == "amount_mci" else v)
             for k, v in raw["data"].items()}
-    return Step(raw["type"], date, data)
+    time = dt.time.fromisoformat(raw["time"]) if raw.get("time") else None
+    return Step(raw["type"], date, data, time)
 
 
 def _story(raw: Mapping[str, Any], today: dt.date, member: Member | None = None) -> CasePlan:

@@ -98,7 +98,7 @@ def _write(plan: CasePlan, users: Mapping[str, User]) -> Case:
     for step in plan.events:
         actor = lawyer if plan.lawyer_assigned and step.type in court else creator
         services.pathway_event_add(actor=actor, case=case, event_type=step.type, date=step.date,
-                                   data=dict(step.data))
+                                   time=step.time, data=dict(step.data))
     for witness in plan.witnesses:
         services.witness_add(actor=creator, case=case, data=WitnessInput(**witness))
     for referral in plan.referrals:

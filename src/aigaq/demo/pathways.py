@@ -44,11 +44,13 @@ CC_2024 = dt.date(2024, 6, 16)  # Law No. 72-VIII in force: battery and minor ha
 
 @dataclass(frozen=True)
 class Step:
-    """One pathway event to add: its type, date and the fields its spec in `pathway.SPECS` names."""
+    """One pathway event to add: its type, date, the fields its spec in `pathway.SPECS` names and,
+    when the story records it, the time of day."""
 
     type: str
     date: dt.date
     data: Mapping[str, Any]
+    time: dt.time | None = None
 
 
 def weighted(rng: random.Random, weights: Mapping[str, float]) -> str:

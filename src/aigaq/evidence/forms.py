@@ -37,3 +37,12 @@ class EvidenceForm(GuardedForm):
             self.add_error("file", forms.ValidationError(
                 _("The file is larger than %(mb)d MB.") % {"mb": limit}, code="size"))
         return super().clean() or {}
+
+
+class EvidenceDescribeForm(GuardedForm):
+    """A corrected description of a file; the earlier one stays in its history."""
+
+    title = forms.CharField(label=_("What it shows"), required=False, max_length=500)
+    reason = forms.CharField(label=_("Reason for the correction"), max_length=2000,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("The earlier description stays in the file's history with this reason."))

@@ -34,3 +34,21 @@ class EvidenceItem(CaseRecord):
 
     def __str__(self) -> str:
         return self.code
+
+
+class EvidenceRevision(CaseRecord):
+    """A description of a file as it was before a correction, with who corrected it, when and why.
+
+    A description is corrected, never silently overwritten: the item holds the current one and
+    its revisions the earlier ones, oldest first."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="revisions")
+    title = SealedTextField(_("what it showed"), blank=True)
+    reason = SealedTextField(_("why it was corrected"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                   related_name="+")
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at", "id"]

@@ -9,9 +9,10 @@ from django.db.models import QuerySet
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
 
-from .models import EvidenceItem
+from .models import EvidenceItem, EvidenceRevision
 
-CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED, Action.EVIDENCE_INTEGRITY_FAILED)
+CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED, Action.EVIDENCE_INTEGRITY_FAILED,
+                   Action.EVIDENCE_CHANGED)
 
 
 @dataclass(frozen=True)
@@ -19,9 +20,14 @@ class EvidenceRow:
     item: EvidenceItem
     custody: list[AuditEntry]
 
+    @property
+    def revisions(self) -> list[EvidenceRevision]:
+        """Its earlier descriptions, oldest first (prefetched by evidence_items)."""
+        return list(self.item.revisions.all())
+
 
 def evidence_items(case: Case) -> QuerySet[EvidenceItem]:
-    return case.evidence.select_related("uploaded_by")
+    return case.evidence.select_related("uploaded_by").prefetch_related("revisions__changed_by")
 
 
 def evidence_with_custody(case: Case) -> list[EvidenceRow]:

@@ -18,7 +18,7 @@ from aigaq.cases.models import Case
 from aigaq.lib.crypto import DecryptionError
 
 from . import files
-from .models import EvidenceItem
+from .models import EvidenceItem, EvidenceRevision
 
 
 class EvidenceRefused(ValueError):
@@ -45,6 +45,25 @@ def evidence_add(*, actor: User, case: Case, filename: str, data: bytes, title: 
     item.save()
     record(actor=actor, action=Action.EVIDENCE_ADDED, case_code=case.code, object_code=item.code,
            extra={"kind": kind.extension, "metadata_removed": item.metadata_removed})
+    return item
+
+
+@transaction.atomic
+def evidence_describe(*, actor: User, item: EvidenceItem, title: str, reason: str) -> EvidenceItem:
+    """Corrects what the file is said to show. The earlier description is kept as a revision with
+    who changed it, when and why; the audit entry names the field, never its values."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a reason is required")
+    item = EvidenceItem.objects.select_for_update().select_related("case").get(pk=item.pk)
+    title = title.strip()
+    if title == item.title:
+        return item
+    EvidenceRevision.objects.create(case=item.case, item=item, title=item.title, reason=reason, changed_by=actor)
+    item.title = title
+    item.save(update_fields=["title"])
+    record(actor=actor, action=Action.EVIDENCE_CHANGED, case_code=item.case.code, object_code=item.code,
+           extra={"fields": ["title"]})
     return item
 
 

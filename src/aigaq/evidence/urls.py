@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.evidence_page, name="page"),
     path("upload/", views.evidence_upload, name="upload"),
     path("<str:item>/", views.evidence_download, name="download"),
+    path("<str:item>/describe/", views.evidence_describe, name="describe"),
 ]

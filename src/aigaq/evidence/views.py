@@ -17,15 +17,24 @@ from aigaq.cases.views import records_required
 
 from . import services
 from .files import KINDS, MemoryOnlyUploadHandler
-from .forms import EvidenceForm
+from .forms import EvidenceDescribeForm, EvidenceForm
 from .models import EvidenceItem
 from .selectors import evidence_row, evidence_with_custody
 
 
-def _page(request: HttpRequest, case: Case, form: EvidenceForm, status: int = 200) -> HttpResponse:
+def _page(request: HttpRequest, case: Case, form: EvidenceForm, status: int = 200,
+          describe: tuple[str, EvidenceDescribeForm] | None = None) -> HttpResponse:
+    """The evidence page; `describe`: an item's code and its description form that did not
+    validate, shown open with what she typed."""
+    invalid_code, invalid_form = describe if describe else ("", None)
+    rows = [
+        (row, invalid_form if row.item.code == invalid_code and invalid_form is not None else
+         EvidenceDescribeForm(prefix=f"describe-{row.item.code}", initial={"title": row.item.title}))
+        for row in evidence_with_custody(case)
+    ]
     return render(request, "evidence/page.html", {
-        "case": case, "rows": evidence_with_custody(case), "form": form,
-        "can_add": can_edit(request.user, case),
+        "case": case, "rows": rows, "form": form, "can_add": can_edit(request.user, case),
+        "describe_code": invalid_code,
     }, status=status)
 
 
@@ -95,3 +104,21 @@ def _unreadable_page(request: HttpRequest, case: Case, item: EvidenceItem, reaso
     return render(request, "evidence/unreadable.html", {
         "case": case, "row": evidence_row(case, item), "reason": reason,
     }, status=404 if reason == "missing" else 409)
+
+
+@require_POST
+@records_required
+def evidence_describe(request: HttpRequest, code: str, item: str) -> HttpResponse:
+    """Corrects a file's description; the earlier one is kept in the file's history."""
+    case = get_case_to_edit(request.user, code)
+    evidence = case_record(case, EvidenceItem, item)
+    if evidence is None:
+        raise Http404("No such file")
+    form = EvidenceDescribeForm(request.POST, prefix=f"describe-{evidence.code}")
+    if not form.is_valid():
+        messages.error(request, _("Nothing was saved: please correct the fields marked below."))
+        return _page(request, case, EvidenceForm(), status=400, describe=(evidence.code, form))
+    services.evidence_describe(actor=request.user, item=evidence, title=form.cleaned_data["title"],  # type: ignore[arg-type]
+                               reason=form.cleaned_data["reason"])
+    messages.success(request, _("The description was corrected; the earlier one stays in the file's history."))
+    return redirect("evidence:page", code=case.code)

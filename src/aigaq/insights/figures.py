@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from aigaq import reference
 from aigaq.cases.inputs import SENTENCE_MONTHS_MAX
 from aigaq.cases.models import Case, Cost, PathwayEvent
-from aigaq.cases.pathway import EventLike, derive
+from aigaq.cases.pathway import EventLike, chronological, current, derive, registration_interval
 
 from .models import CaseFigures
 from .rollup import case_contributions, tally_change, tally_rebuild_all
@@ -55,6 +55,7 @@ class Figures:
     refusal_reason: str
     police_unit: str
     days_to_registration: int | None
+    hours_to_registration: int | None  # only when both times of day were recorded
     registered_sexual: bool
     downgraded: bool
     ending: str
@@ -77,7 +78,8 @@ class CostLike:
 
 
 def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: Iterable[CostLike] = ()) -> Figures:
-    ordered: Sequence[EventLike] = sorted(events, key=lambda e: e.date)
+    # Superseded and retracted events are history, not facts: they count for nothing.
+    ordered: Sequence[EventLike] = chronological(current(events))
     # derive() needs a date only for the waiting flag, which statistics do not use.
     derived = derive(ordered, today=incident_date, waiting_limit_days=0)
     police = [e for e in ordered if e.type in POLICE_EVENTS]
@@ -126,6 +128,7 @@ def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: 
     sentence_facts = (sentences[-1].facts or {}) if sentences else {}
     months = sentence_facts.get("length_months")
     paid = [c for c in costs if c.payer in SURVIVOR_PAYERS]
+    interval = registration_interval(ordered)
     return Figures(
         funnel_step=funnel_step,
         reported=bool(police),
@@ -133,6 +136,7 @@ def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: 
         refusal_reason=str((refusals[0].facts or {}).get("reason", "")) if refusals else "",
         police_unit=unit[:120],
         days_to_registration=(registrations[0].date - police[0].date).days if registrations else None,
+        hours_to_registration=interval.hours if interval is not None else None,
         registered_sexual=bool(registrations)
         and is_sexual_offence(str((registrations[0].facts or {}).get("initial_article", ""))),
         downgraded=derived.downgraded,
@@ -195,6 +199,7 @@ class EventRow:
     type: str
     date: dt.date
     facts: dict[str, Any]
+    occurred_at: dt.datetime | None = None
 
 
 CASE_COLUMNS = (
@@ -232,12 +237,13 @@ def _rows(cases: list[dict[str, Any]]) -> list[CaseFigures]:
     ids = [c["id"] for c in cases]
     events: dict[int, list[EventLike]] = {i: [] for i in ids}
     # Plain tuples, not model instances: the rebuild reads millions of events.
-    for case_id, kind, date, facts in (
-        PathwayEvent.objects.filter(case_id__in=ids)
-        .order_by("date", "created_at", "id")
-        .values_list("case_id", "type", "date", "facts")
+    for case_id, kind, date, facts, occurred_at in (
+        PathwayEvent.objects.current()
+        .filter(case_id__in=ids)
+        .order_by("date", "placed_at", "id")
+        .values_list("case_id", "type", "date", "facts", "occurred_at")
     ):
-        events[case_id].append(EventRow(kind, date, facts or {}))
+        events[case_id].append(EventRow(kind, date, facts or {}, occurred_at))
     costs: dict[int, list[CostLike]] = {i: [] for i in ids}
     for case_id, kind, payer, amount in Cost.objects.filter(case_id__in=ids).values_list(
         "case_id", "kind", "payer", "amount"

@@ -36,6 +36,8 @@ class CaseFigures(models.Model):
     refusal_reason = models.CharField(max_length=32, blank=True)
     police_unit = models.CharField(max_length=120, blank=True)
     days_to_registration = models.IntegerField(null=True)
+    # Whole hours (rounded) from the first contact to registration, when both times were recorded.
+    hours_to_registration = models.IntegerField(null=True)
     registered_sexual = models.BooleanField(default=False)
     downgraded = models.BooleanField(default=False)
     ending = models.CharField(max_length=32, blank=True)

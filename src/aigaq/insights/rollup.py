@@ -50,6 +50,7 @@ from aigaq.accounts.models import Organisation
 from .models import CaseFigures, FigureTally
 
 EXACT_DAYS = 34
+HOURS_UNTIL = 48  # registrations shown in hours: those that took less than two days
 WEEKLY_UNTIL = 419  # 420 = 60 weeks = 14 × 30 days, so the week and 30-day buckets do not overlap
 LENGTH_BANDS = ((0, 12), (12, 36), (36, 60), (60, 120), (120, None))  # sentence months, [low, high)
 VARIANTS = ("", "area", "gbv_type")  # "": no group column (year and region are in every row)
@@ -97,6 +98,11 @@ MEASURES: dict[str, Measure] = {
     "refused": Measure(Q(refused=True), key="refusal_reason"),
     "paid": Measure(Q(survivor_paid__gt=0), sums=True),
     "registration": Measure(Q(days_to_registration__isnull=False), value=_days_bucket("days_to_registration")),
+    # Same-day registrations in hours: only cases with both times recorded and under two days.
+    "registration_hours": Measure(
+        Q(hours_to_registration__isnull=False, hours_to_registration__lt=HOURS_UNTIL),
+        value=F("hours_to_registration"),
+    ),
     "city": Measure(Q(reported=True), key="city", value=_flag("refused"), broken_down=False),
     "city_days": Measure(
         Q(reported=True, days_to_registration__isnull=False),

@@ -9,6 +9,7 @@ reader's language.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -104,8 +105,23 @@ def _city(case: Case) -> str:
     return region.label(lang) if region is not None else incident.region
 
 
-def _months(a: dt.date, b: dt.date) -> int:
-    return abs((b.year - a.year) * 12 + b.month - a.month - (1 if b.day < a.day else 0))
+def months_apart(a: dt.date, b: dt.date) -> int:
+    """Whole months between two dates, in either order, rounded to the nearest month: 22 January to
+    20 July is six months (five months and 28 days), not five; 4 May to 8 November is six."""
+    first, second = sorted((a, b))
+    months = (second.year - first.year) * 12 + second.month - first.month
+    if second.day < first.day:
+        months -= 1  # the last month is not complete
+    # The days past the whole months, from the day the last whole month ended.
+    year, month = divmod(first.month - 1 + months, 12)
+    anchor = first.replace(year=first.year + year, month=month + 1, day=min(first.day, _days_in(first.year + year,
+                                                                                                month + 1)))
+    rest = (second - anchor).days
+    return months + (1 if rest * 2 >= _days_in(anchor.year, anchor.month) else 0)
+
+
+def _days_in(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
 
 
 def place_line(case_a: Case, case_b: Case) -> Line | None:
@@ -113,7 +129,7 @@ def place_line(case_a: Case, case_b: Case) -> Line | None:
     if ia is None or ib is None:
         return None
     first, second = (case_a, case_b) if ia.date_from <= ib.date_from else (case_b, case_a)
-    months = _months(ia.date_from, ib.date_from)
+    months = months_apart(ia.date_from, ib.date_from)
     apart = ngettext("%(n)d month apart", "%(n)d months apart", months) % {"n": months}
     if ia.city and ia.city == ib.city:
         return Line("agree", _("both in %(city)s, %(apart)s") % {"city": _city(first), "apart": apart})

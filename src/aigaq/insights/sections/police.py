@@ -69,6 +69,18 @@ def registration_table(by: str, registration: Histograms) -> Table:
     )
 
 
+def registration_hours_table(by: str, hours: Histograms) -> Table:
+    return timing_table(
+        "registration_hours",
+        _("Hours from first contact with police to registration, where both times were recorded "
+          "and it took under two days"),
+        by_label(by),
+        hours,
+        by,
+        hours=True,
+    )
+
+
 def reasons_table(by: str, *, refused: list[Tallied]) -> Table:
     """The reason police gave for each refused case, and the refused cases in all."""
     return partition_table(
@@ -171,7 +183,14 @@ def police_section(f: Filter, *, funnel: list[Tallied], refused: list[Tallied]) 
             "Refusal rate: cases refused registration at least once, among cases reported to police. Time to "
             "registration: days from the first contact with police to the first registration."
         ),
-        [refusals, registration_table(f.by, registration), reasons, cities, units],
+        [
+            refusals,
+            registration_table(f.by, registration),
+            registration_hours_table(f.by, histograms(f.tally("registration_hours"))),
+            reasons,
+            cities,
+            units,
+        ],
         [
             chart_from_column("refusal_rate", _("Refusal rate"), refusals, 2, percent=True),
             chart_from_total(

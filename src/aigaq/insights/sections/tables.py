@@ -221,8 +221,9 @@ def histograms(tallied: Iterable[Tallied]) -> Histograms:
     return hist
 
 
-def timing_table(key: str, title: str, group_label: str, hist: Histograms, by: str) -> Table:
-    """Cases, and the median and 90th percentile of their days, per breakdown group."""
+def timing_table(key: str, title: str, group_label: str, hist: Histograms, by: str, *, hours: bool = False) -> Table:
+    """Cases, and the median and 90th percentile of their days (or, with `hours`, of their whole
+    hours), per breakdown group."""
     counts = {k: [sum(c for _, c in h)] for k, h in hist.items()}
     base = count_table(
         key,
@@ -240,9 +241,14 @@ def timing_table(key: str, title: str, group_label: str, hist: Histograms, by: s
             return hidden_cells(r.cells[0], 2)
         h = every if r.is_total else hist.get(r.key, [])
         n = sum(c for _, c in h)
-        return [days_cell(quantile(h, 0.5), n), days_cell(quantile(h, 0.9), n)]
+        cell = measure_cell if hours else days_cell
+        return [cell(quantile(h, 0.5), n), cell(quantile(h, 0.9), n)]
 
-    columns = [Column("median_days", _("Median, days")), Column("p90_days", _("90th percentile, days"))]
+    columns = (
+        [Column("median_hours", _("Median, hours")), Column("p90_hours", _("90th percentile, hours"))]
+        if hours
+        else [Column("median_days", _("Median, days")), Column("p90_days", _("90th percentile, days"))]
+    )
     return extended(base, columns, quantiles)
 
 
