@@ -52,9 +52,10 @@ class CaseRow:
     derived: Derived
 
 
-def derived_for(case: Case, *, today: dt.date | None = None) -> Derived:
+def derived_for(case: Case, *, today: dt.date | None = None, waiting_limit_days: int | None = None) -> Derived:
     return derive(
-        case.events.all(), today=today or timezone.localdate(), waiting_limit_days=settings.WAITING_DAYS
+        case.events.all(), today=today or timezone.localdate(),
+        waiting_limit_days=settings.WAITING_DAYS if waiting_limit_days is None else waiting_limit_days,
     )
 
 
