@@ -37,7 +37,7 @@ def visible_cases(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
     cases = Case.objects.filter(organisation_id=member.organisation_id)
     if member.role == Role.COORDINATOR:
         return cases
-    places = Assignment.objects.filter(active_assignments(), user_id=user.pk).values("case_id")
+    places = Assignment.objects.filter(active_assignments(), user=member.user).values("case_id")
     return cases.filter(id__in=places)
 
 

@@ -17,6 +17,7 @@ from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
 from .inputs import CostInput, IncidentInput, RecordInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
+from .listing import SORTS, VIEWS
 from .models import Case, Survivor
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
@@ -383,6 +384,9 @@ class CaseFilterForm(forms.Form):
     since = forms.DateField(label=_("Incident from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Incident until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     flag = forms.ChoiceField(label=_("Flag"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+    # The saved view (my cases, unassigned, ...): chosen with the links above the form, kept by it.
+    view = forms.ChoiceField(required=False, choices=VIEWS, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

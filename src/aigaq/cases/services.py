@@ -18,8 +18,7 @@ from aigaq.audit.models import Action
 from aigaq.keys.store import case_key_create
 
 from . import hooks, search
-from .access import can_manage_people
-from .summary import case_touched
+from .access import can_edit, can_manage_people
 from .inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from .models import (
     Assignment,
@@ -35,6 +34,7 @@ from .models import (
     Witness,
 )
 from .pathway import SPECS
+from .summary import case_touched
 
 
 def _new_pseudonym(case: Case) -> str:
@@ -249,6 +249,18 @@ def case_unshare(*, actor: User, assignment: Assignment) -> None:
     assignment.delete()
     record(actor=actor, action=Action.CASE_UNSHARED, case_code=case.code, object_code=user_code)
     case_touched(case=case)
+
+
+@transaction.atomic
+def case_next_hearing_set(*, actor: User, case: Case, next_hearing_on: dt.date | None) -> Case:
+    """The date the court set for the next hearing (None: none is set); it orders a lawyer's list."""
+    if not can_edit(actor, case):
+        raise PermissionError("a read-only place on the case does not change it")
+    case.next_hearing_on = next_hearing_on
+    case.save(update_fields=["next_hearing_on"])
+    record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, extra={"fields": ["next_hearing_on"]})
+    case_touched(case=case)
+    return case
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import erasure_views, event_views, record_views, views
+from . import erasure_views, event_views, people_views, record_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -15,6 +15,9 @@ urlpatterns = [
     path("<str:code>/costs/", record_views.cost_add, name="cost_add"),
     path("<str:code>/witnesses/", record_views.witness_add, name="witness_add"),
     path("<str:code>/consent/", record_views.consent_update, name="consent_update"),
+    path("<str:code>/people/", people_views.case_share, name="share"),
+    path("<str:code>/people/<str:place>/remove/", people_views.case_unshare, name="unshare"),
+    path("<str:code>/hearing/", people_views.next_hearing_set, name="next_hearing"),
     path("<str:code>/close/", erasure_views.case_close, name="close"),
     path("<str:code>/reopen/", erasure_views.case_reopen, name="reopen"),
     path("<str:code>/erase/", erasure_views.case_erase, name="erase"),

@@ -1,6 +1,6 @@
 """What the case list sorts and filters on, stored on the case (cases.summary): the stage and
-flags derived from its events, the date an awaited decision started, the last activity; and the
-indexes that keep one page of the list one query at 100,000 cases.
+flags derived from its events, the date an awaited decision started, the last activity, the next
+hearing's date; and the indexes that keep one page of the list one query at 100,000 cases.
 
 Existing cases are derived here once, with the same derivation as the case page.
 """
@@ -56,6 +56,10 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="case", name="closed_hearing", field=models.BooleanField(default=False)),
         migrations.AddField(model_name="case", name="custodial", field=models.BooleanField(blank=True, null=True)),
         migrations.AddField(model_name="case", name="last_activity_at", field=models.DateTimeField(blank=True, null=True)),
+        migrations.AddField(
+            model_name="case", name="next_hearing_on",
+            field=models.DateField(blank=True, null=True, verbose_name="next hearing"),
+        ),
         migrations.RunPython(derive_existing, migrations.RunPython.noop, elidable=False),
         migrations.AlterField(
             model_name="incident",
@@ -68,5 +72,8 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="case", index=models.Index(fields=["organisation", "last_activity_at"], name="case_org_activity")
+        ),
+        migrations.AddIndex(
+            model_name="case", index=models.Index(fields=["organisation", "next_hearing_on"], name="case_org_hearing")
         ),
     ]
