@@ -110,17 +110,17 @@ def _flag(flag: str, today: dt.date) -> Q:
 
 def _ordered(cases: QuerySet[Case], sort: str, today: dt.date) -> QuerySet[Case]:
     if sort == "activity":
-        return cases.order_by(F("last_activity_at").desc(nulls_last=True), "-id")
+        return cases.order_by("-last_activity_at", "-id")
     if sort == "stage":
         order = When_(*(When(stage=code, then=Value(i)) for i, (code, _label) in enumerate(STAGES)),
                       default=Value(len(STAGES)), output_field=IntegerField())
-        return cases.order_by(order, "-incident__date_from", "-id")
+        return cases.order_by(order, "-incident_on", "-id")
     if sort == "hearing":
         # Hearings to come first, the soonest on top; then cases with no date or a past one.
         upcoming = When_(When(next_hearing_on__gte=today, then=Value(0)), default=Value(1),
                          output_field=IntegerField())
-        return cases.order_by(upcoming, F("next_hearing_on").asc(nulls_last=True), "-incident__date_from", "-id")
-    return cases.order_by("-incident__date_from", "-created_at", "-id")
+        return cases.order_by(upcoming, F("next_hearing_on").asc(nulls_last=True), "-id")
+    return cases.order_by("-incident_on", "-id")
 
 
 def case_list(
@@ -139,7 +139,7 @@ def case_list(
     """The cases she may see that the view and filters select, in the order asked, as one query
     (paginate it: nothing is read until a page is sliced)."""
     today = today or timezone.localdate()
-    cases = visible_cases(user).select_related("incident", "survivor")
+    cases = visible_cases(user).select_related("incident")
     q = q.strip()
     if q:
         codes = search.code_query(q)
@@ -150,9 +150,9 @@ def case_list(
     if region:
         cases = cases.filter(incident__region=region)
     if since:
-        cases = cases.filter(incident__date_from__gte=since)
+        cases = cases.filter(incident_on__gte=since)
     if until:
-        cases = cases.filter(incident__date_from__lte=until)
+        cases = cases.filter(incident_on__lte=until)
     if stage:
         cases = cases.filter(stage=stage)
     if flag:

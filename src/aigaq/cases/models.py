@@ -43,12 +43,15 @@ class Case(models.Model):
     closed_hearing = models.BooleanField(default=False)
     custodial = models.BooleanField(null=True, blank=True)  # None: no sentence yet
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The incident's date (or the start of its period), the list's default order.
+    incident_on = models.DateField(null=True, blank=True)
     # Set by her lawyer or caseworker on the case page when the court gives a date.
     next_hearing_on = models.DateField(_("next hearing"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            models.Index(fields=["organisation", "incident_on", "id"], name="case_org_incident"),
             models.Index(fields=["organisation", "stage"], name="case_org_stage"),
             models.Index(fields=["organisation", "awaiting_since"], name="case_org_awaiting"),
             models.Index(fields=["organisation", "last_activity_at"], name="case_org_activity"),

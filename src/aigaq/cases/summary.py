@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Case
+from .models import Case, Incident
 from .selectors import derived_for
 
 # derive() counts an awaited decision as overdue only after this many days; with -1 every awaited
@@ -28,7 +28,9 @@ def case_summary_refresh(*, case: Case) -> None:
     today = timezone.localdate()
     derived = derived_for(case, today=today, waiting_limit_days=_FROM_THE_FIRST_DAY)
     awaiting_since = today - dt.timedelta(days=derived.waiting_days) if derived.waiting_days is not None else None
+    incident = Incident.objects.filter(case_id=case.pk).only("date_from").first()
     Case.objects.filter(pk=case.pk).update(
+        incident_on=incident.date_from if incident is not None else None,
         stage=derived.stage,
         awaiting_since=awaiting_since,
         refused_registration=derived.refused_registration,

@@ -1,6 +1,6 @@
 """What the case list sorts and filters on, stored on the case (cases.summary): the stage and
-flags derived from its events, the date an awaited decision started, the last activity, the next
-hearing's date; and the indexes that keep one page of the list one query at 100,000 cases.
+flags derived from its events, the date an awaited decision started, the last activity, the
+incident's date, the next hearing's date; and the indexes that keep one page of the list one query at 100,000 cases.
 
 Existing cases are derived here once, with the same derivation as the case page.
 """
@@ -21,7 +21,11 @@ def derive_existing(apps: Any, schema_editor: Any) -> None:
 
     case_model = apps.get_model("cases", "Case")
     today = timezone.localdate()
-    cases = case_model.objects.annotate(last_event=Max("events__created_at")).prefetch_related("events")
+    cases = (
+        case_model.objects.annotate(last_event=Max("events__created_at"))
+        .select_related("incident")
+        .prefetch_related("events")
+    )
     batch = []
     for case in cases.iterator(chunk_size=500):
         derived = derive(case.events.all(), today=today, waiting_limit_days=-1)
@@ -34,6 +38,8 @@ def derive_existing(apps: Any, schema_editor: Any) -> None:
         case.closed_hearing = derived.closed_hearing
         case.custodial = derived.custodial
         case.last_activity_at = max(filter(None, (case.created_at, case.last_event)))
+        incident = getattr(case, "incident", None)
+        case.incident_on = incident.date_from if incident is not None else None
         batch.append(case)
         if len(batch) >= 500:
             case_model.objects.bulk_update(batch, FIELDS)
@@ -42,7 +48,7 @@ def derive_existing(apps: Any, schema_editor: Any) -> None:
 
 
 FIELDS = ["stage", "awaiting_since", "refused_registration", "downgraded", "closed_hearing", "custodial",
-          "last_activity_at"]
+          "last_activity_at", "incident_on"]
 
 
 class Migration(migrations.Migration):
@@ -56,6 +62,7 @@ class Migration(migrations.Migration):
         migrations.AddField(model_name="case", name="closed_hearing", field=models.BooleanField(default=False)),
         migrations.AddField(model_name="case", name="custodial", field=models.BooleanField(blank=True, null=True)),
         migrations.AddField(model_name="case", name="last_activity_at", field=models.DateTimeField(blank=True, null=True)),
+        migrations.AddField(model_name="case", name="incident_on", field=models.DateField(blank=True, null=True)),
         migrations.AddField(
             model_name="case", name="next_hearing_on",
             field=models.DateField(blank=True, null=True, verbose_name="next hearing"),
@@ -65,6 +72,10 @@ class Migration(migrations.Migration):
             model_name="incident",
             name="date_from",
             field=models.DateField(db_index=True, verbose_name="date (or start of the period)"),
+        ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["organisation", "incident_on", "id"], name="case_org_incident"),
         ),
         migrations.AddIndex(model_name="case", index=models.Index(fields=["organisation", "stage"], name="case_org_stage")),
         migrations.AddIndex(
