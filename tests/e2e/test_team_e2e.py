@@ -1,6 +1,7 @@
 """Giving a case to a colleague and managing the team, in a real browser, in Kazakh (the demo
-organisation's language): the coordinator shares a case with the demo lawyer, who then sees it;
-a deactivated member's open page goes to the sign-in page at her next click."""
+organisation's language): the coordinator shares a case with the demo lawyer, who then sees it
+(and her list in Russian); a deactivated member's open page goes to the sign-in page at her next
+click."""
 
 from __future__ import annotations
 
@@ -62,6 +63,16 @@ def test_a_coordinator_gives_a_case_to_the_demo_lawyer_who_then_sees_it(browser:
     hers.locator(f'a[href="/cases/{case.code}/"]').click()
     hers.wait_for_url(f"{base}/cases/{case.code}/")
     assert case.short_code in hers.locator("h1").inner_text()
+    assert "Істегі рөлі" not in hers.locator("#people").inner_text()  # only the coordinator or owner shares
+
+    # Her list in Russian: the ready-made lists and the next hearing column.
+    hers.goto(f"{base}/cases/")
+    hers.get_by_role("button", name="Русский").click()
+    hers.wait_for_load_state()
+    body = hers.locator("main").inner_text()
+    assert "Мои дела" in body and "Следующее заседание" in body
+    hers.get_by_role("link", name="Мои дела").click()
+    assert hers.locator(f'a[href="/cases/{case.code}/"]').count() == 1
     hers.context.close()
     coordinator.context.close()
 
