@@ -45,7 +45,7 @@ from aigaq.keys import store
 store.case_key_exists  # the key store's own question; the erasure tests ask it of every erased case
 _.expression  # Django's from_db_value(value, expression, connection) signature
 
-from aigaq.cases import forms, pathway, personal, reveal, selectors as case_selectors, services
+from aigaq.cases import forms, listing, pathway, personal, reveal, selectors as case_selectors, services
 
 forms.IncidentForm.gbv_fields  # read by cases/new.html
 pathway.Derived.waiting  # read by cases/flags.html
@@ -54,7 +54,7 @@ case_selectors.CasePage.timeline  # read by cases/detail.html
 case_selectors.CasePage.stage_label  # read by cases/detail.html
 case_selectors.HistoryEntry.who  # read by cases/edit.html
 case_selectors.CasePage.repeat_suspect  # read by cases/detail.html (the flag beside the stage)
-case_selectors.CaseRow.repeat_suspect  # read by cases/list.html
+listing.CaseRow.repeat_suspect  # read by cases/list.html
 case_selectors.TimelineEntry.correctable  # read by cases/detail.html (the "correct or retract" link)
 pathway.Interval.in_hours  # read by cases/interval.html
 _.retracted_by  # PathwayEvent.retracted_by, a model field set by services.pathway_event_retract

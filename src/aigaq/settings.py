@@ -180,6 +180,8 @@ SILENCED_SYSTEM_CHECKS: list[str] = []
 # Staff must see the whole record in two factors in production.
 REQUIRE_2FA = envbool("AIGAQ_REQUIRE_2FA", not DEV)
 STEP_UP_SECONDS = envint("AIGAQ_STEP_UP_SECONDS", 10 * 60)
+# How long a link inviting a new member stays valid.
+INVITATION_HOURS = envint("AIGAQ_INVITATION_HOURS", 72)
 WAITING_DAYS = envint("AIGAQ_WAITING_DAYS", 30)
 RETENTION_YEARS = envint("AIGAQ_RETENTION_YEARS", 0)
 # Evidence uploads are held in memory until encrypted (never in a plaintext temp file), so the

@@ -87,6 +87,7 @@ def test_revoking_her_devices_ends_her_sessions_and_she_enrols_again(
 def test_a_taken_username_is_refused(cora: User, alice: User) -> None:
     client, _ = sign_in("cora")
     response = client.post("/accounts/team/new/", {"username": "Alice", "role": "lawyer"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert 'value="Alice"' in response.content.decode()
     assert "password" not in (response.context or {}) or response.context.get("password") is None
     assert User.objects.filter(username__iexact="alice").count() == 1

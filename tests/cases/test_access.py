@@ -28,11 +28,9 @@ def test_a_coordinator_sees_every_case_of_her_organisation(cora: User, case: Cas
     assert status(cora, case) == 200
 
 
-def test_a_lawyer_sees_only_the_cases_she_is_assigned_to(alice: User, bob: User, case: Case) -> None:
+def test_a_lawyer_sees_only_the_cases_shared_with_her(alice: User, bob: User, cora: User, case: Case) -> None:
     assert status(bob, case) == 404
-    services.case_share(actor=alice, case=case, user=bob, kind="shared")
-    assert status(bob, case) == 404  # shared is not assigned
-    case.assignments.filter(user=bob).update(kind="assigned")
+    services.case_share(actor=cora, case=case, user=bob, role="lawyer")
     assert status(bob, case) == 200
 
 

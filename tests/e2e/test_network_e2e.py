@@ -185,7 +185,9 @@ def _needles() -> set[bytes]:
             raw = s.get(key) or ""
             for text in ([raw] if isinstance(raw, str) else raw):
                 values.add(text)
-                values |= {w for w in text.replace(",", " ").split() if len(w) >= 4}
+                if key in ("full_name", "aliases"):
+                    # Words of a name; never digit groups, which random tokens contain by chance.
+                    values |= {w for w in text.replace(",", " ").split() if len(w) >= 4 and w.isalpha()}
                 digits = "".join(ch for ch in text if ch.isdigit())
                 if key == "phones" and len(digits) >= 10:
                     values.add(digits[-10:])

@@ -168,3 +168,51 @@ class MemberCreateForm(forms.Form):
         if User.objects.filter(username__iexact=username).exists():
             raise forms.ValidationError(_("This username is taken."))
         return username
+
+
+class InviteForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class RoleForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+
+
+class JoinForm(forms.Form):
+    """Joining through an invitation: her username and the password she chooses."""
+
+    username = UsernameField(
+        label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
+    )
+    password1 = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("At least 12 characters; a few unrelated words are easy to remember and hard to guess."),
+    )
+    password2 = forms.CharField(
+        label=_("Password again"),
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean_username(self) -> str:
+        username: str = self.cleaned_data["username"]
+        if User.objects.filter(username__iexact=username).exists():
+            raise forms.ValidationError(_("This username is taken."))
+        return username
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        new1, new2 = data.get("password1"), data.get("password2")
+        if new1 and new2:
+            if new1 != new2:
+                self.add_error("password2", _("The two passwords differ."))
+            else:
+                try:
+                    password_validation.validate_password(new1, User(username=data.get("username", "")))
+                except forms.ValidationError as exc:
+                    self.add_error("password1", exc)
+        return data

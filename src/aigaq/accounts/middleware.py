@@ -71,7 +71,8 @@ def pending_step(request: HttpRequest) -> str | None:
     verified = (
         user.is_verified() if hasattr(user, "is_verified") else getattr(user, "otp_device", None) is not None
     )
-    if (settings.REQUIRE_2FA or request.session.get(sessions.SECOND_FACTOR_KEY)) and not verified:
+    owed = settings.REQUIRE_2FA or request.session.get(sessions.SECOND_FACTOR_KEY) or user.must_enrol_second_factor
+    if owed and not verified:
         return VERIFY if sessions.has_second_factor(user) else ENROL
     return None
 

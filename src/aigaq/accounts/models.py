@@ -43,6 +43,9 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-stub
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
     # Set when a coordinator issues a temporary password: she must choose her own before anything else.
     must_change_password = models.BooleanField(default=False)
+    # Set when a coordinator reset her second factor (a lost phone): at her next sign-in she must
+    # set up a new one before anything else, even where two-factor sign-in is not required.
+    must_enrol_second_factor = models.BooleanField(default=False)
 
 
 class Membership(models.Model):
@@ -173,6 +176,31 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"session of {self.user_id} since {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """A one-time link for joining the organisation with a role, valid until `expires_at`.
+
+    Only a keyed hash of the link's secret is kept, so a copy of the database opens no invitation;
+    the invitation is named by its random code on the team page. It is spent (`used_at`) by the
+    account created with it, or withdrawn by a coordinator.
+    """
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"invitation {self.code[:8]} ({self.role})"
 
 
 class TokenBucket(models.Model):

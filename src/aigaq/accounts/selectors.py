@@ -12,8 +12,10 @@ from django.conf import settings
 from django.http import Http404
 from django.utils import timezone
 
+from aigaq.keys.store import blind_index
+
 from . import sessions
-from .models import Membership, TotpDevice, User, UserSession, WebAuthnCredential
+from .models import Invitation, Membership, TotpDevice, User, UserSession, WebAuthnCredential
 
 Device = TotpDevice | WebAuthnCredential
 # How the account page names each kind of device in its "remove" form ("totp:<code>").
@@ -23,7 +25,8 @@ DEVICE_KINDS: dict[str, type[Device]] = {"totp": TotpDevice, "webauthn": WebAuth
 @dataclass(frozen=True)
 class TeamRow:
     user: User
-    role: str
+    role: str  # her role's label
+    role_code: str
     two_factor: bool
     sessions: int
 
@@ -86,6 +89,7 @@ def team_rows(coordinator: Membership) -> list[TeamRow]:
         TeamRow(
             user=member.user,
             role=member.get_role_display(),
+            role_code=member.role,
             two_factor=sessions.has_second_factor(member.user),
             sessions=len(live_sessions(member.user)),
         )
@@ -103,3 +107,26 @@ def get_member_for_coordinator(coordinator: Membership, code: str) -> User:
     if member is None:
         raise Http404("No such member")
     return member.user
+
+
+def invitation_token_hash(token: str) -> str:
+    return blind_index("invitation", token)
+
+
+def open_invitation(token: str) -> Invitation:
+    """The unspent, unexpired invitation this link's secret opens; 404 for any other secret."""
+    invitation = (
+        Invitation.objects.filter(token_hash=invitation_token_hash(token), used_at__isnull=True,
+                                  expires_at__gt=timezone.now())
+        .select_related("organisation")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation")
+    return invitation
+
+
+def pending_invitations(coordinator: Membership) -> list[Invitation]:
+    """The organisation's invitations not yet used and not expired, newest first."""
+    return list(Invitation.objects.filter(organisation_id=coordinator.organisation_id, used_at__isnull=True,
+                                          expires_at__gt=timezone.now()))

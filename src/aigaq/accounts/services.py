@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -13,8 +15,8 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
 
 from .members import acting_member
-from .models import Membership, Organisation, Role, TotpDevice, User, UserSession, WebAuthnCredential
-from .selectors import Device, device_kind
+from .models import Invitation, Membership, Organisation, Role, TotpDevice, User, UserSession, WebAuthnCredential
+from .selectors import Device, device_kind, invitation_token_hash
 
 # No look-alike characters: a temporary password is read off a screen and typed once.
 _TEMPORARY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -117,6 +119,8 @@ def user_devices_revoke(*, actor: User, user: User) -> int:
         + WebAuthnCredential.objects.filter(user=user).delete()[0]
     )
     UserSession.objects.filter(user=user).delete()
+    user.must_enrol_second_factor = True
+    user.save(update_fields=["must_enrol_second_factor"])
     record(actor=actor, action=Action.DEVICE_REVOKED, object_code=user.code, extra={"count": count})
     return count
 
@@ -137,6 +141,7 @@ def totp_device_add(*, actor: User, name: str, secret: bytes, last_t: int) -> To
     device = TotpDevice(user=actor, name=name, confirmed=True, last_t=last_t)
     device.set_secret(secret)
     device.save()
+    _second_factor_enrolled(actor)
     record(actor=actor, action=Action.DEVICE_ADDED, object_code=actor.code, extra={"kind": "totp"})
     return device
 
@@ -144,6 +149,7 @@ def totp_device_add(*, actor: User, name: str, secret: bytes, last_t: int) -> To
 @transaction.atomic
 def webauthn_credential_add(*, actor: User, name: str, data: bytes) -> WebAuthnCredential:
     credential = WebAuthnCredential.objects.create(user=actor, name=name, data=data, confirmed=True)
+    _second_factor_enrolled(actor)
     record(actor=actor, action=Action.DEVICE_ADDED, object_code=actor.code, extra={"kind": "webauthn"})
     return credential
 
@@ -182,3 +188,135 @@ def organisation_create(
     record(actor=actor, action=Action.USER_CREATED, organisation_code=organisation.code, object_code=user.code,
            extra={"role": Role.COORDINATOR})
     return TemporaryPassword(member=user, password=password)
+
+
+def _second_factor_enrolled(user: User) -> None:
+    if user.must_enrol_second_factor:
+        user.must_enrol_second_factor = False
+        user.save(update_fields=["must_enrol_second_factor"])
+
+
+# --- The team: invitations, roles, deactivation --------------------------------------------------
+
+
+class LastCoordinator(PermissionError):
+    """The change would leave the organisation without an active coordinator."""
+
+
+@dataclass(frozen=True)
+class IssuedInvitation:
+    """An invitation and its secret, shown once as a link (only its hash is stored)."""
+
+    invitation: Invitation
+    token: str
+
+
+def _same_organisation(actor: User, member: User) -> Membership:
+    coordinator = acting_member(actor)
+    membership = getattr(member, "membership", None)
+    if coordinator.role != Role.COORDINATOR or membership is None or (
+        membership.organisation_id != coordinator.organisation_id
+    ):
+        raise PermissionError("only a coordinator of her own organisation changes a member")
+    return membership
+
+
+def _other_active_coordinators(membership: Membership) -> bool:
+    return (
+        Membership.objects.filter(
+            organisation_id=membership.organisation_id, role=Role.COORDINATOR, user__is_active=True
+        )
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def member_invite(*, actor: User, role: str) -> IssuedInvitation:
+    """A one-time link for joining the actor's organisation with `role`, valid INVITATION_HOURS."""
+    coordinator = acting_member(actor)
+    if coordinator.role != Role.COORDINATOR:
+        raise PermissionError("only a coordinator invites members")
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        organisation=coordinator.organisation,
+        role=role,
+        token_hash=invitation_token_hash(token),
+        created_by=actor,
+        expires_at=timezone.now() + timedelta(hours=settings.INVITATION_HOURS),
+    )
+    record(actor=actor, action=Action.INVITATION_ISSUED, object_code=invitation.code, extra={"role": role})
+    return IssuedInvitation(invitation=invitation, token=token)
+
+
+@transaction.atomic
+def invitation_accept(*, invitation: Invitation, username: str, password: str) -> User:
+    """Her account, made from the invitation with the password she chose; the link is spent.
+
+    The invitation row is locked, so two submissions of one link cannot both create an account.
+    """
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.used_at is not None or locked.expires_at <= timezone.now():
+        raise PermissionError("the invitation is spent or expired")
+    user = User.objects.create_user(username, password=password)
+    Membership.objects.create(user=user, organisation_id=locked.organisation_id, role=locked.role)
+    locked.used_at = timezone.now()
+    locked.user = user
+    locked.save(update_fields=["used_at", "user"])
+    record(actor=user, action=Action.USER_CREATED, object_code=user.code,
+           extra={"role": locked.role, "invitation": locked.code})
+    return user
+
+
+@transaction.atomic
+def member_role_change(*, actor: User, member: User, role: str) -> Membership:
+    """Her new role. The organisation's last active coordinator keeps hers."""
+    membership = _same_organisation(actor, member)
+    if role not in Role.values:
+        raise ValueError(f"unknown role {role!r}")
+    if membership.role == role:
+        return membership
+    if membership.role == Role.COORDINATOR and not _other_active_coordinators(membership):
+        raise LastCoordinator("the organisation's last coordinator keeps her role")
+    before = membership.role
+    membership.role = role
+    membership.save(update_fields=["role"])
+    record(actor=actor, action=Action.USER_ROLE_CHANGED, object_code=member.code,
+           extra={"from": before, "to": role})
+    return membership
+
+
+@transaction.atomic
+def member_deactivate(*, actor: User, member: User) -> User:
+    """She can no longer sign in: her sessions end at once and her second factors are removed.
+    Her records, her places on cases and the audit entries that name her stay."""
+    membership = _same_organisation(actor, member)
+    if membership.role == Role.COORDINATOR and not _other_active_coordinators(membership):
+        raise LastCoordinator("the organisation's last coordinator stays active")
+    member.is_active = False
+    member.save(update_fields=["is_active"])
+    sessions = UserSession.objects.filter(user=member).delete()[0]
+    devices = (
+        TotpDevice.objects.filter(user=member).delete()[0]
+        + WebAuthnCredential.objects.filter(user=member).delete()[0]
+    )
+    record(actor=actor, action=Action.USER_DEACTIVATED, object_code=member.code,
+           extra={"sessions": sessions, "devices": devices})
+    return member
+
+
+@transaction.atomic
+def member_reactivate(*, actor: User, member: User) -> TemporaryPassword:
+    """She may sign in again, with a temporary password shown once; she then chooses her own and
+    sets up a new second factor (the old ones were removed when she was deactivated)."""
+    _same_organisation(actor, member)
+    password = temporary_password()
+    member.is_active = True
+    member.set_password(password)
+    member.must_change_password = True
+    member.must_enrol_second_factor = True
+    member.save(update_fields=["is_active", "password", "must_change_password", "must_enrol_second_factor"])
+    record(actor=actor, action=Action.USER_REACTIVATED, object_code=member.code)
+    return TemporaryPassword(member=member, password=password)

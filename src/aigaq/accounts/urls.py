@@ -16,6 +16,11 @@ urlpatterns = [
     path("me/devices/remove/", account_views.device_remove, name="device_remove"),
     path("team/", team_views.team, name="team"),
     path("team/new/", team_views.team_member_create, name="team_member_create"),
+    path("team/invite/", team_views.team_member_invite, name="team_member_invite"),
+    path("join/<str:token>/", team_views.join, name="join"),
+    path("team/<str:code>/role/", team_views.team_member_role, name="team_member_role"),
+    path("team/<str:code>/deactivate/", team_views.team_member_deactivate, name="team_member_deactivate"),
+    path("team/<str:code>/reactivate/", team_views.team_member_reactivate, name="team_member_reactivate"),
     path("team/<str:code>/password/", team_views.team_member_password, name="team_member_password"),
     path("team/<str:code>/sessions/end/", team_views.team_member_sessions_end, name="team_member_sessions_end"),
     path(

@@ -25,6 +25,7 @@ from aigaq.audit.models import Action
 from aigaq.keys.store import case_codes_with_keys, case_key_destroy
 
 from . import hooks
+from .access import can_edit
 from .models import Case
 
 CLOSERS = (Role.COORDINATOR, Role.CASEWORKER)
@@ -36,7 +37,8 @@ def _role_in(actor: User, case: Case, roles: tuple[str, ...]) -> bool:
 
 
 def can_close(actor: User, case: Case) -> bool:
-    return _role_in(actor, case, CLOSERS)
+    """A coordinator, or a caseworker whose place on the case is not read-only."""
+    return _role_in(actor, case, CLOSERS) and can_edit(actor, case)
 
 
 def can_erase(actor: User, case: Case) -> bool:

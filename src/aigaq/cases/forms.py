@@ -28,6 +28,7 @@ from .inputs import (
     WitnessInput,
     event_number_max,
 )
+from .listing import SORTS, VIEWS
 from .models import Case, Cost, Incident, Note, PathwayEvent, Referral, Survivor, Suspect, Witness
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
 from .selectors import FLAGS
@@ -510,6 +511,9 @@ class CaseFilterForm(GuardedForm):
     since = forms.DateField(label=_("Incident from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(label=_("Incident until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     flag = forms.ChoiceField(label=_("Flag"), required=False)
+    sort = forms.ChoiceField(label=_("Sort by"), required=False, choices=SORTS)
+    # The saved view (my cases, unassigned, ...): chosen with the links above the form, kept by it.
+    view = forms.ChoiceField(required=False, choices=VIEWS, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -33,9 +33,32 @@ class Case(models.Model):
     assignees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="Assignment", related_name="assigned_cases"
     )
+    # What the case list sorts and filters on, kept by `cases.summary.refresh` from the same
+    # derivation as the case page (`pathway.derive`) whenever the case changes, so that one page
+    # of a list of 100,000 cases is one indexed query instead of a derivation of every case.
+    stage = models.CharField(max_length=16, default="intake")
+    # The date of the last event, when it still awaits someone's decision ("waiting for a decision"
+    # once it is older than settings.WAITING_DAYS); None when nothing is awaited.
+    awaiting_since = models.DateField(null=True, blank=True)
+    refused_registration = models.BooleanField(default=False)
+    downgraded = models.BooleanField(default=False)
+    closed_hearing = models.BooleanField(default=False)
+    custodial = models.BooleanField(null=True, blank=True)  # None: no sentence yet
+    last_activity_at = models.DateTimeField(null=True, blank=True)
+    # The incident's date (or the start of its period), the list's default order.
+    incident_on = models.DateField(null=True, blank=True)
+    # Set by her lawyer or caseworker on the case page when the court gives a date.
+    next_hearing_on = models.DateField(_("next hearing"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["organisation", "incident_on", "id"], name="case_org_incident"),
+            models.Index(fields=["organisation", "stage"], name="case_org_stage"),
+            models.Index(fields=["organisation", "awaiting_since"], name="case_org_awaiting"),
+            models.Index(fields=["organisation", "last_activity_at"], name="case_org_activity"),
+            models.Index(fields=["organisation", "next_hearing_on"], name="case_org_hearing"),
+        ]
 
     def __str__(self) -> str:
         return self.code
@@ -57,17 +80,30 @@ class Case(models.Model):
 
 
 class Assignment(models.Model):
-    class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("assigned")
-        SHARED = "shared", _("shared")
+    """A member's place on a case: her role there, and until when (`ends_on` included; her access
+    ends the day after). Looked up by its random code, never by its id."""
 
+    class Role(models.TextChoices):
+        OWNER = "owner", _("owner")
+        CASEWORKER = "caseworker", _("caseworker")
+        LAWYER = "lawyer", _("lawyer")
+        READ_ONLY = "read_only", _("read-only")
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="assignments")
-    kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.ASSIGNED)
+    role = models.CharField(_("role on the case"), max_length=12, choices=Role.choices, default=Role.CASEWORKER)
+    ends_on = models.DateField(_("access until"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        ordering = ["created_at", "id"]
         constraints = [models.UniqueConstraint(fields=["case", "user"], name="one_assignment_per_user")]
+        indexes = [models.Index(fields=["user", "ends_on"], name="assignment_user_ends")]
+
+    @property
+    def writes(self) -> bool:
+        return self.role != self.Role.READ_ONLY
 
 
 class CaseRecord(models.Model):
@@ -157,7 +193,7 @@ class Incident(TimeOfDay, CaseRecord):
 
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="incident")
     version = models.PositiveIntegerField(default=1, editable=False)
-    date_from = models.DateField(_("date (or start of the period)"))
+    date_from = models.DateField(_("date (or start of the period)"), db_index=True)
     date_to = models.DateField(_("end of the period"), null=True, blank=True)
     region = models.CharField(_("region"), max_length=8)
     city = models.CharField(_("city or settlement"), max_length=40, blank=True)

@@ -1,7 +1,8 @@
 """The justice pathway: what each event type records, and what is derived from the events.
 
-A case's stage and flags are never stored; they are computed here from its events, so the
-case page, the case list filters and the statistics cannot disagree.
+A case's stage and flags are computed here from its events and nowhere else, so the case page,
+the case list and the statistics cannot disagree (the list reads a copy that `cases.summary`
+stores from this derivation whenever the case changes).
 """
 
 from __future__ import annotations

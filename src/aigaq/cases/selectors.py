@@ -1,5 +1,5 @@
-"""Reads, always on behalf of a user: the case list and, for a case she may see (cases.access),
-its page and its records."""
+"""Reads, always on behalf of a user: for a case she may see (cases.access), its page and its
+records. The case list is in `listing`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -21,8 +21,7 @@ from aigaq import i18n, reference
 from aigaq.accounts.members import current_member
 from aigaq.audit.models import Action, AuditEntry
 
-from . import hooks, reveal, search
-from .access import visible_cases
+from . import hooks, reveal
 from .models import (
     Case,
     CaseRecord,
@@ -31,7 +30,6 @@ from .models import (
     Note,
     PathwayEvent,
     Referral,
-    SearchToken,
     Survivor,
     Suspect,
     Witness,
@@ -58,21 +56,16 @@ FLAGS: tuple[tuple[str, Any], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CaseRow:
-    case: Case
-    derived: Derived
-    repeat_suspect: bool = False  # a suspect of the case is a confirmed repeat suspect
-
-
 def derived_for(
-    case: Case, *, today: dt.date | None = None, events: list[PathwayEvent] | None = None
+    case: Case, *, today: dt.date | None = None, events: list[PathwayEvent] | None = None,
+    waiting_limit_days: int | None = None,
 ) -> Derived:
     """The stage and flags from the case's current events (superseded and retracted ones do not
     count); `events`: the case's events, if already loaded."""
     return derive(
         [e for e in (case.events.all() if events is None else events) if e.is_current],
-        today=today or timezone.localdate(), waiting_limit_days=settings.WAITING_DAYS,
+        today=today or timezone.localdate(),
+        waiting_limit_days=settings.WAITING_DAYS if waiting_limit_days is None else waiting_limit_days,
     )
 
 
@@ -81,73 +74,6 @@ def repeat_case_ids(user: AbstractBaseUser | AnonymousUser) -> set[int]:
     cases.hooks: the matching app answers)."""
     member = current_member(user)
     return hooks.linked_cases(organisation_ids=[member.organisation_id]) if member is not None else set()
-
-
-def _suspects_matching(user: AbstractBaseUser | AnonymousUser, groups: list[set[str]]) -> set[int]:
-    member = current_member(user)
-    if member is None or not groups:
-        return set()
-    found: set[int] = set()
-    for group in groups:
-        hits = (
-            SearchToken.objects.filter(organisation_id=member.organisation_id, token__in=group)
-            .values("suspect_id")
-            .annotate(n=Count("token", distinct=True))
-            .filter(n=len(group))
-        )
-        found.update(h["suspect_id"] for h in hits)
-    return found
-
-
-def _has_flag(derived: Derived, flag: str) -> bool:
-    if flag == "non_custodial":
-        return derived.custodial is False
-    if flag == "custodial":
-        return derived.custodial is True
-    return bool(getattr(derived, flag, False))  # "repeat_suspect" is not derived from events
-
-
-def case_list(
-    user: AbstractBaseUser | AnonymousUser,
-    *,
-    q: str = "",
-    stage: str = "",
-    region: str = "",
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    flag: str = "",
-    today: dt.date | None = None,
-) -> list[CaseRow]:
-    cases = visible_cases(user).select_related("incident", "survivor")
-    q = q.strip()
-    if q:
-        codes = search.code_query(q)
-        suspect_ids = _suspects_matching(user, search.query_groups(q))
-        matching = SearchToken.objects.filter(suspect_id__in=suspect_ids).values("case_id")
-        cases = cases.filter(Q(code__startswith=codes) | Q(id__in=matching)) if codes else cases.filter(
-            id__in=matching)
-    if region:
-        cases = cases.filter(incident__region=region)
-    if since:
-        cases = cases.filter(incident__date_from__gte=since)
-    if until:
-        cases = cases.filter(incident__date_from__lte=until)
-    cases = cases.prefetch_related(Prefetch("events", queryset=PathwayEvent.objects.current().only(
-        "id", "case_id", "type", "date", "facts", "superseded_at", "retracted_at")))
-    today = today or timezone.localdate()
-    repeat = repeat_case_ids(user)
-    rows = []
-    for case in cases.order_by("-incident__date_from", "-created_at"):
-        derived = derived_for(case, today=today)
-        if stage and derived.stage != stage:
-            continue
-        if flag == "repeat_suspect":
-            if case.pk not in repeat:
-                continue
-        elif flag and not _has_flag(derived, flag):
-            continue
-        rows.append(CaseRow(case, derived, case.pk in repeat))
-    return rows
 
 
 R = TypeVar("R", bound=CaseRecord)

@@ -20,6 +20,7 @@ from aigaq.audit.models import Action
 from aigaq.keys.store import case_key_create
 
 from . import hooks, search
+from .access import can_edit, can_manage_people
 from .inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from .models import (
     Assignment,
@@ -36,6 +37,7 @@ from .models import (
     Witness,
 )
 from .pathway import SPECS
+from .summary import case_touched
 
 
 def _new_pseudonym(case: Case) -> str:
@@ -58,7 +60,7 @@ def case_create(
     case.save()
     if created_at is not None:
         Case.objects.filter(pk=case.pk).update(created_at=created_at)
-    Assignment.objects.create(case=case, user=actor, kind=Assignment.Kind.ASSIGNED)
+    Assignment.objects.create(case=case, user=actor, role=Assignment.Role.OWNER)
     values = survivor.values()
     values["pseudonym"] = survivor.pseudonym or _new_pseudonym(case)
     Survivor.objects.create(case=case, **values)
@@ -91,6 +93,7 @@ def suspect_add(*, actor: User, case: Case, data: SuspectInput) -> Suspect:
     suspect = _suspect_save(case=case, suspect=Suspect(case=case), data=data)
     hooks.suspect_changed(suspect=suspect)
     record(actor=actor, action=Action.SUSPECT_ADDED, case_code=case.code, object_code=suspect.code)
+    case_touched(case=case)
     return suspect
 
 
@@ -366,6 +369,7 @@ def pathway_event_retract(*, actor: User, event: PathwayEvent, reason: str) -> P
 def referral_add(*, actor: User, case: Case, data: ReferralInput) -> Referral:
     referral = Referral.objects.create(case=case, **data.values())
     record(actor=actor, action=Action.REFERRAL_ADDED, case_code=case.code, object_code=referral.code)
+    case_touched(case=case)
     return referral
 
 
@@ -373,6 +377,7 @@ def referral_add(*, actor: User, case: Case, data: ReferralInput) -> Referral:
 def note_add(*, actor: User, case: Case, text: str) -> Note:
     note = Note.objects.create(case=case, author=actor, text=text)
     record(actor=actor, action=Action.NOTE_ADDED, case_code=case.code, object_code=note.code)
+    case_touched(case=case)
     return note
 
 
@@ -388,14 +393,73 @@ def cost_add(*, actor: User, case: Case, data: CostInput) -> Cost:
 def witness_add(*, actor: User, case: Case, data: WitnessInput) -> Witness:
     witness = Witness.objects.create(case=case, **data.values())
     record(actor=actor, action=Action.WITNESS_ADDED, case_code=case.code, object_code=witness.code)
+    case_touched(case=case)
     return witness
 
 
+class ShareRefused(ValueError):
+    """The member cannot be given this place on the case."""
+
+
+def _check_shareable(actor: User, case: Case, user: User) -> None:
+    if not can_manage_people(actor, case):
+        raise PermissionError("only a coordinator or the case's owner changes who is on a case")
+    member = getattr(user, "membership", None)
+    if member is None or member.organisation_id != case.organisation_id or not member.sees_records:
+        raise ShareRefused("only a member of the case's organisation who works with records")
+    if not user.is_active:
+        raise ShareRefused("the member is deactivated")
+
+
 @transaction.atomic
-def case_share(*, actor: User, case: Case, user: User, kind: str = Assignment.Kind.SHARED) -> Assignment:
-    assignment, _ = Assignment.objects.get_or_create(case=case, user=user, defaults={"kind": kind})
-    record(actor=actor, action=Action.CASE_SHARED, case_code=case.code, object_code=user.code)
+def case_share(
+    *,
+    actor: User,
+    case: Case,
+    user: User,
+    role: str = Assignment.Role.CASEWORKER,
+    ends_on: dt.date | None = None,
+) -> Assignment:
+    """Gives `user` a place on the case with `role` until `ends_on` (included; None: no end), or
+    changes the place she has. A coordinator or the case's owner does it; the member must belong
+    to the case's organisation and work with records."""
+    if role not in Assignment.Role.values:
+        raise ValueError(f"unknown role on a case {role!r}")
+    _check_shareable(actor, case, user)
+    assignment, created = Assignment.objects.get_or_create(
+        case=case, user=user, defaults={"role": role, "ends_on": ends_on}
+    )
+    if not created:
+        assignment.role, assignment.ends_on = role, ends_on
+        assignment.save(update_fields=["role", "ends_on"])
+    record(actor=actor, action=Action.CASE_SHARED, case_code=case.code, object_code=user.code,
+           extra={"role": role, "ends_on": ends_on.isoformat() if ends_on else None})
+    case_touched(case=case)
     return assignment
+
+
+@transaction.atomic
+def case_unshare(*, actor: User, assignment: Assignment) -> None:
+    """Takes the member off the case: she no longer sees it (unless she is a coordinator)."""
+    case = assignment.case
+    if not can_manage_people(actor, case):
+        raise PermissionError("only a coordinator or the case's owner changes who is on a case")
+    user_code = assignment.user.code
+    assignment.delete()
+    record(actor=actor, action=Action.CASE_UNSHARED, case_code=case.code, object_code=user_code)
+    case_touched(case=case)
+
+
+@transaction.atomic
+def case_next_hearing_set(*, actor: User, case: Case, next_hearing_on: dt.date | None) -> Case:
+    """The date the court set for the next hearing (None: none is set); it orders a lawyer's list."""
+    if not can_edit(actor, case):
+        raise PermissionError("a read-only place on the case does not change it")
+    case.next_hearing_on = next_hearing_on
+    case.save(update_fields=["next_hearing_on"])
+    record(actor=actor, action=Action.CASE_CHANGED, case_code=case.code, extra={"fields": ["next_hearing_on"]})
+    case_touched(case=case)
+    return case
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import edit_views, erasure_views, event_views, record_views, views
+from . import edit_views, erasure_views, event_views, people_views, record_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -27,6 +27,9 @@ urlpatterns = [
          name="referral_edit"),
     path("<str:code>/costs/<str:record_code>/edit/", edit_views.record_edit, {"kind": "cost"}, name="cost_edit"),
     path("<str:code>/notes/<str:record_code>/edit/", edit_views.record_edit, {"kind": "note"}, name="note_edit"),
+    path("<str:code>/people/", people_views.case_share, name="share"),
+    path("<str:code>/people/<str:place>/remove/", people_views.case_unshare, name="unshare"),
+    path("<str:code>/hearing/", people_views.next_hearing_set, name="next_hearing"),
     path("<str:code>/close/", erasure_views.case_close, name="close"),
     path("<str:code>/reopen/", erasure_views.case_reopen, name="reopen"),
     path("<str:code>/erase/", erasure_views.case_erase, name="erase"),

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from aigaq.accounts.members import current_member
 
-from . import reveal, services
+from . import listing, reveal, services
 from .access import can_edit, get_case_for_user
 from .forms import (
     CaseFilterForm,
@@ -38,8 +38,8 @@ from .forms import (
 )
 from .models import Case
 from .pathway import STAGES
-from .selectors import case_list as select_cases
-from .selectors import case_page
+from .people_forms import people_block
+from .selectors import case_page, repeat_case_ids
 
 
 def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -59,17 +59,29 @@ def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
 
 @records_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    form = CaseFilterForm(request.GET or None)
-    rows = []
+    """One page of her list (50 cases), as one query for the page and one for the count."""
+    sort = listing.default_sort(request.user)
+    form = CaseFilterForm(request.GET or None, initial={"sort": sort})
+    cases = Case.objects.none()
     if form.is_bound and form.is_valid():
-        rows = select_cases(request.user, **form.cleaned_data)
+        cases = listing.case_list(request.user, **form.cleaned_data)
     elif not form.is_bound:
-        rows = select_cases(request.user)
-    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+        cases = listing.case_list(request.user)
+    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    rows = listing.case_rows(page.object_list, repeat=repeat_case_ids(request.user))
     query = request.GET.copy()
     query.pop("page", None)
+    current_view = form.cleaned_data.get("view", "") if form.is_bound and form.is_valid() else ""
+    view_links = []
+    for code, label in listing.VIEWS:
+        link = query.copy()
+        link.pop("view", None)
+        if code:
+            link["view"] = code
+        view_links.append((code, label, link.urlencode()))
     return render(request, "cases/list.html", {
-        "form": form, "page": page, "total": len(rows), "query": query.urlencode(), "stage_labels": dict(STAGES),
+        "form": form, "page": page, "rows": rows, "total": page.paginator.count, "query": query.urlencode(),
+        "stage_labels": dict(STAGES), "views": view_links, "current_view": current_view,
     })
 
 
@@ -124,6 +136,7 @@ def case_page_response(request: HttpRequest, case: Case, invalid: forms.Form | N
         "consent_form": ConsentForm.of(page.survivor) if page.survivor is not None else None,
         "open_form": invalid.prefix if invalid is not None else "",
         "can_edit": can_edit(request.user, case),
+        **people_block(request.user, case, invalid),
     }, status=400 if invalid is not None else 200)
 
 

@@ -90,10 +90,10 @@ def _write(plan: CasePlan, users: Mapping[str, User]) -> Case:
         suspects=[SuspectInput(**s) for s in plan.suspects], created_at=min(created_at, timezone.now()),
     )
     if plan.lawyer_assigned:
-        services.case_share(actor=coordinator, case=case, user=lawyer, kind=Assignment.Kind.ASSIGNED)
+        services.case_share(actor=coordinator, case=case, user=lawyer, role=Assignment.Role.LAWYER)
     if plan.shared_with_caseworker:
         services.case_share(actor=coordinator, case=case, user=users["caseworker"],
-                            kind=Assignment.Kind.SHARED)
+                            role=Assignment.Role.CASEWORKER)
     court = {"sent_to_court", "hearing", "verdict", "sentence", "appeal"}
     for step in plan.events:
         actor = lawyer if plan.lawyer_assigned and step.type in court else creator
