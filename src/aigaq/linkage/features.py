@@ -16,7 +16,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from .birth import Birth, birth_level, birth_of
 from .mention import Mention
-from .names import NameMatch, NameVariant, TokenTable, cached_align, father_level, name_variant
+from .names import NameMatch, NameVariant, TokenTable, cached_align, extra_name_texts, father_level, name_variant
 from .normalise import (
     CityKey,
     consonant_key,
@@ -87,7 +87,12 @@ def _set(values: Iterable[str | None]) -> frozenset[str]:
     return out if out else EMPTY
 
 
-def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_key) -> Features:
+def build_features(
+    m: Mention, tt: TokenTable, city_key: CityKey = default_city_key, implied_names: bool = True
+) -> Features:
+    """A mention's features. implied_names: also the whole names its aliases and handles imply
+    (names.extra_name_texts); private encodings leave them out, so that stored encodings stay
+    byte for byte what they were (tests/linkage/test_encoding_fixed.py)."""
     variants: list[NameVariant] = []
     patronymics: list[int] = []
     for text in [m.full_name or "", *m.aliases]:
@@ -97,6 +102,11 @@ def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_
         if v is not None and v not in variants:
             variants.append(v)
         patronymics.extend(patr)
+    # A surname known only from an alias or a handle is name evidence too (issue 17).
+    for text in extra_name_texts(m.full_name, m.aliases, m.handles) if implied_names else ():
+        v, _ = name_variant(tt, text)
+        if v is not None and v not in variants:
+            variants.append(v)
     raw_iins = [normalise_iin(x) for x in m.iins]
     iins = [x for x in raw_iins if iin_is_valid(x)]
     # An IIN that fails its check digit is still an identifier as written; compare it exactly.
