@@ -3,6 +3,7 @@
 * A surname found only inside a handle (abaev_k, k.abaev, abaev1987) or an alias completes a name
   written without one, in any script.
 * Рамазанов is not Рамазан when Рамазан is the forename of a name that has its own surname.
+* A surname with initials ("Галибеков О.У.") is compared with the whole name ("Өмiржан Ғалибеков").
 """
 
 from __future__ import annotations
@@ -10,12 +11,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from aigaq.linkage import Mention, link
-from aigaq.linkage.features import F_NAME, build_features, compare_features
+from aigaq.linkage import Mention, encode_mentions, link
+from aigaq.linkage.blocking import candidate_pairs
+from aigaq.linkage.encoded import EncodedIndex
+from aigaq.linkage.features import F_NAME, build_features, compare_features, initial_probe_keys
 from aigaq.linkage.names import TokenTable, extra_name_texts, handle_name, surname_words
 from aigaq.linkage.plain import plain_index
 
 from .test_link import _background, _same
+
+KEY = bytes(range(32))
 
 
 def _name_level(a: Mention, b: Mention) -> int:
@@ -134,3 +139,42 @@ def test_father_and_son_named_from_each_other_in_one_city_stay_apart() -> None:
     # The same man written in two scripts and orders still links.
     c = _city_mention("c", "AKHMETOV RAMAZAN")
     assert _same(link([*_background(), a, c]), "a", "c")
+
+
+# --- a surname with initials is compared with the whole name -------------------------------------
+
+
+def _probes(m: Mention) -> tuple[set[str], set[str]]:
+    tt = TokenTable()
+    probes, targets = initial_probe_keys(build_features(m, tt), tt)
+    return set(probes), set(targets)
+
+
+def test_a_surname_with_initials_probes_the_whole_names_with_that_surname_and_initial() -> None:
+    probes, targets = _probes(Mention(id="a", full_name="Галибеков О.У."))
+    assert probes == {"w:galibek:o", "w:galibek:u"} and targets == set()
+    whole_probes, whole_targets = _probes(Mention(id="b", full_name="Өмiржан Ғалибеков"))
+    assert whole_probes == set() and probes & whole_targets
+    # Another forename's initial is another key.
+    assert not probes & _probes(Mention(id="c", full_name="Бауыржан Ғалибеков"))[1]
+
+
+def test_one_sided_blocks_pair_a_probe_with_its_targets_and_never_two_targets() -> None:
+    ms = [
+        Mention(id="probe", full_name="Галибеков О."),
+        Mention(id="t1", full_name="Омиржан Галибеков", city="Орал"),
+        Mention(id="t2", full_name="Оралбек Галибеков", city="Астана"),
+    ]
+    pairs = {tuple(sorted((int(a), int(b)))) for a, b in candidate_pairs(plain_index(ms))}
+    assert (0, 1) in pairs and (0, 2) in pairs
+    assert (1, 2) not in pairs
+
+
+def test_private_encodings_file_no_one_sided_keys() -> None:
+    assert not hasattr(EncodedIndex(encode_mentions([Mention(id="a", full_name="Галибеков О.")], KEY)), "probe_hashes")
+
+
+def test_a_surname_with_initials_links_to_the_whole_name_in_the_same_city_and_age() -> None:
+    a = Mention(id="a", full_name="Галибеков О.У.", city="Орал", age_at_incident=38, incident_date="2021-03-01")
+    b = Mention(id="b", full_name="Өмiржан Ғалибеков", city="Уральск", age_at_incident=40, incident_date="2023-05-02")
+    assert _same(link([*_background(), a, b]), "a", "b")
