@@ -84,7 +84,8 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
             chunks.append(np.minimum(x, y) * n + np.maximum(x, y))
     probes = getattr(index, "probe_hashes", None)
     if probes is not None:
-        chunks.extend(_probe_pairs(*probes(), n))
+        ph, pm, th, tm = probes()
+        chunks.extend(_probe_pairs(ph, pm, th, tm, n))
     if not chunks:
         return np.zeros((0, 2), dtype=np.int32)
     codes = np.concatenate(chunks)
