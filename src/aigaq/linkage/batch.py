@@ -17,7 +17,18 @@ from rapidfuzz.fuzz import token_sort_ratio
 from .birth import HARD_GAP_YEARS
 from .columns import Columns
 from .features import F_FATHER, FIELDS
-from .names import CACHE_LIMIT, STRONG_TOKEN, NameVariant, TokenTable, align, father_level
+from .names import (
+    CACHE_LIMIT,
+    CROSS_SIM,
+    STRONG_TOKEN,
+    W_PLAIN,
+    W_SURNAME,
+    NameVariant,
+    TokenTable,
+    align,
+    father_level,
+    plain_words_are_forenames,
+)
 
 MAX_ALIGN_TOKENS = 6  # longer names (rare) are aligned one pair at a time by align
 T = TypeVar("T")
@@ -83,6 +94,8 @@ class BatchComparer:
                 self.vt[v, : len(toks)] = toks
         self.vinit = np.array([_letters(x) for x in cols.vinits], dtype=np.int64)
         self.tok_first = np.array([_letters((s[:1],)) for s in tt.stems], dtype=np.int64)
+        self.tok_class = np.asarray(tt.wclass, dtype=np.int64)
+        self.vfore = np.array([plain_words_are_forenames(tt, toks) for toks in cols.vtokens], dtype=bool)
         self._sim: dict[int, float] = {}
         self._city: dict[int, bool] = {}
         self._addr: dict[int, int] = {}
@@ -155,7 +168,14 @@ class BatchComparer:
         sims = np.full((u, w, w), -np.inf)
         aa = np.broadcast_to(ta[:, :, None], valid.shape)[valid]
         bb = np.broadcast_to(tb[:, None, :], valid.shape)[valid]
-        sims[valid] = np.where(aa == bb, 1.0, self.token_sims(aa, bb))
+        vals = np.where(aa == bb, 1.0, self.token_sims(aa, bb))
+        # A surname against a forename (names.cross_sim): weak however alike.
+        row = np.broadcast_to(np.arange(u)[:, None, None], valid.shape)[valid]
+        ca, cb = self.tok_class[aa], self.tok_class[bb]
+        cross = ((ca == W_SURNAME) & (cb == W_PLAIN) & self.vfore[vb][row]) | (
+            (cb == W_SURNAME) & (ca == W_PLAIN) & self.vfore[va][row]
+        )
+        sims[valid] = np.where(cross, np.minimum(vals, CROSS_SIM), vals)
         used_a = np.zeros((u, w), dtype=bool)
         used_b = np.zeros((u, w), dtype=bool)
         m_s = np.full((u, w), -np.inf)

@@ -12,6 +12,7 @@ from .model import EM_CHUNK
 
 MAX_BLOCK = 60  # larger blocks are compared by a sorted sliding window instead of all pairs
 WINDOW = 8
+MAX_TARGETS = 200  # a probe key with more targets than this (a common surname and initial) is skipped
 
 
 def _sub_blocks(members: list[int], index: Index) -> list[list[int]]:
@@ -81,6 +82,10 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
         for off in range(1, WINDOW + 1):
             x, y = arr[:-off], arr[off:]
             chunks.append(np.minimum(x, y) * n + np.maximum(x, y))
+    probes = getattr(index, "probe_hashes", None)
+    if probes is not None:
+        ph, pm, th, tm = probes()
+        chunks.extend(_probe_pairs(ph, pm, th, tm, n))
     if not chunks:
         return np.zeros((0, 2), dtype=np.int32)
     codes = np.concatenate(chunks)
@@ -96,3 +101,24 @@ def candidate_pairs(index: Index, progress: Progress | None = None) -> np.ndarra
         out[start : start + len(part), 0] = part // n
         out[start : start + len(part), 1] = part % n
     return out
+
+
+def _probe_pairs(ph: np.ndarray, pm: np.ndarray, th: np.ndarray, tm: np.ndarray, n: int) -> list[np.ndarray]:
+    """Pair codes of every probe with the targets of its key (one-sided blocks, never target with
+    target); keys with more than MAX_TARGETS targets are left out."""
+    if not len(ph) or not len(th):
+        return []
+    order = np.argsort(th, kind="stable")
+    th, tm = th[order], tm[order].astype(np.int64)
+    lo = np.searchsorted(th, ph, side="left")
+    hi = np.searchsorted(th, ph, side="right")
+    count = hi - lo
+    keep = (count > 0) & (count <= MAX_TARGETS)
+    lo, count, probe = lo[keep], count[keep], pm[keep].astype(np.int64)
+    if not len(lo):
+        return []
+    total = int(count.sum())
+    offsets = np.arange(total) - np.repeat(np.cumsum(count) - count, count)
+    target = tm[np.repeat(lo, count) + offsets]
+    probe = np.repeat(probe, count)
+    return [np.minimum(probe, target) * n + np.maximum(probe, target)]

@@ -19,7 +19,7 @@ from aigaq.lib.crypto.linkage import load_key
 from . import link
 from .engine import DEFAULT_THRESHOLD, run
 from .index import Progress
-from .mention import InputError, Mention, iter_mentions, parse_mentions
+from .mention import Dropped, InputError, Mention, iter_mentions, parse_mentions
 from .model import LinkResult
 from .plain import plain_index
 
@@ -38,12 +38,19 @@ incident_date ("YYYY-MM-DD"), sex, city, region, address, description. Example l
 
 CLUSTERS gets one line per input id: {{"id": ..., "cluster": ...}}. PAIRS gets every link at or
 above the threshold with its evidence in words. A bad line stops the run (exit status 2) before
-anything is written. Unknown fields are ignored and listed once on stderr.
+anything is written, naming the line, the field and the reason. With --lenient a bad value (an
+impossible birth date, an age of 300, a number where a name belongs) is dropped instead, the rest of
+its line is used, and stderr says at the end how many values of each field were dropped and on which
+lines; a line that is not JSON or has no usable id still stops the run. Unknown fields are ignored
+and listed once on stderr.
 
 example:
   aigaq link mentions.jsonl -o clusters.jsonl --pairs pairs.jsonl
   aigaq link mentions.jsonl -o clusters.jsonl --private org.key   (key: 64 hex digits)
+  aigaq link export.jsonl -o clusters.jsonl --lenient
 """
+
+LENIENT_HELP = "drop a bad value (and count it on stderr) instead of refusing the whole file"
 
 EVAL_EPILOG = """\
 LABELS is JSON lines {"id": ..., "person": ...}: which person each mention really is. Mentions
@@ -87,11 +94,11 @@ def _progress(stream: IO[str]) -> tuple[Progress, Callable[[], None]]:
     return line, lambda: None
 
 
-def _read_mentions(path: str) -> tuple[list[Mention], set[str]]:
+def _read_mentions(path: str, dropped: Dropped | None) -> tuple[list[Mention], set[str]]:
     if path == "-":
-        return parse_mentions(sys.stdin)
+        return parse_mentions(sys.stdin, dropped)
     with open(path, encoding="utf-8-sig") as fh:
-        return parse_mentions(fh)
+        return parse_mentions(fh, dropped)
 
 
 def _count_lines(path: str) -> int | None:
@@ -105,15 +112,15 @@ def _count_lines(path: str) -> int | None:
     return lines
 
 
-def _plain(path: str, threshold: float | None, progress: Progress, pairs: bool) -> LinkResult:
+def _plain(path: str, threshold: float | None, progress: Progress, pairs: bool, dropped: Dropped | None) -> LinkResult:
     """Plain mode streams the file into the feature columns: no list of a million Mentions."""
     unknown: set[str] = set()
     total = _count_lines(path)
     if path == "-":
-        index = plain_index(iter_mentions(sys.stdin, unknown), progress=progress, total=total)
+        index = plain_index(iter_mentions(sys.stdin, unknown, dropped), progress=progress, total=total)
     else:
         with open(path, encoding="utf-8-sig") as fh:
-            index = plain_index(iter_mentions(fh, unknown), progress=progress, total=total)
+            index = plain_index(iter_mentions(fh, unknown, dropped), progress=progress, total=total)
     _note_unknown(unknown)
     return run(index, threshold=threshold, progress=progress, must_not_link=(), must_link=(), pairs=pairs)
 
@@ -137,13 +144,19 @@ def _atomic_write(path: str) -> Iterator[IO[str]]:
         raise
 
 
-def _load(path: str, private: str | None, threshold: float | None, pairs: bool = False) -> LinkResult | int:
-    """Link the file; the scored links and their evidence only when pairs is true (--pairs)."""
+def _load(
+    path: str, private: str | None, threshold: float | None, pairs: bool = False, lenient: bool = False
+) -> LinkResult | int:
+    """Link the file; the scored links and their evidence only when pairs is true (--pairs).
+
+    lenient: drop bad values instead of refusing the file, and say on stderr what was dropped.
+    """
     progress, close = _progress(sys.stderr)
+    dropped = Dropped() if lenient else None
     try:
         if private is None:
-            return _plain(path, threshold, progress, pairs)
-        mentions, unknown = _read_mentions(path)
+            return _plain(path, threshold, progress, pairs, dropped)
+        mentions, unknown = _read_mentions(path, dropped)
         _note_unknown(unknown)
         try:
             key = load_key(private)
@@ -152,7 +165,9 @@ def _load(path: str, private: str | None, threshold: float | None, pairs: bool =
             return 2
         return link(mentions, threshold=threshold, key=key, progress=progress, pairs=pairs)
     except InputError as exc:
-        print(f"error: {path}: line {exc.line_no}: {exc.reason}; nothing written", file=sys.stderr)
+        column = f" ({exc.column})" if exc.column else ""
+        hint = "" if lenient or exc.column in (None, "id") else " (--lenient drops such values instead)"
+        print(f"error: {path}: line {exc.line_no}{column}: {exc.reason}; nothing written{hint}", file=sys.stderr)
         return 2
     except OSError as exc:
         print(f"error: cannot read {path}: {exc.strerror}", file=sys.stderr)
@@ -162,6 +177,8 @@ def _load(path: str, private: str | None, threshold: float | None, pairs: bool =
         return 2
     finally:
         close()
+        if dropped is not None and dropped.total:
+            print(f"[aigaq link] {dropped.summary()}", file=sys.stderr)
 
 
 def _threshold(value: str) -> float:
@@ -188,8 +205,9 @@ def main_link(argv: list[str]) -> int:
         metavar="KEYFILE",
         help="encode identifiers with this secret key first; linkage sees only encodings",
     )
+    p.add_argument("--lenient", action="store_true", help=LENIENT_HELP)
     args = p.parse_args(argv)
-    result = _load(args.mentions, args.private, args.threshold, pairs=bool(args.pairs))
+    result = _load(args.mentions, args.private, args.threshold, pairs=bool(args.pairs), lenient=args.lenient)
     if isinstance(result, int):
         return result
     with _atomic_write(args.output) as fh:
@@ -249,6 +267,7 @@ def main_link_eval(argv: list[str]) -> int:
     p.add_argument("labels", metavar="LABELS.jsonl")
     p.add_argument("--threshold", type=_threshold, default=None)
     p.add_argument("--private", metavar="KEYFILE")
+    p.add_argument("--lenient", action="store_true", help=LENIENT_HELP)
     p.add_argument("--json", action="store_true", help="print one JSON object instead of text")
     args = p.parse_args(argv)
     try:
@@ -260,7 +279,7 @@ def main_link_eval(argv: list[str]) -> int:
         print(f"error: {args.labels}: {labels}", file=sys.stderr)
         return 2
     start = time.perf_counter()
-    result = _load(args.mentions, args.private, args.threshold)
+    result = _load(args.mentions, args.private, args.threshold, lenient=args.lenient)
     if isinstance(result, int):
         return result
     seconds = time.perf_counter() - start

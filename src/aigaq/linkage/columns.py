@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .birth import DOCUMENTED, Birth
-from .features import EMPTY, Features, build_features, plain_block_keys
+from .features import EMPTY, Features, build_features, initial_probe_keys, plain_block_keys
 from .mention import Mention
 from .names import NameVariant, TokenTable
 from .normalise import CityKey
@@ -102,6 +102,10 @@ class Columns:
     addresses: list[str]
     block_hash: np.ndarray  # int64 hashes of every mention's block keys …
     block_member: np.ndarray  # … and the mention each belongs to (int32)
+    probe_hash: np.ndarray  # one-sided keys (features.initial_probe_keys): probes …
+    probe_member: np.ndarray
+    target_hash: np.ndarray  # … and the targets they are compared with
+    target_member: np.ndarray
 
     def features(self, i: int) -> Features:
         vids = self.variants.row(i)
@@ -160,6 +164,8 @@ class ColumnBuilder:
         self.birth_source, self.sex = array("b"), array("b")
         self.city, self.city_text, self.region, self.address = array("i"), array("i"), array("i"), array("i")
         self.block_hash, self.block_member = array("q"), array("i")
+        self.probe_hash, self.probe_member = array("q"), array("i")
+        self.target_hash, self.target_member = array("q"), array("i")
 
     def add(self, m: Mention) -> None:
         f = build_features(m, self.tt, self.city_key)
@@ -189,6 +195,11 @@ class ColumnBuilder:
         keys = plain_block_keys(f, self.tt)
         self.block_hash.extend(map(hash, keys))  # buckets within this process (blocking.candidate_pairs)
         self.block_member.extend([k] * len(keys))
+        probes, targets = initial_probe_keys(f, self.tt)
+        self.probe_hash.extend(map(hash, probes))
+        self.probe_member.extend([k] * len(probes))
+        self.target_hash.extend(map(hash, targets))
+        self.target_member.extend([k] * len(targets))
 
     def build(self) -> Columns:
         def arr(a: array, dtype: type) -> np.ndarray:
@@ -221,5 +232,9 @@ class ColumnBuilder:
             addresses=self.addresses.values,
             block_hash=arr(self.block_hash, np.int64),
             block_member=arr(self.block_member, np.int32),
+            probe_hash=arr(self.probe_hash, np.int64),
+            probe_member=arr(self.probe_member, np.int32),
+            target_hash=arr(self.target_hash, np.int64),
+            target_member=arr(self.target_member, np.int32),
         )
         return cols

@@ -160,7 +160,7 @@ def _encode(
     out: list[EncodedMention] = []
     step = max(1, len(mentions) // 20)
     for k, m in enumerate(mentions):
-        f = build_features(m, tt, city_key)
+        f = build_features(m, tt, city_key, implied_names=False)
         tok: dict[str, list[str]] = {}
 
         def put(purpose: str, values: object, _tok: dict[str, list[str]] = tok) -> None:

@@ -16,7 +16,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from .birth import Birth, birth_level, birth_of
 from .mention import Mention
-from .names import NameMatch, NameVariant, TokenTable, cached_align, father_level, name_variant
+from .names import NameMatch, NameVariant, TokenTable, cached_align, extra_name_texts, father_level, name_variant
 from .normalise import (
     CityKey,
     consonant_key,
@@ -87,7 +87,12 @@ def _set(values: Iterable[str | None]) -> frozenset[str]:
     return out if out else EMPTY
 
 
-def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_key) -> Features:
+def build_features(
+    m: Mention, tt: TokenTable, city_key: CityKey = default_city_key, implied_names: bool = True
+) -> Features:
+    """A mention's features. implied_names: also the whole names its aliases and handles imply
+    (names.extra_name_texts); private encodings leave them out, so that stored encodings stay
+    byte for byte what they were (tests/linkage/test_encoding_fixed.py)."""
     variants: list[NameVariant] = []
     patronymics: list[int] = []
     for text in [m.full_name or "", *m.aliases]:
@@ -97,6 +102,11 @@ def build_features(m: Mention, tt: TokenTable, city_key: CityKey = default_city_
         if v is not None and v not in variants:
             variants.append(v)
         patronymics.extend(patr)
+    # A surname known only from an alias or a handle is name evidence too (issue 17).
+    for text in extra_name_texts(m.full_name, m.aliases, m.handles) if implied_names else ():
+        v, _ = name_variant(tt, text)
+        if v is not None and v not in variants:
+            variants.append(v)
     raw_iins = [normalise_iin(x) for x in m.iins]
     iins = [x for x in raw_iins if iin_is_valid(x)]
     # An IIN that fails its check digit is still an identifier as written; compare it exactly.
@@ -215,3 +225,23 @@ def plain_block_keys(f: Features, tt: TokenTable) -> list[str]:
             if f.birth is not None and f.birth.exact:
                 keys.append(f"d:{f.birth.exact}:{stem[:1]}")
     return list(dict.fromkeys(keys))
+
+
+def initial_probe_keys(f: Features, tt: TokenTable) -> tuple[list[str], list[str]]:
+    """(probes, targets) for the one-sided blocking of a surname with initials (issue 17).
+
+    "Галибеков О.У." probes w:galibek:o and w:galibek:u; "Өмiржан Ғалибеков" is a target under
+    w:galibek:o and w:omirjan:g (each word with each other word's initial). A probe is compared
+    with the targets of its key only, never two targets with each other: two whole names that
+    share a word and an initial are not worth comparing (Ахметов Ерлан / Ахметов Ержан), and filing
+    them together cost precision at 100,000 mentions. Plain mode only.
+    """
+    probes: list[str] = []
+    targets: list[str] = []
+    for v in f.variants:
+        stems = [tt.freq_key[t] for t in v.tokens]
+        if len(stems) == 1:
+            probes += [f"w:{stems[0]}:{x}" for x in v.initials]
+        elif len(stems) >= 2:
+            targets += [f"w:{s}:{o[:1]}" for k, s in enumerate(stems) for o in stems[:k] + stems[k + 1 :]]
+    return list(dict.fromkeys(probes)), list(dict.fromkeys(targets))

@@ -4,18 +4,23 @@ keys, word similarity, and the order-free alignment of two names into a level.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from rapidfuzz.distance import JaroWinkler
 
-from .normalise import canonical_forms, name_forms, name_tokens, stem_of
+from .normalise import canonical_forms, name_forms, name_tokens, normalise_handle, stem_of
 
 STRONG_TOKEN = 0.88
 # An everyday form (Нурик, Саша) meeting a full name it may stand for is strong agreement but not
 # the same word: Ерик may be Ерлан, Ержан or Ерболат, so it must weigh less than Ерлан = Ерлан.
 FORM_SIM = 1.0
 SLIP_SIM = 0.9  # a one-letter slip of a father's name: strong agreement, not the same word
+# A surname against a plain word of a name that has its own surname (Рамазанов ~ Рамазан in
+# "Рамазан Ахметов"): that word is a forename, and a forename is not the surname made from it,
+# however alike they are. Weak, not strong: it does not count as the same name.
+CROSS_SIM = 0.75
 # What a name word is: a plain word (forename, or a surname written without its ending), a surname
 # whose -ов/-ев/-ин ending was removed, or a father's name written with -ұлы/-қызы.
 W_PLAIN, W_SURNAME, W_FATHER = 0, 1, 2
@@ -140,6 +145,29 @@ def cached_align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int,
     return hit
 
 
+def plain_words_are_forenames(tt: TokenTable, tokens: Iterable[int]) -> bool:
+    """True when the plain words of a name can only be forenames: it has a surname with its ending
+    ("Рамазан Ахметов"), or one plain word beside a -ұлы word, which is the father's name or the
+    surname made from it ("Руслан Талғатұлы")."""
+    classes = [tt.wclass[t] for t in tokens]
+    return W_SURNAME in classes or (W_FATHER in classes and classes.count(W_PLAIN) == 1)
+
+
+def cross_sim(tt: TokenTable, x: int, y: int, ta: Sequence[int], tb: Sequence[int]) -> float:
+    """tt.sim of word x of name ta and word y of name tb, at most CROSS_SIM for a surname against
+    a forename: a plain word of a name whose plain words are forenames (Рамазан in "Рамазан
+    Ахметов" is not Рамазанов). A plain word in a name with no surname may be that surname
+    without its ending (Сейіт Ерлан ~ Сейітов Ерлан), so it still meets it."""
+    s = tt.sim(x, y)
+    if s > CROSS_SIM:
+        cx, cy = tt.wclass[x], tt.wclass[y]
+        if (cx == W_SURNAME and cy == W_PLAIN and plain_words_are_forenames(tt, tb)) or (
+            cy == W_SURNAME and cx == W_PLAIN and plain_words_are_forenames(tt, ta)
+        ):
+            return CROSS_SIM
+    return s
+
+
 def align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[tuple[int, int, float], ...]]:
     """Best one-to-one alignment of name words (order-free), then a level, and the strong matches.
 
@@ -148,7 +176,8 @@ def align(tt: TokenTable, va: NameVariant, vb: NameVariant) -> tuple[int, tuple[
     2: one word the same, another contradicts; 1: only weakly similar; 0: different.
     """
     ta, tb = va.tokens, vb.tokens
-    cand = sorted(((tt.sim(x, y), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)), reverse=True)
+    cand = sorted(((cross_sim(tt, x, y, ta, tb), i, j) for i, x in enumerate(ta) for j, y in enumerate(tb)),
+                  reverse=True)  # fmt: skip
     used_a: set[int] = set()
     used_b: set[int] = set()
     matched: list[tuple[int, int, float]] = []
@@ -194,3 +223,71 @@ def name_variant(tt: TokenTable, text: str) -> tuple[NameVariant | None, list[in
     key = " ".join(sorted(name_key(tt, t) for t in names))
     vid = tt.variant_ids.setdefault((names, inits), len(tt.variant_ids))
     return NameVariant(names, inits, text.strip(), key, vid), patr
+
+
+# --- Name evidence outside the name field ----------------------------------------------------------
+
+_WORD_SPLIT = re.compile(r"[\s,;/()\"«»\-–—_.]+")
+_HANDLE_PARTS = re.compile(r"[^a-z]+")
+MIN_HANDLE_SURNAME = 5  # letters: "abaev" is a surname, "ov" or "bek" inside a nickname is not
+
+
+def is_surname_word(raw: str) -> bool:
+    """True for one written word that is a surname by its ending (-ов/-ева/-ин…, any script)."""
+    toks = name_tokens(raw)
+    if len(toks) != 1 or toks[0].kind != "name":
+        return False
+    return word_class(toks[0].skel, toks[0].stem) == W_SURNAME
+
+
+def surname_words(text: str) -> list[str]:
+    """The words of a written name that are surnames by their ending, as written."""
+    return [w for w in _WORD_SPLIT.split(text) if w and is_surname_word(w)]
+
+
+def handle_name(raw: str) -> tuple[str, tuple[str, ...]] | None:
+    """(surname, initials) inside a social-media handle — abaev_k, k.abaev, abaev1987 →
+    ("abaev", ("k",)) — or None when it holds no one surname. Only a word with a surname ending
+    counts: a handle such as nurik_87 may be anyone's nickname."""
+    h = normalise_handle(raw)
+    if not h:
+        return None
+    parts = [x for x in _HANDLE_PARTS.split(h) if x]
+    surnames = [x for x in parts if len(x) >= MIN_HANDLE_SURNAME and is_surname_word(x)]
+    if len(surnames) != 1:
+        return None
+    initials = tuple(x for x in parts if len(x) == 1)
+    return surnames[0], initials[:2]
+
+
+def extra_name_texts(full_name: str | None, aliases: Sequence[str], handles: Sequence[str]) -> list[str]:
+    """Whole names a mention implies beyond the ones written: a surname found only in an alias or a
+    handle, added to a written name that has none ("Кайрат" with the alias "Абаев" or the handle
+    @abaev_k is "Кайрат abaev"); with no name written, the handle's surname and initials alone."""
+    texts = [t for t in (full_name or "", *aliases) if t.strip()]
+    found: list[str] = [w for t in texts[1:] for w in surname_words(t)]
+    initials: tuple[str, ...] = ()
+    for h in handles:
+        hit = handle_name(h)
+        if hit is not None:
+            found.append(hit[0])
+            initials = initials or hit[1]
+    if not found:
+        return []
+    if not texts:
+        return [" ".join((found[0], *(f"{x}." for x in initials)))]
+    base = texts[0]
+    toks = name_tokens(base)
+    plain = [t for t in toks if t.kind == "name" and word_class(t.skel, t.stem) == W_PLAIN]
+    if surname_words(base) or len(plain) > 1:
+        # The written name has its surname (or a word that may be one, written without its
+        # ending): an alias's or a handle's other surname is not added to it.
+        return []
+    stems = [t.stem for t in toks]
+
+    def new(w: str) -> bool:
+        stem = name_tokens(w)[0].stem
+        return all(JaroWinkler.normalized_similarity(stem, x) < STRONG_TOKEN for x in stems)
+
+    word = next((w for w in found if new(w)), None)
+    return [f"{base} {word}"] if word else []

@@ -128,6 +128,11 @@ class PlainIndex:
     def block_hashes(self) -> tuple[np.ndarray, np.ndarray]:
         return self.cols.block_hash, self.cols.block_member
 
+    def probe_hashes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One-sided blocking keys (features.initial_probe_keys): probes and targets."""
+        c = self.cols
+        return c.probe_hash, c.probe_member, c.target_hash, c.target_member
+
     def block_keys(self, i: int) -> list[str]:
         return plain_block_keys(self.f[i], self.tt)
 
