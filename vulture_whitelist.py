@@ -133,3 +133,9 @@ from aigaq import errors, urls
 errors.bad_request, errors.permission_denied, errors.page_not_found, errors.server_error, errors.csrf_failure
 urls.handler400, urls.handler403, urls.handler404, urls.handler500
 exception  # keyword argument Django passes to the error handlers
+# Read by templates: accounts/team.html (the role select) and cases/people.html (the people block).
+selectors.TeamRow.role_code
+from aigaq.cases import people as case_people
+case_people.Place.active
+case_people.People.can_manage
+case_people.People.read_only
