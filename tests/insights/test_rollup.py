@@ -143,3 +143,9 @@ def test_a_median_in_a_weekly_bucket_is_shown_as_the_range_of_that_week(
     sections = all_sections(Filter(organisations=(org,)))
     timing = next(t for s in sections for t in s.tables if t.key == "verdict_days")
     assert [c.text for c in timing.rows[-1].cells] == ["5", "35–41", "35–41"]
+
+
+def test_every_measure_name_fits_its_column_on_every_database() -> None:
+    # SQLite stores a longer name silently; PostgreSQL refuses the whole write.
+    width = FigureTally._meta.get_field("measure").max_length
+    assert width is not None and max(len(name) for name in MEASURES) <= width

@@ -83,7 +83,7 @@ class FigureTally(models.Model):
     # "area" or "gbv_type".
     by = models.CharField(max_length=8, blank=True)
     group = models.CharField(max_length=24, blank=True)
-    measure = models.CharField(max_length=16)
+    measure = models.CharField(max_length=32)
     key = models.CharField(max_length=120, blank=True)
     value = models.IntegerField(default=0)
     n = models.BigIntegerField()
