@@ -8,7 +8,10 @@ MATCH_THRESHOLD. The engine links the same pooled mentions in private and in pla
 organisation holding all three members' cases would get); its clusters are scored on the same
 cross-member pairs. Rows:
 
-- network (alerts): the hub's alerts, the pairs it reports: issue 11's measure.
+- network (alerts): the hub's alerts, the pairs it reports: issue 11's measure. The hub's real
+  matching opens exactly these pairs (`bench/network/perf.py agree` checks it).
+- network (alerts, kinds only): what the hub alerted on before it passed token counts, conflicts
+  and region to `score` (the agreeing token kinds alone, the model fitted without counts).
 - network (chained): what a hub that also chains its links would report (simulate.py,
   constrained_clusters: links of any two refs, the same member's too, at CHAIN_THRESHOLD, strongest
   first, never joining clusters that hold a cannot-link pair); a proposal, not what the hub does.
@@ -125,6 +128,9 @@ def bench_one(ds: DataSet, members: int, holder: KeyHolder, misses: int) -> tupl
 
     nw = run_network(mentions, member_of, holder)
     rows.append(_row(ds, "network (alerts)", sim.score_pairs(nw.alerts, persons, true),
+                     nw.tokens.seconds + nw.hub_seconds))
+    before = sim.alerts_kinds_only(nw.pairs)
+    rows.append(_row(ds, "network (alerts, kinds only)", sim.score_pairs(before, persons, true),
                      nw.tokens.seconds + nw.hub_seconds))
     start = time.perf_counter()
     everyone = sim.candidates(nw.tokens, list(range(len(mentions))))  # the same member's pairs too

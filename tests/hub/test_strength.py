@@ -93,5 +93,6 @@ def test_matching_one_ref_takes_as_many_queries_for_thirty_candidates_as_for_one
 
     sync(client, oral, [upsert("single", phone=["+77010000001"])])
     few = queries("one")
+    assert few == 5, "this ref's tokens, candidates, counts, the candidates' kinds, their encodings"
     sync(client, almaty, [upsert("many", phone=["+77010000002"], **name(COMMON))])
     assert queries("many") == few

@@ -14,7 +14,7 @@ A count is taken when the pair is matched: a token that many refs share later we
 only when one of its two refs changes again.
 
 Called by `services.sync_apply` inside its transaction, after the batch's encodings are stored.
-Four queries per changed ref whatever the number of candidates (docs/benchmarks.md, "Network").
+Five queries per changed ref (`_hits`) whatever the number of candidates (docs/benchmarks.md, "Network").
 """
 
 from __future__ import annotations
@@ -74,13 +74,19 @@ class Candidate:
         return strength(self.kinds, counts=self.counts, conflicts={network.REGION} if self.region_conflict else ())
 
 
-def candidates(encoding: Encoding) -> dict[int, Candidate]:
+def _tokens_of(encoding: Encoding) -> set[tuple[str, str]]:
+    return set(EncodingToken.objects.filter(encoding=encoding).values_list("kind", "token"))
+
+
+def candidates(encoding: Encoding, mine: set[tuple[str, str]] | None = None) -> dict[int, Candidate]:
     """Other members' encodings sharing a token with this one (by id), with what agrees.
 
     Two queries whatever the number of candidates: the other members' rows holding one of this
     encoding's (kind, token) pairs, with their encoding's region; and how many encodings of the
-    whole network (this member's too, this one included) hold each of those pairs."""
-    mine = set(EncodingToken.objects.filter(encoding=encoding).values_list("kind", "token"))
+    whole network (this member's too, this one included) hold each of those pairs. `mine`: this
+    encoding's (kind, token) pairs, when the caller has them."""
+    if mine is None:
+        mine = _tokens_of(encoding)
     if not mine:
         return {}
     lookup = EncodingToken.objects.filter(kind__in={k for k, _ in mine}, token__in={t for _, t in mine})
@@ -126,13 +132,15 @@ class _Hit:
 def _hits(encoding: Encoding) -> dict[tuple[int, str], _Hit]:
     """The pairs at or above the threshold, by the other side's (member id, ref).
 
-    Conflicts (kinds both hold but share no token of) only lower a score, so the kinds the other
-    encoding holds are read only for the candidates whose score without them reaches the
-    threshold: one more query for those, and one for their encodings."""
-    found = {pk: c for pk, c in candidates(encoding).items() if c.bound() >= MATCH_THRESHOLD}
+    Five queries whatever the number of candidates: this encoding's tokens, the two of
+    `candidates`, then, since conflicts (kinds both hold but share no token of) only lower a score,
+    the token kinds of the candidates whose score without them reaches the threshold, and their
+    encodings."""
+    tokens = _tokens_of(encoding)
+    found = {pk: c for pk, c in candidates(encoding, tokens).items() if c.bound() >= MATCH_THRESHOLD}
     if not found:
         return {}
-    mine = set(EncodingToken.objects.filter(encoding=encoding).values_list("kind", flat=True).distinct())
+    mine = {kind for kind, _ in tokens}
     held: dict[int, set[str]] = defaultdict(set)
     for pk, kind in EncodingToken.objects.filter(encoding_id__in=found).values_list("encoding_id", "kind").distinct():
         held[pk].add(kind)
