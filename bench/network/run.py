@@ -15,6 +15,8 @@ cross-member pairs. Rows:
 - network (chained): what a hub that also chains its links would report (simulate.py,
   constrained_clusters: links of any two refs, the same member's too, at CHAIN_THRESHOLD, strongest
   first, never joining clusters that hold a cannot-link pair); a proposal, not what the hub does.
+- network (alerts + chained): the pair alerts and, added to them, the chained clusters' pairs: what
+  a hub that keeps its pair alerts and adds chained ones would report.
 - private / plain (clusters): `aigaq link [--private KEY]`'s clusters (what link-eval scores).
 - private (links): the engine's own linked pairs at its threshold, before clustering.
 
@@ -136,6 +138,9 @@ def bench_one(ds: DataSet, members: int, holder: KeyHolder, misses: int) -> tupl
     everyone = sim.candidates(nw.tokens, list(range(len(mentions))))  # the same member's pairs too
     chained = sim.constrained_clusters(len(mentions), everyone, threshold=sim.CHAIN_THRESHOLD)
     rows.append(_row(ds, "network (chained)", sim.score_clusters(chained, persons, member_of, true),
+                     nw.tokens.seconds + time.perf_counter() - start))
+    union = set(nw.alerts) | sim.cluster_pairs(chained, member_of)
+    rows.append(_row(ds, "network (alerts + chained)", sim.score_pairs(union, persons, true),
                      nw.tokens.seconds + time.perf_counter() - start))
 
     start = time.perf_counter()

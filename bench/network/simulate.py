@@ -205,6 +205,15 @@ def alerts_kinds_only(pairs: Mapping[tuple[int, int], Candidate],
 CHAIN_THRESHOLD = 0.75
 
 
+def cluster_pairs(cluster_of: Sequence[str], member_of: Sequence[int]) -> set[tuple[int, int]]:
+    """The cross-member pairs (i < j) that share a cluster."""
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(cluster_of):
+        by_cluster[c].append(i)
+    return {(a, b) for refs in by_cluster.values() for x, a in enumerate(refs) for b in refs[x + 1:]
+            if member_of[a] != member_of[b]}
+
+
 def cannot_link(c: Candidate) -> bool:
     """Two refs that cannot be one man whatever chain of links joins them: different valid IINs,
     or the same name with different documented birth years or different fathers' names."""
