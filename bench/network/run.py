@@ -8,10 +8,15 @@ MATCH_THRESHOLD. The engine links the same pooled mentions in private and in pla
 organisation holding all three members' cases would get); its clusters are scored on the same
 cross-member pairs. Rows:
 
-- network (alerts): the hub's alerts, the pairs it reports: issue 11's measure.
+- network (alerts): the hub's alerts, the pairs it reports: issue 11's measure. The hub's real
+  matching opens exactly these pairs (`bench/network/perf.py agree` checks it).
+- network (alerts, kinds only): what the hub alerted on before it passed token counts, conflicts
+  and region to `score` (the agreeing token kinds alone, the model fitted without counts).
 - network (chained): what a hub that also chains its links would report (simulate.py,
   constrained_clusters: links of any two refs, the same member's too, at CHAIN_THRESHOLD, strongest
   first, never joining clusters that hold a cannot-link pair); a proposal, not what the hub does.
+- network (alerts + chained): the pair alerts and, added to them, the chained clusters' pairs: what
+  a hub that keeps its pair alerts and adds chained ones would report.
 - private / plain (clusters): `aigaq link [--private KEY]`'s clusters (what link-eval scores).
 - private (links): the engine's own linked pairs at its threshold, before clustering.
 
@@ -126,10 +131,16 @@ def bench_one(ds: DataSet, members: int, holder: KeyHolder, misses: int) -> tupl
     nw = run_network(mentions, member_of, holder)
     rows.append(_row(ds, "network (alerts)", sim.score_pairs(nw.alerts, persons, true),
                      nw.tokens.seconds + nw.hub_seconds))
+    before = sim.alerts_kinds_only(nw.pairs)
+    rows.append(_row(ds, "network (alerts, kinds only)", sim.score_pairs(before, persons, true),
+                     nw.tokens.seconds + nw.hub_seconds))
     start = time.perf_counter()
     everyone = sim.candidates(nw.tokens, list(range(len(mentions))))  # the same member's pairs too
     chained = sim.constrained_clusters(len(mentions), everyone, threshold=sim.CHAIN_THRESHOLD)
     rows.append(_row(ds, "network (chained)", sim.score_clusters(chained, persons, member_of, true),
+                     nw.tokens.seconds + time.perf_counter() - start))
+    union = set(nw.alerts) | sim.cluster_pairs(chained, member_of)
+    rows.append(_row(ds, "network (alerts + chained)", sim.score_pairs(union, persons, true),
                      nw.tokens.seconds + time.perf_counter() - start))
 
     start = time.perf_counter()

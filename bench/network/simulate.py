@@ -194,8 +194,24 @@ def alerts(pairs: Mapping[tuple[int, int], Candidate], *, use_counts: bool = Tru
     return [ab for ab, c in pairs.items() if c.score(use_counts=use_counts) >= threshold]
 
 
+def alerts_kinds_only(pairs: Mapping[tuple[int, int], Candidate],
+                      threshold: float = net.MATCH_THRESHOLD) -> list[tuple[int, int]]:
+    """What the hub alerted on before it passed counts, conflicts and region (until December
+    2026): `score` of the agreeing token kinds alone."""
+    return [ab for ab, c in pairs.items() if net.score(c.kinds - {net.REGION}) >= threshold]
+
+
 # Chosen on the training seed (11): chaining at MATCH_THRESHOLD joins too many namesakes.
 CHAIN_THRESHOLD = 0.75
+
+
+def cluster_pairs(cluster_of: Sequence[str], member_of: Sequence[int]) -> set[tuple[int, int]]:
+    """The cross-member pairs (i < j) that share a cluster."""
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(cluster_of):
+        by_cluster[c].append(i)
+    return {(a, b) for refs in by_cluster.values() for x, a in enumerate(refs) for b in refs[x + 1:]
+            if member_of[a] != member_of[b]}
 
 
 def cannot_link(c: Candidate) -> bool:

@@ -13,13 +13,19 @@ from django.test import Client
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.hub import matching
 from aigaq.hub.models import Alert, Encoding
-from aigaq.linkage.network import MATCH_THRESHOLD, score
+from aigaq.linkage.network import MATCH_THRESHOLD, REGION, score
 
 from .conftest import Party, alerts, post, sync, upsert
 
 pytestmark = pytest.mark.urls("aigaq.hub.urls")
 
 PHONE = "+77015551234"
+
+
+def expected(kinds: list[str], conflicts: tuple[str, ...] = ()) -> float:
+    """The strength of a pair of two refs whose tokens no third ref holds, as the hub rounds it."""
+    counts = {k: 2 for k in kinds if k != REGION}
+    return round(score(kinds, counts=counts, conflicts=conflicts), 2)
 
 
 @pytest.fixture
@@ -37,9 +43,10 @@ def test_a_shared_phone_opens_one_alert_seen_by_both_from_their_side(
     almaty, oral, _ = matched
     [mine], [theirs] = alerts(client, almaty), alerts(client, oral)
     assert Alert.objects.count() == 1
-    strength = round(score(["phone"]), 2)
+    # Both refs are of region KZ-75 (conftest.upsert), and hold names that share no token.
+    strength = expected(["phone", REGION], conflicts=("name",))
     assert mine == {"id": theirs["id"], "my_ref": "almaty-ref", "other_member": "Oral network", "other_city": "Oral",
-                    "strength": strength, "evidence_kinds": ["phone"], "my_year_month": "2025-03",
+                    "strength": strength, "evidence_kinds": ["phone", REGION], "my_year_month": "2025-03",
                     "other_year_month": "2025-05", "state": "open", "closed_reason": "", "my_decision": "",
                     "other_decision": "", "contact": None}
     assert theirs | {"id": mine["id"]} == mine | {
@@ -70,9 +77,9 @@ def test_the_same_members_two_refs_never_alert(client: Client, two: tuple[Party,
 
 def test_kinds_that_score_below_the_threshold_open_nothing(client: Client, two: tuple[Party, Party]) -> None:
     almaty, oral = two
-    assert score(["name_initial"]) < MATCH_THRESHOLD
-    sync(client, almaty, [upsert("a1", name_initial=["seitov z"], phone=["+77010000001"])])
-    sync(client, oral, [upsert("o1", name_initial=["seitov z"], phone=["+77010000002"])])
+    assert score(["name_phonetic", REGION], counts={"name_phonetic": 2}) < MATCH_THRESHOLD
+    sync(client, almaty, [upsert("a1", name_phonetic=["stv jnbk"], phone=["+77010000001"])])
+    sync(client, oral, [upsert("o1", name_phonetic=["stv jnbk"], phone=["+77010000002"])])
     assert not Alert.objects.exists()
 
 
@@ -85,8 +92,8 @@ def test_the_kinds_that_agree_are_those_with_a_shared_token(client: Client, two:
     sync(client, oral, [upsert("o1", handle=[PHONE], name=["seitov zhanibek"], name_phonetic=["stv jnbk"],
                                name_initial=["seitov z"], plate=["777aaa01"])])
     [alert] = alerts(client, oral)
-    assert alert["evidence_kinds"] == ["name", "name_phonetic", "name_initial"]
-    assert alert["strength"] == round(score(["name", "name_phonetic", "name_initial"]), 2)
+    assert alert["evidence_kinds"] == ["name", "name_phonetic", "name_initial", REGION]
+    assert alert["strength"] == expected(["name", "name_phonetic", "name_initial", REGION], conflicts=("plate",))
 
 
 def test_a_withdrawn_ref_closes_its_alert_for_both(client: Client, matched: tuple[Party, Party, str]) -> None:
@@ -103,8 +110,8 @@ def test_a_changed_ref_is_followed_then_closed_when_it_no_longer_matches(
     sync(client, oral, [upsert("oral-ref", 2, phone=[PHONE], name=["seitov zhanibek"], year_month="2025-06")])
     [alert] = alerts(client, almaty)
     assert alert["id"] == code, "the same alert, updated"
-    assert alert["evidence_kinds"] == ["phone", "name"]
-    assert alert["strength"] == round(score(["phone", "name"]), 2)
+    assert alert["evidence_kinds"] == ["phone", "name", REGION]
+    assert alert["strength"] == expected(["phone", "name", REGION])
     assert alert["other_year_month"] == "2025-06"
     sync(client, almaty, [upsert("almaty-ref", 2, name_initial=["seitov z"])])
     for party in (almaty, oral):
@@ -132,17 +139,17 @@ def test_one_ref_can_match_refs_of_several_members(client: Client, matched: tupl
 
 def test_every_strength_goes_through_one_function(client: Client, two: tuple[Party, Party],
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    seen: list[frozenset[str]] = []
+    seen: list[tuple[frozenset[str], dict[str, int], frozenset[str]]] = []
 
-    def strength(kinds: Any) -> float:
-        seen.append(frozenset(kinds))
+    def strength(kinds: Any, *, counts: Any, conflicts: Any) -> float:
+        seen.append((frozenset(kinds), dict(counts), frozenset(conflicts)))
         return 0.9
 
     monkeypatch.setattr(matching, "strength", strength)
     almaty, oral = two
     sync(client, almaty, [upsert("a1", name_initial=["seitov z"])])
     sync(client, oral, [upsert("o1", name_initial=["seitov z"])])
-    assert seen == [frozenset({"name_initial"})]
+    assert seen and all(s == (frozenset({"name_initial", REGION}), {"name_initial": 2}, frozenset()) for s in seen)
     assert alerts(client, oral)[0]["strength"] == 0.9
 
 
