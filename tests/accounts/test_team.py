@@ -24,6 +24,15 @@ def test_only_coordinators_see_the_team_page(alice: User, bob: User, ann: User, 
     assert "alice" in page and "bob" in page
 
 
+def test_the_team_page_shows_each_members_name_opened_from_its_seal(alice: User, cora: User) -> None:
+    alice.first_name, alice.last_name = "Әлия", "Бекова"
+    alice.save()
+    client, _ = sign_in("cora")
+    page = client.get("/accounts/team/").content.decode()
+    assert "alice <span class=\"member-name\">(Әлия Бекова)</span>" in page
+    assert "cora <span" not in page  # no name given: only the username
+
+
 def test_a_coordinator_never_sees_or_touches_another_organisations_members(alice: User, olga: User) -> None:
     client, _ = sign_in("olga")
     assert "alice" not in client.get("/accounts/team/").content.decode()
