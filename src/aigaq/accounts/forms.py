@@ -181,6 +181,13 @@ class MemberCreateForm(GuardedForm):
         return username
 
 
+class MemberFindForm(GuardedForm):
+    """The team page's search: part of a username, or a whole e-mail address. Never a name: names
+    are sealed, and no index of them is kept."""
+
+    find = forms.CharField(label=_("Username or e-mail address"), max_length=254, required=False)
+
+
 class InviteForm(GuardedForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
