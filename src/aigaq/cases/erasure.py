@@ -95,7 +95,8 @@ def wal_checkpoint() -> bool:
     """Copies SQLite's WAL into the database file and truncates it to nothing, so the pages an
     erasure overwrote are not kept there as they were. True when done, or with nothing to do (no
     WAL, another database); False when a reader still held the WAL (it is emptied at a later
-    erasure or when the last connection closes)."""
+    erasure or when the last connection closes). It waits for readers up to SQLite's busy
+    timeout, which an erasure, rare and deliberate, can afford."""
     if connection.vendor != "sqlite":
         return True
     with connection.cursor() as cursor:
