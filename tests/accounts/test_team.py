@@ -24,6 +24,39 @@ def test_only_coordinators_see_the_team_page(alice: User, bob: User, ann: User, 
     assert "alice" in page and "bob" in page
 
 
+def test_the_team_page_shows_each_members_name_opened_from_its_seal(alice: User, cora: User) -> None:
+    alice.first_name, alice.last_name = "Әлия", "Бекова"
+    alice.save()
+    client, _ = sign_in("cora")
+    page = client.get("/accounts/team/").content.decode()
+    assert "alice <span class=\"member-name\">(Әлия Бекова)</span>" in page
+    assert "cora <span" not in page  # no name given: only the username
+
+
+def test_a_coordinator_finds_members_by_username_or_e_mail_address_never_by_name(
+    alice: User, bob: User, cora: User, olga: User
+) -> None:
+    alice.first_name, alice.email = "Әлия", "aliya@example.org"
+    alice.save()
+    client, _ = sign_in("cora")
+
+    def found(find: str) -> set[str]:
+        page = client.get("/accounts/team/", {"find": find})
+        assert page.status_code == 200
+        return {u for u in ("alice", "bob", "cora", "olga") if f'id="member-{User.objects.get(username=u).code}"'
+                in page.content.decode()}
+
+    assert found("BO") == {"bob"}
+    assert found("Aliya@Example.org") == {"alice"}
+    assert found("aliya@") == set()  # an e-mail address is matched whole
+    assert found("olga") == set()  # never another organisation's member
+    assert found("Әлия") == set()  # names are sealed: nothing searches them
+    assert found("") == {"alice", "bob", "cora"}
+    assert "No member has this username" in client.get("/accounts/team/", {"find": "nobody"}).content.decode()
+    refused = client.get("/accounts/team/", {"find": "bo\u202eb"})
+    assert refused.status_code == 200 and "invisible character" in refused.content.decode()
+
+
 def test_a_coordinator_never_sees_or_touches_another_organisations_members(alice: User, olga: User) -> None:
     client, _ = sign_in("olga")
     assert "alice" not in client.get("/accounts/team/").content.decode()

@@ -17,7 +17,7 @@ from aigaq.keys import store as keys
 from aigaq.ops import backup
 
 from ..conftest import client_for
-from .helpers import SURVIVOR_NAME, leaks, secret_case, stepped_up
+from .helpers import SURVIVOR_NAME, database_files_after, leaks, secret_case, stepped_up
 
 
 @pytest.mark.django_db(transaction=True)
@@ -120,3 +120,52 @@ def test_the_survivor_name_is_gone_from_the_page_after_erasure(cora: User) -> No
     assert SURVIVOR_NAME not in client.get(f"/cases/{case.code}/").content.decode()  # never shown
     erasure.case_erase(actor=cora, case=case)
     assert client.get(f"/cases/{case.code}/").status_code == 404
+
+
+# Plaintexts of a case that may be stored unsealed (a pseudonym, a police unit), besides the
+# sealed ones of `secret_case`: erasure must leave none of them in any file of the database.
+PSEUDONYM = "Aqqu-Pseud-5Zr"
+EARLIER_PSEUDONYM = "Earlier-Pseudonym-Kk3"
+UNIT = "Zhetysu-Unit-9Qw district police"
+_ERASED_CASE = f"""
+import dataclasses, datetime as dt
+from aigaq.accounts.models import Organisation, Role
+from aigaq.cases import erasure, services
+from tests.conftest import SURVIVOR, make_user
+from tests.protection.helpers import secret_case
+
+org = Organisation.objects.create(name="Crisis centre", default_language="en")
+cora = make_user("cora", org, Role.COORDINATOR)
+kept = make_user("kept", org, Role.CASEWORKER)
+case = secret_case(cora)
+for pseudonym in ({EARLIER_PSEUDONYM!r}, {PSEUDONYM!r}):  # an earlier value, corrected
+    case.survivor.pseudonym = pseudonym
+    case.survivor.save()
+services.pathway_event_add(actor=cora, case=case, event_type="police_contacted",
+                           date=dt.date(2025, 5, 5), data={{"unit": {UNIT!r}}})
+{{erase}}
+"""
+
+
+def _case_values_in(files: dict[str, bytes]) -> dict[str, list[str]]:
+    texts = (PSEUDONYM, EARLIER_PSEUDONYM, UNIT)
+    return {name: [*leaks(blob), *(t for t in texts if t.encode() in blob)] for name, blob in files.items()}
+
+
+def test_an_erased_case_leaves_no_plaintext_in_the_database_file_its_wal_or_journal(tmp_path: Path) -> None:
+    before = database_files_after(_ERASED_CASE.replace("{erase}", ""), tmp_path / "before")
+    assert any(_case_values_in(before).values()), "the scan finds the case's unsealed values before erasure"
+
+    after = database_files_after(_ERASED_CASE.replace("{erase}", "erasure.case_erase(actor=cora, case=case)"),
+                                 tmp_path / "after")
+    assert _case_values_in(after) == {name: [] for name in after}
+
+
+def test_retention_erasure_leaves_no_plaintext_in_the_database_file_its_wal_or_journal(tmp_path: Path) -> None:
+    erase = "\n".join([
+        "from django.utils import timezone",
+        "erasure.case_close(actor=cora, case=case)",
+        "assert erasure.retention_erase(now=timezone.now() + dt.timedelta(days=800), years=2) == [case.code]",
+    ])
+    after = database_files_after(_ERASED_CASE.replace("{erase}", erase), tmp_path / "after")
+    assert _case_values_in(after) == {name: [] for name in after}

@@ -90,9 +90,54 @@ def test_every_form_where_a_person_types_text_refuses_invisible_characters() -> 
         return [s for sub in cls.__subclasses__() for s in (sub, *subclasses(sub))]
 
     ours = [c for c in subclasses(forms.Form) if c.__module__.startswith("aigaq.") and c is not GuardedForm]
-    # Staff accounts' forms (sign-in, password, team) are left to the accounts work (docs/security.md).
-    unguarded = [c for c in ours if not issubclass(c, GuardedForm) and not c.__module__.startswith("aigaq.accounts")]
+    unguarded = [c for c in ours if not issubclass(c, GuardedForm)]
     assert len(ours) > 15 and unguarded == []
+    assert {c.__name__ for c in ours} >= {"LoginForm", "PasswordChangeForm", "MemberCreateForm", "JoinForm"}
+
+
+def _guarded_forms() -> list[type[GuardedForm]]:
+    def subclasses(cls: type) -> list[type]:
+        return [s for sub in cls.__subclasses__() for s in (sub, *subclasses(sub))]
+
+    return [c for c in subclasses(GuardedForm) if c.__module__.startswith("aigaq.")]
+
+
+def test_only_password_fields_are_taken_exactly_as_typed() -> None:
+    exempt = [(c, name) for c in _guarded_forms() for name in c.unguarded_fields]
+    assert exempt, "the password fields of the accounts forms are exempt"
+    for form, name in exempt:
+        assert isinstance(form.base_fields[name].widget, forms.PasswordInput), f"{form.__name__}.{name}"
+
+
+@pytest.mark.parametrize("char", [RLO, "\u200b", "\x1b"], ids=lambda c: f"U+{ord(c):04X}")
+def test_staff_account_forms_refuse_invisible_characters_but_passwords_keep_any(
+    char: str, alice: User, cora: User
+) -> None:
+    from aigaq.accounts.forms import JoinForm, LoginForm, MemberCreateForm, PasswordChangeForm, TotpSetupForm
+
+    login = LoginForm({"username": f"ali{char}ce", "password": f"pass{char}word"})
+    assert not login.is_valid() and list(login.errors) == ["username"]
+    member = MemberCreateForm({"username": f"new{char}member", "role": "caseworker"})
+    assert not member.is_valid() and "username" in member.errors
+    device = TotpSetupForm({"name": f"Phone{char}", "code": "123456"})
+    assert not device.is_valid() and list(device.errors) == ["name"]
+
+    password = f"a long passphrase {char} with any character"
+    alice.set_password("correct horse battery staple")
+    change = PasswordChangeForm(alice, {"old_password": "correct horse battery staple",
+                                        "new_password1": password, "new_password2": password})
+    assert change.is_valid(), change.errors
+    join = JoinForm({"username": "newmember", "password1": password, "password2": password})
+    assert join.is_valid(), join.errors
+
+
+def test_a_form_cannot_exempt_a_field_it_does_not_have() -> None:
+    class Typo(GuardedForm):
+        unguarded_fields = frozenset(("pasword",))
+        password = forms.CharField(widget=forms.PasswordInput)
+
+    with pytest.raises(ValueError, match="pasword"):
+        Typo()
 
 
 def test_text_saved_before_the_check_shows_markers_on_the_case_page(

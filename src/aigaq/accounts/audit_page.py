@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aigaq.audit.log import verify
 from aigaq.audit.models import Action, AuditEntry
+from aigaq.formats.text import GuardedForm
 
 from .decorators import coordinator_required
 from .members import acting_member
@@ -63,7 +64,7 @@ def audit_entries(
     return entries.order_by("-id")
 
 
-class AuditFilterForm(forms.Form):
+class AuditFilterForm(GuardedForm):
     user = forms.ChoiceField(label=gettext_lazy("Who"), required=False)
     case = forms.CharField(label=gettext_lazy("Case"), required=False, max_length=32,
                            help_text=gettext_lazy("The case number, or its first characters"))

@@ -8,10 +8,15 @@ from django.contrib.auth.forms import UsernameField
 from django.utils.translation import gettext_lazy as _
 from django_otp import verify_token
 
+from aigaq.formats.text import GuardedForm
+
 from .models import Role, TotpDevice, User
 
 
-class LoginForm(forms.Form):
+class LoginForm(GuardedForm):
+    # Taken exactly as typed: a password may hold any character.
+    unguarded_fields = frozenset(("password",))
+
     username = forms.CharField(
         label=_("Username"),
         max_length=150,
@@ -42,7 +47,7 @@ def _code_field(label: Any) -> forms.CharField:
     )
 
 
-class CodeForm(forms.Form):
+class CodeForm(GuardedForm):
     """The six-digit code from her authenticator app, checked against her confirmed TOTP devices."""
 
     code = _code_field(_("Code from your authenticator app"))
@@ -63,21 +68,24 @@ class CodeForm(forms.Form):
         raise forms.ValidationError(_("This code is not valid. Codes change every 30 seconds and work once."))
 
 
-class TotpSetupForm(forms.Form):
+class TotpSetupForm(GuardedForm):
     name = forms.CharField(label=_("Name of this device"), max_length=64, initial=_("Phone"))
     code = _code_field(_("Code shown by the app"))
 
 
-class KeySetupForm(forms.Form):
+class KeySetupForm(GuardedForm):
     name = forms.CharField(label=_("Name of this key"), max_length=64, initial=_("Security key"))
     response = forms.CharField(widget=forms.HiddenInput, max_length=20000)
 
 
-class KeyForm(forms.Form):
+class KeyForm(GuardedForm):
     response = forms.CharField(widget=forms.HiddenInput, max_length=20000)
 
 
-class StepUpForm(forms.Form):
+class StepUpForm(GuardedForm):
+    # Taken exactly as typed: a password may hold any character.
+    unguarded_fields = frozenset(("step_up_password",))
+
     step_up_password = forms.CharField(
         label=_("Your password"),
         required=False,
@@ -112,7 +120,10 @@ class StepUpForm(forms.Form):
         raise forms.ValidationError(_("That did not match. Enter your password again."))
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(GuardedForm):
+    # Taken exactly as typed: a password may hold any character.
+    unguarded_fields = frozenset(("old_password", "new_password1", "new_password2"))
+
     old_password = forms.CharField(
         label=_("Current password"),
         strip=False,
@@ -159,7 +170,7 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-class MemberCreateForm(forms.Form):
+class MemberCreateForm(GuardedForm):
     username = UsernameField(label=_("Username"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
@@ -170,16 +181,26 @@ class MemberCreateForm(forms.Form):
         return username
 
 
-class InviteForm(forms.Form):
+class MemberFindForm(GuardedForm):
+    """The team page's search: part of a username, or a whole e-mail address. Never a name: names
+    are sealed, and no index of them is kept."""
+
+    find = forms.CharField(label=_("Username or e-mail address"), max_length=254, required=False)
+
+
+class InviteForm(GuardedForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class RoleForm(forms.Form):
+class RoleForm(GuardedForm):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
 
 
-class JoinForm(forms.Form):
+class JoinForm(GuardedForm):
     """Joining through an invitation: her username and the password she chooses."""
+
+    # Taken exactly as typed: a password may hold any character.
+    unguarded_fields = frozenset(("password1", "password2"))
 
     username = UsernameField(
         label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})

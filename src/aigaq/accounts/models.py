@@ -12,9 +12,18 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
 from django_otp.oath import TOTP
 
+from aigaq.keys.sealed import SealedTextField
+from aigaq.keys.store import keyring
 from aigaq.lib.crypto import random_code
 
 from . import totp
+
+# The key-file subkey that seals staff names (accounts are not cases: no case key applies).
+STAFF_NAMES_PURPOSE = "staff-names"
+
+
+def staff_names_key() -> bytes:
+    return keyring().subkey(STAFF_NAMES_PURPOSE)
 
 
 class Role(models.TextChoices):
@@ -37,15 +46,28 @@ class Organisation(models.Model):
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]  # django-stubs cannot follow FKs inherited from an abstract Device
-    """A member of staff. Survivors never get accounts of this kind."""
+    """A member of staff. Survivors never get accounts of this kind.
+
+    Her first and last names are sealed like a case's personal fields (a copy of the database
+    must not name every activist), under the key file's "staff-names" subkey and bound to her row
+    ("accounts_user:<code>:first_name"). They are opened only where shown; nothing searches by
+    them: staff are found by username (or e-mail address).
+    """
 
     code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    first_name = SealedTextField(_("first name"), blank=True)
+    last_name = SealedTextField(_("last name"), blank=True)
     language = models.CharField(_("language"), max_length=2, choices=settings.LANGUAGES, blank=True)
     # Set when a coordinator issues a temporary password: she must choose her own before anything else.
     must_change_password = models.BooleanField(default=False)
     # Set when a coordinator reset her second factor (a lost phone): at her next sign-in she must
     # set up a new one before anything else, even where two-factor sign-in is not required.
     must_enrol_second_factor = models.BooleanField(default=False)
+
+    def data_key(self) -> bytes:
+        """The key of her sealed fields (SealedTextField): a key-file subkey, the same for all
+        accounts, which outlives any case's erasure."""
+        return staff_names_key()
 
 
 class Membership(models.Model):

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
@@ -78,13 +79,17 @@ def get_session_for_user(user: User, code: str) -> UserSession:
     return session
 
 
-def team_rows(coordinator: Membership) -> list[TeamRow]:
-    """The members of the coordinator's organisation, by username, with what the team page shows."""
+def team_rows(coordinator: Membership, *, find: str = "") -> list[TeamRow]:
+    """The members of the coordinator's organisation, by username, with what the team page shows;
+    with `find`, only those whose username holds it or whose e-mail address is exactly it."""
     members = (
         Membership.objects.filter(organisation_id=coordinator.organisation_id)
         .select_related("user")
         .order_by("user__username")
     )
+    find = find.strip()
+    if find:
+        members = members.filter(Q(user__username__icontains=find) | Q(user__email__iexact=find))
     return [
         TeamRow(
             user=member.user,

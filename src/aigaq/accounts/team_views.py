@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import selectors, services, sessions
 from .decorators import coordinator_required, require_step_up
-from .forms import InviteForm, JoinForm, MemberCreateForm, RoleForm
+from .forms import InviteForm, JoinForm, MemberCreateForm, MemberFindForm, RoleForm
 from .members import acting_member
 from .models import Role
 from .web import signed_in_user
@@ -28,8 +28,12 @@ def team(
     request: HttpRequest, *, form: MemberCreateForm | None = None, invite_form: InviteForm | None = None
 ) -> HttpResponse:
     coordinator = acting_member(request.user)
+    find_form = MemberFindForm(request.GET or None)
+    find = find_form.cleaned_data["find"] if find_form.is_bound and find_form.is_valid() else ""
     return render(request, "accounts/team.html", {
-        "rows": selectors.team_rows(coordinator),
+        "rows": selectors.team_rows(coordinator, find=find),
+        "find_form": find_form,
+        "finding": bool(find),
         "form": form or MemberCreateForm(),
         "invite_form": invite_form or InviteForm(),
         "invitations": selectors.pending_invitations(coordinator),

@@ -8,11 +8,18 @@ that the case existed and who erased it when, never what it held.
 The key is destroyed first, outside the database transaction, on purpose: if the transaction then
 fails, what is left is an unreadable case (erasing it again finishes the job), never a case that
 was reported erased and can still be read.
+
+On SQLite the deleted rows are overwritten in place (secure_delete), but the WAL still holds the
+pages as they were before, plaintext columns included, until a checkpoint copies it into the
+database file. So once an erasure commits, the WAL is checkpointed and truncated to nothing
+(`PRAGMA wal_checkpoint(TRUNCATE)`): a copy of the data folder taken afterwards holds nothing of
+the case, neither in the database file nor in its WAL.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -29,6 +36,8 @@ from .access import can_edit
 from .models import Case
 
 CLOSERS = (Role.COORDINATOR, Role.CASEWORKER)
+
+logger = logging.getLogger(__name__)
 
 
 def _role_in(actor: User, case: Case, roles: tuple[str, ...]) -> bool:
@@ -79,6 +88,24 @@ def _shred(case: Case) -> None:
     case.delete()
     for then in after_commit:
         transaction.on_commit(then)
+    transaction.on_commit(wal_checkpoint)
+
+
+def wal_checkpoint() -> bool:
+    """Copies SQLite's WAL into the database file and truncates it to nothing, so the pages an
+    erasure overwrote are not kept there as they were. True when done, or with nothing to do (no
+    WAL, another database); False when a reader still held the WAL (it is emptied at a later
+    erasure or when the last connection closes). It waits for readers up to SQLite's busy
+    timeout, which an erasure, rare and deliberate, can afford."""
+    if connection.vendor != "sqlite":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = cursor.fetchone()
+    busy = bool(row and row[0])
+    if busy:
+        logger.warning("the WAL could not be emptied after an erasure: a reader still holds it")
+    return not busy
 
 
 @transaction.atomic

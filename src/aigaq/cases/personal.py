@@ -22,4 +22,7 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
     "EvidenceRevision": ("title", "reason"),
     "AlertDecision": ("note",),
+    # Not case data, but a seized database must not name the staff either: sealed under a
+    # key-file subkey rather than a case key (aigaq.accounts.models.User).
+    "User": ("first_name", "last_name"),
 }

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -38,17 +38,27 @@ def no_invisible_characters(value: Any) -> None:
 
 class GuardedForm(forms.Form):
     """A form whose every text field refuses invisible characters (`no_invisible_characters`),
-    whatever fields it declares or builds. Every form where a person types text derives from it."""
+    whatever fields it declares or builds. Every form where a person types text derives from it.
+
+    `unguarded_fields` names the fields taken exactly as typed: only passwords, which may hold any
+    character (a password is never shown, so nothing in it can disguise what a page says, and
+    refusing characters would lock out whoever chose them)."""
+
+    unguarded_fields: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        guard_text_fields(self)
+        guard_text_fields(self, exempt=self.unguarded_fields)
 
 
-def guard_text_fields(form: forms.BaseForm) -> None:
-    """Adds the check to each text field of this form instance (fields are copied per instance)."""
-    for field in form.fields.values():
+def guard_text_fields(form: forms.BaseForm, *, exempt: frozenset[str] = frozenset()) -> None:
+    """Adds the check to each text field of this form instance (fields are copied per instance),
+    except the fields named in `exempt`."""
+    unknown = exempt - form.fields.keys()
+    if unknown:
+        raise ValueError(f"{type(form).__name__} exempts fields it does not have: {sorted(unknown)}")
+    for name, field in form.fields.items():
+        if name in exempt:
+            continue
         if isinstance(field, forms.CharField) and no_invisible_characters not in field.validators:
             field.validators.append(no_invisible_characters)
-
-

@@ -6,7 +6,8 @@ copied to another row or column fails to decrypt. Values are decrypted lazily on
 so listing rows does not decrypt what a page never shows.
 
 Every model with sealed fields has a random `code` and a `data_key()` method that returns its
-case's data key. The fields marked here are exactly the personal data listed in
+case's data key (a staff account, which belongs to no case, returns a key-file subkey instead:
+`aigaq.accounts.models.User`). The fields marked here are exactly the personal data listed in
 `aigaq.cases.personal`.
 """
 
