@@ -11,8 +11,9 @@ corrected here, which is why this module exists rather than a direct call:
   ("Ахметова Айгерімнің"), so only the last word is passed to it;
 - a patronymic in -ұлы/-қызы is a possessive form (ұл-ы "his son", қыз-ы "his daughter"), and a
   possessive takes the dative -на/-не ("Нұрланқызына", "Асқарұлына"), not -ға ("Нұрланқызыға",
-  which the library gives). Its genitive -ның is right and kept. A name in Latin script, or a placeholder in brackets, is
-left as it is: a wrong suffix in a court paper is worse than none (the lawyer adds it).
+  which the library gives). Its genitive -ның is right and kept.
+A name in Latin script, or a placeholder in brackets, is left as it is: a wrong suffix in a court
+paper is worse than none (the lawyer adds it).
 """
 
 from __future__ import annotations
@@ -39,8 +40,7 @@ def decline(name: str, case: Case) -> str:
     if not words or not _CYRILLIC_WORD.match(words[-1]):
         return name
     word = words[-1]
-    if case == "dative" and word.lower().endswith(_POSSESSIVE):
-        last = word + ("не" if word.lower().endswith("і") else "на")
-    else:
-        last = _inflector().inflect(word, case)  # type: ignore[attr-defined]
+    possessive_dative = case == "dative" and word.lower().endswith(_POSSESSIVE)
+    # -ұлы and -қызы are back-vowel words: always -на.
+    last: str = word + "на" if possessive_dative else _inflector().inflect(word, case)  # type: ignore[attr-defined]
     return " ".join([*words[:-1], last])
