@@ -95,3 +95,16 @@ def test_every_template_exists_in_kk_ru_and_en_with_a_source_for_each_legal_basi
     for doc in templates().values():
         assert all(doc.body[lang] and doc.title[lang] for lang in ("kk", "ru", "en"))
         assert all(basis.source for basis in doc.legal_basis)
+
+
+def test_erasing_the_case_erases_its_documents(cora: User, record_case: Case) -> None:
+    from aigaq.cases.erasure import case_erase
+
+    services.document_generate(actor=cora, case=record_case, template_key="closed_hearing_motion", language="kk")
+    case_erase(actor=cora, case=record_case)
+    assert not GeneratedDocument.objects.exists()
+
+
+def test_a_caseworker_cannot_make_a_document_through_the_service(alice: User, record_case: Case) -> None:
+    with pytest.raises(PermissionError):
+        services.document_generate(actor=alice, case=record_case, template_key="refusal_complaint", language="kk")

@@ -82,6 +82,7 @@ class Action(models.IntegerChoices):
     # never their values.
     DOCUMENT_GENERATED = 100, _("generated a document")
     DOCUMENT_DOWNLOADED = 101, _("downloaded a document")
+    TEMPLATE_CHANGED = 102, _("changed a document template")
 
 
 class AuditEntry(models.Model):

@@ -22,4 +22,6 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
     "EvidenceRevision": ("title", "reason"),
     "AlertDecision": ("note",),
+    # Not listed, being bytes rather than text: a generated document's .docx and PDF
+    # (documents.GeneratedDocument.docx_sealed, pdf_sealed) are sealed whole under the case's key.
 }

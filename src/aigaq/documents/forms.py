@@ -28,3 +28,16 @@ class DocumentForm(forms.Form):
         field.choices = [(t.key, t.title[lang]) for t in templates().values()]
         if not self.is_bound:
             self.initial.setdefault("language", lang)
+
+
+class TemplateUploadForm(forms.Form):
+    template = forms.ChoiceField(label=_("Document"))
+    language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGE_CHOICES)
+    file = forms.FileField(label=_("Your .docx with placeholders"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        lang = active_language()
+        field = self.fields["template"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(t.key, t.title[lang]) for t in templates().values()]

@@ -51,6 +51,12 @@ def compose(doc: DocTemplate, filled: Filled, *, lang: str) -> Rendered:
                     footer=tuple(footer))
 
 
+def starter(doc: DocTemplate, *, lang: str) -> Rendered:
+    """The built-in text with its placeholders as they are: a .docx for a coordinator to start from."""
+    return Rendered(title=doc.title[lang], addressee=doc.addressee[lang],
+                    parts=tuple(Part(text=p) for p in doc.body[lang]), footer=("",))
+
+
 def to_docx(rendered: Rendered) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -60,9 +66,11 @@ def to_docx(rendered: Rendered) -> bytes:
     style = document.styles["Normal"]
     style.font.name = "Times New Roman"
     style.font.size = Pt(12)
-    addressee = document.add_paragraph(rendered.addressee)
-    addressee.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    document.add_heading(rendered.title, level=1)
+    if rendered.addressee:
+        addressee = document.add_paragraph(rendered.addressee)
+        addressee.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if rendered.title:
+        document.add_heading(rendered.title, level=1)
     for part in rendered.parts:
         if part.items:
             for item in part.items:

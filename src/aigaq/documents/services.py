@@ -17,8 +17,9 @@ from aigaq.lib import crypto
 
 from .catalogue import LANGUAGES, template
 from .fields import fill
-from .models import GeneratedDocument
-from .render import compose, to_docx, to_pdf
+from .models import GeneratedDocument, TemplateUpload
+from .render import Part, Rendered, compose, to_docx, to_pdf
+from .uploads import fill_upload, placeholders_of
 
 MAKERS = (Role.LAWYER, Role.COORDINATOR)
 FORMATS = ("docx", "pdf")
@@ -47,7 +48,14 @@ def document_generate(*, actor: User, case: Case, template_key: str, language: s
     with translation.override(language):
         filled = fill(case, doc, lang=language, with_name=with_name)
         rendered = compose(doc, filled, lang=language)
-        docx, pdf = to_docx(rendered), to_pdf(rendered, lang=language)
+        own = TemplateUpload.objects.filter(organisation_id=case.organisation_id, template=doc.key,
+                                            language=language).first()
+        if own is None:
+            docx, pdf = to_docx(rendered), to_pdf(rendered, lang=language)
+        else:
+            docx, lines = fill_upload(bytes(own.docx), filled, rendered.footer)
+            pdf = to_pdf(Rendered(title="", addressee="", parts=tuple(Part(text=line) for line in lines),
+                                  footer=rendered.footer), lang=language)
     document = GeneratedDocument(case=case, template=doc.key, language=language, with_name=with_name,
                                  made_by=actor)
     dek = case.data_key()
@@ -56,7 +64,7 @@ def document_generate(*, actor: User, case: Case, template_key: str, language: s
     document.save()
     record(actor=actor, action=Action.DOCUMENT_GENERATED, case_code=case.code, object_code=document.code,
            extra={"template": doc.key, "language": language, "with_name": with_name,
-                  "fields": sorted(filled.given)})
+                  "own_template": own is not None, "fields": sorted(filled.given)})
     return document
 
 
@@ -70,3 +78,37 @@ def document_hand_out(*, actor: User, document: GeneratedDocument, fmt: str) -> 
     record(actor=actor, action=Action.DOCUMENT_DOWNLOADED, case_code=document.case.code,
            object_code=document.code, extra={"format": fmt})
     return data
+
+
+def _coordinator(actor: User) -> int:
+    member = acting_member(actor)
+    if member.role != Role.COORDINATOR:
+        raise PermissionError("only a coordinator changes her organisation's templates")
+    return member.organisation_id
+
+
+@transaction.atomic
+def template_upload(*, actor: User, template_key: str, language: str, data: bytes) -> TemplateUpload:
+    """Her organisation's own .docx for a document in a language, in place of the built-in text.
+    Checked first (uploads.UploadRefused names unknown placeholders); nothing is saved on error."""
+    organisation_id = _coordinator(actor)
+    if template(template_key) is None or language not in LANGUAGES:
+        raise ValueError("unknown template or language")
+    named = placeholders_of(data)
+    upload, _ = TemplateUpload.objects.update_or_create(
+        organisation_id=organisation_id, template=template_key, language=language,
+        defaults={"docx": data, "uploaded_by": actor})
+    record(actor=actor, action=Action.TEMPLATE_CHANGED, object_code=upload.code,
+           extra={"template": template_key, "language": language, "placeholders": sorted(named)})
+    return upload
+
+
+@transaction.atomic
+def template_upload_remove(*, actor: User, template_key: str, language: str) -> None:
+    """Back to the built-in text for that document and language."""
+    organisation_id = _coordinator(actor)
+    removed, _ = TemplateUpload.objects.filter(organisation_id=organisation_id, template=template_key,
+                                               language=language).delete()
+    if removed:
+        record(actor=actor, action=Action.TEMPLATE_CHANGED,
+               extra={"template": template_key, "language": language, "removed": True})

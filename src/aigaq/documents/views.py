@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from aigaq.accounts.decorators import require_step_up
+from aigaq.accounts.members import acting_member
+from aigaq.accounts.models import Role
 from aigaq.cases.access import get_case_for_user
 from aigaq.cases.models import Case
 from aigaq.cases.views import records_required
@@ -28,6 +30,7 @@ def _page(request: HttpRequest, case: Case, form: DocumentForm, status: int = 20
     return render(request, "documents/page.html", {
         "case": case, "form": form, "rows": documents_of(case),
         "may_make": services.may_make(request.user, case),  # type: ignore[arg-type]
+        "is_coordinator": acting_member(request.user).role == Role.COORDINATOR,
     }, status=status)
 
 
