@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 
 from .catalogue import templates
@@ -12,7 +13,7 @@ from .catalogue import templates
 LANGUAGE_CHOICES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English (working translation)"))
 
 
-class DocumentForm(forms.Form):
+class DocumentForm(GuardedForm):
     template = forms.ChoiceField(label=_("Document"), widget=forms.RadioSelect)
     language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGE_CHOICES)
     with_name = forms.BooleanField(
@@ -30,7 +31,7 @@ class DocumentForm(forms.Form):
             self.initial.setdefault("language", lang)
 
 
-class TemplateUploadForm(forms.Form):
+class TemplateUploadForm(GuardedForm):
     template = forms.ChoiceField(label=_("Document"))
     language = forms.ChoiceField(label=_("Language of the document"), choices=LANGUAGE_CHOICES)
     file = forms.FileField(label=_("Your .docx with placeholders"))
