@@ -11,8 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0006_team_invitations'),
-        ('cases', '0007_case_list_summary'),
+        ('accounts', '0001_initial'),
+        ('cases', '0002_case_keys_to_key_store'),  # only the Case model; early, as evidence's
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
