@@ -79,3 +79,11 @@ def test_an_unknown_template_is_refused_and_keeps_the_chosen_language(cora: User
                                      {"template": "nonexistent", "language": "kk"})
     assert response.status_code == 400 and not GeneratedDocument.objects.exists()
     assert b'<option value="kk" selected>' in response.content
+
+
+def test_the_case_page_offers_making_a_document_only_to_those_who_may(
+    alice: User, bob: User, record_case: Case
+) -> None:
+    assert "Make a document" in client_for(bob).get(f"/cases/{record_case.code}/").content.decode()
+    body = client_for(alice).get(f"/cases/{record_case.code}/").content.decode()
+    assert "Make a document" not in body and "Open the documents" in body

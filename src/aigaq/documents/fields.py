@@ -72,6 +72,8 @@ def _event_line(event: PathwayEvent, lang: str) -> str:
     when = day(event.date) + (f" {event.time_of_day:%H:%M}" if event.time_of_day else "")
     articles = [article_text(event.facts[k], lang) for k in ("initial_article", "from_article", "to_article",
                                                              "article") if event.facts.get(k)]
+    if event.type == "requalified" and len(articles) == 2:
+        articles = [" → ".join(articles)]
     details = event.details if event.type == "report_registered" else {}
     numbers = [f"{NUMBER_LABELS[(k, lang)]} {details[k]}" for k in ("kui_number", "erdr_number") if details.get(k)]
     said = [f"«{event.details['quote']}»"] if event.type == "report_refused" and event.details.get("quote") else []
