@@ -39,7 +39,8 @@ def test_a_lawyer_makes_the_refusal_complaint_in_kazakh(browser: Any, live_serve
                                date=dt.date(2025, 5, 9), data={"kui_number": "247500031000555",
                                                                "initial_article": "CC-120"})
     base = live_server.url
-    page = browser.new_context(locale="kk-KZ", accept_downloads=True).new_page()
+    context = browser.new_context(locale="kk-KZ", accept_downloads=True)
+    page = context.new_page()
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill("lawyer")
     page.locator("#id_password").fill(secret["lawyer"])
@@ -58,5 +59,6 @@ def test_a_lawyer_makes_the_refusal_complaint_in_kazakh(browser: Any, live_serve
     with page.expect_download() as download:
         page.get_by_role("link", name=".docx").first.click()
     text = "\n".join(p.text for p in Document(io.BytesIO(Path(download.value.path()).read_bytes())).paragraphs)
+    context.close()
     assert "247500031000555" in text and "Ертең келіңіз, бүгін уақыт жоқ" in text
     assert "[зардап шегушінің аты-жөні]" in text and "Сәуле" not in text
