@@ -139,3 +139,7 @@ from aigaq.cases import people as case_people
 case_people.Place.active
 case_people.People.can_manage
 case_people.People.read_only
+
+from docx.text.paragraph import Paragraph
+
+Paragraph.alignment  # python-docx writes it into the .docx (documents/render.py: the addressee)

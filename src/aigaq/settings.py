@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "aigaq.cases",
     "aigaq.evidence",
     "aigaq.insights",
+    "aigaq.documents",
     "aigaq.matching",
     "aigaq.network",
     "aigaq.ops",

@@ -37,7 +37,8 @@ def test_the_main_pages_have_no_accessibility_violations(page: Any, live_server:
     page.locator("main button[type=submit]").click()
     page.wait_for_url(f"{base}/cases/")
     for name, path in [("case list", "/cases/"), ("intake", "/cases/new/"), ("case page", f"/cases/{case.code}/"),
-                       ("insights", "/insights/"), ("match alerts", "/matching/")]:
+                       ("insights", "/insights/"), ("match alerts", "/matching/"),
+                       ("documents", f"/cases/{case.code}/documents/"), ("templates", "/documents/templates/")]:
         page.goto(base + path)
         found[name] = violations(page)
     problems = {name: v for name, v in found.items() if v}

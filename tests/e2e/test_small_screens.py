@@ -28,7 +28,8 @@ def test_no_main_page_scrolls_sideways_on_a_375_px_phone(page: Any, live_server:
     page.wait_for_url(f"{base}/cases/")
     wide = {}
     for path in ["/cases/", "/cases/new/", f"/cases/{cases[0].code}/", "/insights/", "/matching/",
-                 "/audit/", "/accounts/", "/accounts/team/", "/no-such-page/"]:
+                 "/audit/", "/accounts/", "/accounts/team/", f"/cases/{cases[0].code}/documents/",
+                 "/documents/templates/", "/no-such-page/"]:
         page.goto(base + path)
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 375:

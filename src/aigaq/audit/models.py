@@ -78,6 +78,11 @@ class Action(models.IntegerChoices):
     EVENT_CORRECTED = 90, _("corrected a pathway event")
     EVENT_RETRACTED = 91, _("retracted a pathway event")
     EVIDENCE_CHANGED = 92, _("corrected an evidence file's description")
+    # A lawyer's documents: the entry names the template, the language and the fields filled in,
+    # never their values.
+    DOCUMENT_GENERATED = 100, _("generated a document")
+    DOCUMENT_DOWNLOADED = 101, _("downloaded a document")
+    TEMPLATE_CHANGED = 102, _("changed a document template")
 
 
 class AuditEntry(models.Model):

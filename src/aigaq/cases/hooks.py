@@ -13,6 +13,8 @@ never import each other, and `cases` never imports them.
   function to run once the erasure has committed (evidence: its files; insights: its counts).
 - `linked_cases`: a question, not news: which of these organisations' cases share a confirmed
   perpetrator (matching answers).
+- `case_evidence`: a question: the case's evidence files as a list a document may cite (evidence
+  answers; documents asks, for the evidence list with hashes in a lawyer's papers).
 
 Receivers take keyword arguments only, so a new argument can be added without breaking one.
 Registering the same function twice keeps one registration (apps may be readied more than once in
@@ -22,8 +24,10 @@ run once per case at the end of the block instead of after each write.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -53,11 +57,31 @@ class LinkedCases(Protocol):
         """Primary keys of these organisations' cases whose suspect is in a confirmed repeat group."""
 
 
+@dataclass(frozen=True)
+class EvidenceListing:
+    """One evidence file as a document cites it: what it shows, its name, SHA-256 (as stored), size
+    in bytes, kind (extension) and when it was received."""
+
+    code: str
+    title: str
+    filename: str
+    sha256: str
+    size: int
+    kind: str
+    received_at: dt.datetime
+
+
+class CaseEvidence(Protocol):
+    def __call__(self, *, case: Case) -> list[EvidenceListing]:
+        """The case's evidence files, oldest first."""
+
+
 _suspect_changed: list[SuspectChanged] = []
 _consent_changed: list[ConsentChanged] = []
 _case_changed: list[CaseChanged] = []
 _case_erasing: list[CaseErasing] = []
 _linked_cases: list[LinkedCases] = []
+_case_evidence: list[CaseEvidence] = []
 _coalescing: list[dict[int, Case]] = []  # a stack: one dict of pending cases per open block
 
 
@@ -84,6 +108,10 @@ def on_case_erasing(receiver: CaseErasing) -> None:
 
 def on_linked_cases(receiver: LinkedCases) -> None:
     _add(_linked_cases, receiver)
+
+
+def on_case_evidence(receiver: CaseEvidence) -> None:
+    _add(_case_evidence, receiver)
 
 
 # --- Called by `cases` --------------------------------------------------------------------------
@@ -120,6 +148,14 @@ def linked_cases(*, organisation_ids: Iterable[int]) -> set[int]:
     for receiver in _linked_cases:
         linked |= receiver(organisation_ids=ids)
     return linked
+
+
+def case_evidence(*, case: Case) -> list[EvidenceListing]:
+    """Asked by a feature app (documents) for the case's evidence files; empty without evidence."""
+    listing: list[EvidenceListing] = []
+    for receiver in _case_evidence:
+        listing.extend(receiver(case=case))
+    return listing
 
 
 @contextmanager

@@ -25,4 +25,6 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     # Not case data, but a seized database must not name the staff either: sealed under a
     # key-file subkey rather than a case key (aigaq.accounts.models.User).
     "User": ("first_name", "last_name"),
+    # Not listed, being bytes rather than text: a generated document's .docx and PDF
+    # (documents.GeneratedDocument.docx_sealed, pdf_sealed) are sealed whole under the case's key.
 }

@@ -9,6 +9,8 @@ class EvidenceConfig(AppConfig):
     def ready(self) -> None:
         from aigaq.cases import hooks
 
+        from .selectors import evidence_listing
         from .services import files_remover
 
         hooks.on_case_erasing(files_remover)
+        hooks.on_case_evidence(evidence_listing)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.hooks import EvidenceListing
 from aigaq.cases.models import Case
 
 from .models import EvidenceItem, EvidenceRevision
@@ -44,3 +45,12 @@ def evidence_row(case: Case, item: EvidenceItem) -> EvidenceRow:
     custody = AuditEntry.objects.filter(case_code=case.code, object_code=item.code,
                                         action__in=CUSTODY_ACTIONS).order_by("id")
     return EvidenceRow(item, list(custody))
+
+
+def evidence_listing(*, case: Case) -> list[EvidenceListing]:
+    """Answers `cases.hooks.case_evidence`: the case's files as documents cite them."""
+    return [
+        EvidenceListing(code=item.code, title=item.title, filename=item.filename, sha256=item.sha256,
+                        size=item.size, kind=item.kind, received_at=item.uploaded_at)
+        for item in case.evidence.all()
+    ]
