@@ -133,3 +133,8 @@ from aigaq import errors, urls
 errors.bad_request, errors.permission_denied, errors.page_not_found, errors.server_error, errors.csrf_failure
 urls.handler400, urls.handler403, urls.handler404, urls.handler500
 exception  # keyword argument Django passes to the error handlers
+
+from aigaq.imports import forms as import_forms
+
+import_forms.MappingForm.column_fields, import_forms.MappingForm.option_fields  # read by imports/map.html
+data_type  # openpyxl's cell attribute: set to "s" so that a text beginning with "=" is never a formula

@@ -131,8 +131,8 @@ def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, le
     result = Plan(sheet=sheet, mapping=mapping, rows=[Row(number=n, cells=c) for n, c in rows])
     for column in COLUMNS:
         if column.required and column.key not in mapping:
-            result.problems.append(Problem(sheet.name, 1, "—", _("No column is chosen for “%(label)s”, which is required.")
-                                           % {"label": column.label}))
+            reason = _("No column is chosen for “%(label)s”, which is required.") % {"label": column.label}
+            result.problems.append(Problem(sheet.name, 1, "—", reason))
     imported = set(ImportedCase.objects.filter(organisation=organisation).values_list("external_ref", flat=True))
     seen: dict[str, int] = {}
     for row in result.rows:
@@ -179,7 +179,8 @@ def _check_row(sheet: Sheet, mapping: Sequence[str], row: Row, *, lenient: bool)
     if found is not None and region and found.region != region:
         _value_problem(sheet, row, "city", where, lenient, _("This city is not in the region given in this row."))
     if "verdict" in row.values and "verdict_date" not in row.values:
-        _value_problem(sheet, row, "verdict", where, lenient, _("A verdict needs its date (the column of the date of the verdict)."))
+        _value_problem(sheet, row, "verdict", where, lenient,
+                       _("A verdict needs its date (the column of the date of the verdict)."))
 
 
 def _value_problem(sheet: Sheet, row: Row, key: str, where: dict[str, int], lenient: bool, reason: str) -> None:
@@ -221,7 +222,7 @@ def _create(*, actor: User, row: Row, options: Options) -> None:
 
 
 def import_cases(
-    *, actor: User, plan: Plan, options: Options, progress: Callable[[int], None] | None = None,
+    *, actor: User, plan: Plan, options: Options, progress: Callable[[int], object] | None = None,
 ) -> Result:
     """Writes the plan's new rows as cases (see the module's docstring for what is written when)."""
     member = acting_member(actor)

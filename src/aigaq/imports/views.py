@@ -10,7 +10,6 @@ import io
 from typing import Any, cast
 
 from django.conf import settings
-from django.contrib import messages
 from django.core.files.uploadedfile import InMemoryUploadedFile
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse

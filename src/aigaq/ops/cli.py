@@ -103,7 +103,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
     "report": (_command("report"), "print the PDF report"),
-    "import": (_command("import_data"), "import cases from a spreadsheet, or write its template (`aigaq import --help`)"),
+    "import": (_command("import_data"), "import cases from a spreadsheet (xlsx, csv), or write its template"),
     "network": (_network, "the network of organisations: key service, hub, and this member (see docs/network.md)"),
     "manage": (_manage, "run a Django management command"),
 }

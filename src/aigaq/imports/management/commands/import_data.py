@@ -15,10 +15,9 @@ from django.utils import translation
 from tqdm import tqdm
 
 from aigaq.accounts.models import Membership, Organisation, Role, User
-
-from .. import importer
-from ..columns import KEYS, header_key, suggest
-from ..reader import Unreadable, read
+from aigaq.imports import importer
+from aigaq.imports.columns import KEYS, header_key, suggest
+from aigaq.imports.reader import Unreadable, read
 
 
 def _organisation(slug: str | None) -> Organisation:
