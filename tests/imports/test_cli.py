@@ -195,3 +195,17 @@ def test_problems_are_reported_in_the_organisations_language(tmp_path: Path, cor
     with pytest.raises(CommandError):
         call_command("import_data", "cases", str(path), stdout=StringIO(), stderr=err)
     assert "строка 2" in err.getvalue() and "регион" in err.getvalue()
+
+
+def test_importing_the_sheet_again_does_not_bring_back_a_case_erased_at_her_request(
+    tmp_path: Path, cora: User,
+) -> None:
+    from aigaq.cases.erasure import case_erase
+
+    path = tmp_path / "c.csv"
+    path.write_bytes(csv_bytes([HEADER, good_row(1)]))
+    run("cases", str(path))
+    case_erase(actor=cora, case=Case.objects.get())
+    out, _ = run("cases", str(path))
+    assert Case.objects.count() == 0
+    assert "1 already imported" in out

@@ -14,11 +14,14 @@ from aigaq.lib.crypto import random_code
 
 class ImportedCase(models.Model):
     """A case made from a row of a sheet, by the organisation's own reference for it. The reference
-    is the organisation's case number (never a name): it is kept as written, to be found again."""
+    is the organisation's case number (never a name): it is kept as written, to be found again.
+
+    It outlives the case: when the case is erased at the survivor's request `case` becomes None and
+    the reference stays, so that importing the old sheet again does not bring her case back."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     external_ref = models.CharField(max_length=100)
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.OneToOneField(Case, on_delete=models.SET_NULL, null=True, related_name="+")
     imported_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
