@@ -146,3 +146,28 @@ def test_the_template_downloads_in_the_organisations_language(cora: User, login:
     assert sheet is not None
     assert sheet["A1"].value == "external_ref" and sheet["A2"].value == "Your reference"
     assert ImportedCase.objects.count() == 0
+
+
+def test_the_serve_process_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
+    from aigaq.imports.background import PurgeThread
+
+    code = upload(login(cora), xlsx([HEADER, good_row(1)]))
+    fresh = upload(login(cora), xlsx([HEADER, good_row(2)]))
+    PendingUpload.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    PurgeThread().work()
+    assert list(PendingUpload.objects.values_list("code", flat=True)) == [fresh]
+
+
+def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with (
+        mock.patch("aigaq.imports.background.start_purge_thread") as start,
+        mock.patch("aigaq.matching.refit.start_refit_thread"),
+        mock.patch("aigaq.network.background.start_sync_thread"),
+        mock.patch("waitress.serve"),
+    ):
+        call_command("serve", "--no-migrate", "--port", "8126")
+    start.assert_called_once_with()
