@@ -209,3 +209,23 @@ def test_importing_the_sheet_again_does_not_bring_back_a_case_erased_at_her_requ
     out, _ = run("cases", str(path))
     assert Case.objects.count() == 0
     assert "1 already imported" in out
+
+
+def test_a_formula_in_a_workbook_is_never_run(tmp_path: Path, cora: User) -> None:
+    row = good_row(1)
+    row[5] = "=1+1"  # a reader that runs no formula sees the empty cell Excel would have cached
+    row[6] = "=cmd|' /C calc'!A0"
+    path = tmp_path / "f.xlsx"
+    path.write_bytes(xlsx([HEADER, row]))
+    run("cases", str(path))
+    assert not Case.objects.get().suspects.exists()
+
+
+def test_a_text_that_looks_like_a_formula_stays_text_in_the_error_sheet(tmp_path: Path, cora: User) -> None:
+    row = good_row(1)
+    row[2] = '=HYPERLINK("http://evil.example","Алматы")'
+    path = tmp_path / "f.csv"
+    path.write_bytes(csv_bytes([HEADER, row]))
+    run("cases", str(path), "--skip-bad-rows")
+    cell = openpyxl.load_workbook(tmp_path / "f-errors.xlsx").active["C2"]  # type: ignore[index]
+    assert cell.data_type == "s" and cell.value == row[2]

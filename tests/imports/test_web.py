@@ -171,3 +171,14 @@ def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
     ):
         call_command("serve", "--no-migrate", "--port", "8126")
     start.assert_called_once_with()
+
+
+def test_a_sheet_over_the_size_limit_is_refused_and_never_stored(
+    cora: User, login: Callable[[User], Client], settings: object,
+) -> None:
+    settings.IMPORT_MAX_BYTES = 1000  # type: ignore[attr-defined]
+    big = xlsx([HEADER, *(good_row(n) for n in range(200))])
+    response = login(cora).post("/imports/upload/", {"file": SimpleUploadedFile("big.xlsx", big)})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not PendingUpload.objects.exists()

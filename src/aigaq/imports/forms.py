@@ -21,7 +21,8 @@ MODES = (
 
 
 class UploadForm(GuardedForm):
-    file = forms.FileField(label=_("Spreadsheet (xlsx or csv)"),
+    # Not required by the field: a file over the limit arrives as none, and is told so (clean_file).
+    file = forms.FileField(label=_("Spreadsheet (xlsx or csv)"), required=False,
                            help_text=_("It is encrypted at once and deleted after the import, or after an hour."))
 
     def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
@@ -32,6 +33,8 @@ class UploadForm(GuardedForm):
         upload = self.cleaned_data.get("file")
         if self.too_big:
             raise ValidationError(_("This file is too large."), code="too_big")
+        if upload is None:
+            raise ValidationError(self.fields["file"].error_messages["required"], code="required")
         if upload is not None and not upload.name.lower().endswith((".xlsx", ".csv")):
             raise ValidationError(_("Upload an Excel workbook (.xlsx) or a csv file."), code="kind")
         return upload
