@@ -1,5 +1,6 @@
 """The import pages in a real browser, in Russian: a coordinator uploads a sheet, finds its columns
-chosen for her, sees the bad row named in the preview, and imports the good rows."""
+chosen for her, sees the bad row named in the preview (on a 375 px phone too), and imports the good
+rows."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ def test_a_coordinator_maps_previews_and_imports_a_sheet_in_russian(
     assert page.locator("h1").inner_text() == "Выберите столбцы"
     assert page.get_by_label("Область").input_value() == "region"
     assert page.get_by_label("Вид насилия").input_value() == "violence_type"
+    page.set_viewport_size({"width": 375, "height": 800})  # a phone: the preview scrolls inside its box
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
     body = page.locator("body").inner_text()
     assert "строка 3" in body and "«Атлантида» — не регион Казахстана." in body
     page.get_by_label("Импортировать верные строки, а ошибочные выдать в таблице ошибок").check()
