@@ -47,3 +47,8 @@ def test_a_phone_that_is_not_a_phone_is_refused() -> None:
 def test_columns_are_suggested_by_header_name_in_kk_ru_and_en() -> None:
     assert suggest(["Оқиға күні", "Дата", "region", "Вид насилия", "Непонятно"]) == [
         "incident_date", "", "region", "violence_type", ""]
+
+
+def test_a_year_alone_is_not_read_as_an_excel_serial_date() -> None:
+    with pytest.raises(values.Bad):
+        values.parse_date(2021)

@@ -13,6 +13,7 @@ from django.test import Client
 from django.utils import timezone
 
 from aigaq.accounts.models import User
+from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
 from aigaq.imports.models import ColumnMapping, ImportedCase, PendingUpload
 
@@ -82,6 +83,7 @@ def test_skipping_bad_rows_from_the_page_offers_an_error_sheet(cora: User, login
     sheet = client.get(f"/imports/{errors_code}/errors.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert len(rows) == 2 and rows[1][0] == "A-2" and "phone" in str(rows[1][-1])
+    assert AuditEntry.objects.filter(action=Action.EXPORTED, actor=cora).count() == 1
 
 
 def test_the_mapping_is_remembered_for_the_organisation(cora: User, login: Callable[[User], Client]) -> None:

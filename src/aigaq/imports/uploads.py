@@ -12,6 +12,8 @@ from django.utils import timezone
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import User
+from aigaq.audit.log import record
+from aigaq.audit.models import Action
 from aigaq.keys.store import keyring
 from aigaq.lib import crypto
 
@@ -54,3 +56,11 @@ def upload_open(upload: PendingUpload) -> bytes:
 @transaction.atomic
 def upload_delete(*, upload: PendingUpload) -> None:
     upload.delete()
+
+
+@transaction.atomic
+def error_sheet_download(*, actor: User, upload: PendingUpload) -> bytes:
+    """The error sheet of an import (the bad rows, personal data): its download is an export."""
+    record(actor=actor, action=Action.EXPORTED, object_code=upload.code,
+           extra={"what": "import_error_sheet", "format": "xlsx"})
+    return upload_open(upload)

@@ -69,7 +69,8 @@ def _parse_text_date(raw: str) -> dt.date:
     try:
         if re.fullmatch(r"\d{1,5}(\.0+)?", raw):
             serial = int(float(raw))
-            if not 1 <= serial <= 2_958_465:
+            # From 1930 (a year alone, 2021, is not a date of 1905) to Excel's last day.
+            if not 10_958 <= serial <= 2_958_465:
                 raise bad
             return EXCEL_EPOCH + dt.timedelta(days=serial)
         if found := _DMY.match(raw):

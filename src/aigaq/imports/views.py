@@ -211,7 +211,7 @@ def errors(request: HttpRequest, code: str) -> HttpResponse:
     pending = uploads.upload_for(_actor(request), code)
     if pending is None or pending.kind != "errors":
         raise Http404("No such file")
-    response = HttpResponse(uploads.upload_open(pending),
+    response = HttpResponse(uploads.error_sheet_download(actor=_actor(request), upload=pending),
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="aigaq-import-errors.xlsx"'
     return response
