@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import cache, lru_cache
 from typing import Any
 
 import phonenumbers
@@ -64,35 +65,47 @@ def parse_date(value: Any) -> dt.date:
     return day
 
 
+def _not_a_date(raw: str) -> Bad:
+    return Bad(_("“%(value)s” is not a date. Write it as, for example, 12.04.2021.") % {"value": raw})
+
+
 def _parse_text_date(raw: str) -> dt.date:
-    bad = Bad(_("“%(value)s” is not a date. Write it as, for example, 12.04.2021.") % {"value": raw})
     try:
         if re.fullmatch(r"\d{1,5}(\.0+)?", raw):
             serial = int(float(raw))
             # From 1930 (a year alone, 2021, is not a date of 1905) to Excel's last day.
             if not 10_958 <= serial <= 2_958_465:
-                raise bad
+                raise _not_a_date(raw)
             return EXCEL_EPOCH + dt.timedelta(days=serial)
         if found := _DMY.match(raw):
             return dt.date(_year(found.group(3)), int(found.group(2)), int(found.group(1)))
         if found := _YMD.match(raw):
             return dt.date(int(found.group(1)), int(found.group(2)), int(found.group(3)))
+    except Bad:
+        raise
     except ValueError:
-        raise bad from None
-    raise bad
+        raise _not_a_date(raw) from None
+    raise _not_a_date(raw)
+
+
+@lru_cache(maxsize=4096)
+def _region_code(raw: str) -> str | None:
+    """A sheet names the same few regions over and over: each spelling is looked up once."""
+    found = reference.find_region(raw)
+    if found is not None:
+        return found.code
+    city = reference.find_city(raw)
+    return city.region if city is not None else None
 
 
 def parse_region(value: Any) -> str:
     """The code of one of the 20 regions, from a name in any language or an old name (Семипалатинская
     область is Abai), a code (KZ-75), or a city's name (Алматы, Шымкент)."""
     raw = text(value)
-    found = reference.find_region(raw)
-    if found is None:
-        city = reference.find_city(raw)
-        if city is not None:
-            return city.region
+    code = _region_code(raw)
+    if code is None:
         raise Bad(_("“%(value)s” is not one of the regions of Kazakhstan.") % {"value": raw})
-    return found.code
+    return code
 
 
 def parse_city(value: Any) -> tuple[str, str]:
@@ -117,6 +130,7 @@ GBV_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+@cache
 def _gbv_index() -> dict[str, str]:
     index: dict[str, str] = {}
     for gbv in reference.gbv_types():
