@@ -229,3 +229,24 @@ def test_a_text_that_looks_like_a_formula_stays_text_in_the_error_sheet(tmp_path
     run("cases", str(path), "--skip-bad-rows")
     cell = openpyxl.load_workbook(tmp_path / "f-errors.xlsx").active["C2"]  # type: ignore[index]
     assert cell.data_type == "s" and cell.value == row[2]
+
+
+def test_aigaq_import_is_a_sub_command_of_the_aigaq_command(tmp_path: Path, cora: User) -> None:
+    from aigaq.ops import cli
+
+    target = tmp_path / "t.xlsx"
+    assert cli.main(["import", "template", "-o", str(target), "--language", "kk"]) == 0
+    sheet = openpyxl.load_workbook(target).active
+    assert sheet is not None and sheet["A1"].value == "external_ref" and sheet["B2"].value == "Оқиға болған күн"
+
+
+def test_a_sheet_without_a_required_column_imports_nothing_even_when_skipping_bad_rows(
+    tmp_path: Path, cora: User,
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(csv_bytes([["№", "Дата", "Вид насилия"], ["A-1", "12.04.2021", "побои"]]))
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_data", "cases", str(path), "--skip-bad-rows", stdout=StringIO(), stderr=err)
+    assert "No column is chosen for “Region”" in err.getvalue()
+    assert Case.objects.count() == 0
