@@ -10,23 +10,25 @@ from typing import Any
 
 import pytest
 
-from aigaq.accounts.models import User
+from aigaq.accounts.models import Organisation
 from aigaq.cases.models import Case
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, make_user
 from ..imports.conftest import HEADER, good_row, xlsx
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_coordinator_maps_previews_and_imports_a_sheet_in_russian(
-    browser: Any, live_server: Any, plain_http: None, cora: User, tmp_path: Path,
+    browser: Any, live_server: Any, plain_http: None, tmp_path: Path,
 ) -> None:
+    cora = make_user("cora", Organisation.objects.create(name="Crisis centre", default_language="kk"), "coordinator")
     cora.language = "ru"
     cora.save()
     sheet = tmp_path / "дела.xlsx"
     sheet.write_bytes(xlsx([HEADER, good_row(1), [*good_row(2)[:2], "Атлантида", *good_row(2)[3:]]]))
-    page = browser.new_context(locale="ru-RU").new_page()
+    context = browser.new_context(locale="ru-RU")
+    page = context.new_page()
     base = live_server.url
     page.goto(f"{base}/accounts/login/")
     page.locator("#id_username").fill("cora")
@@ -46,7 +48,8 @@ def test_a_coordinator_maps_previews_and_imports_a_sheet_in_russian(
     assert "строка 3" in body and "«Атлантида» — не регион Казахстана." in body
     page.get_by_label("Импортировать верные строки, а ошибочные выдать в таблице ошибок").check()
     page.get_by_role("button", name="Импорт", exact=True).click()
-    page.wait_for_load_state()
+    page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "Импортировано"
     assert "Новых дел: 1." in page.locator("body").inner_text()
     assert Case.objects.count() == 1
+    context.close()
