@@ -1,6 +1,11 @@
 """Reading a sheet: xlsx through openpyxl (values only, never a formula's code: `data_only` gives the
 value Excel saved), csv with its delimiter and encoding sniffed. Everything is read from bytes in
-memory, so an upload never touches the disk in plaintext."""
+memory, so an upload never touches the disk in plaintext.
+
+Why openpyxl alone: django-import-export writes model rows itself, which would bypass the case
+services (no sealing under the case's key, no search tokens, matching or audit), and its admin-style
+resources would have to be turned off field by field; tablib is a layer over openpyxl and csv that
+adds neither the value mapping nor the per-cell problems we need, only another dependency."""
 
 from __future__ import annotations
 
