@@ -143,3 +143,8 @@ case_people.People.read_only
 from docx.text.paragraph import Paragraph
 
 Paragraph.alignment  # python-docx writes it into the .docx (documents/render.py: the addressee)
+
+from aigaq.imports import forms as import_forms
+
+import_forms.MappingForm.column_fields, import_forms.MappingForm.option_fields  # read by imports/map.html
+data_type  # openpyxl's cell attribute: set to "s" so that a text beginning with "=" is never a formula

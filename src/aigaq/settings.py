@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "aigaq.documents",
     "aigaq.matching",
     "aigaq.network",
+    "aigaq.imports",
     "aigaq.ops",
     "aigaq.demo",
 ]
@@ -188,6 +189,9 @@ RETENTION_YEARS = envint("AIGAQ_RETENTION_YEARS", 0)
 # Evidence uploads are held in memory until encrypted (never in a plaintext temp file), so the
 # limit also bounds the memory one upload takes.
 EVIDENCE_MAX_BYTES = envint("AIGAQ_EVIDENCE_MAX_MB", 25) * 1024 * 1024
+# An uploaded sheet waits, sealed, this long for its import; then it is deleted unimported.
+IMPORT_UPLOAD_SECONDS = envint("AIGAQ_IMPORT_UPLOAD_SECONDS", 3600)
+IMPORT_MAX_BYTES = envint("AIGAQ_IMPORT_MAX_MB", 20) * 1024 * 1024
 QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz/")
 
 LOGGING = {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("insights/", include("aigaq.insights.urls")),
     path("matching/", include("aigaq.matching.urls")),
     path("network/", include("aigaq.network.urls")),
+    path("imports/", include("aigaq.imports.urls")),
 ]
 
 # Aigaq's own error pages (translated, with the quick exit): aigaq/errors.py.

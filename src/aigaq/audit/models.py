@@ -78,6 +78,7 @@ class Action(models.IntegerChoices):
     EVENT_CORRECTED = 90, _("corrected a pathway event")
     EVENT_RETRACTED = 91, _("retracted a pathway event")
     EVIDENCE_CHANGED = 92, _("corrected an evidence file's description")
+    CASES_IMPORTED = 93, _("imported cases from a spreadsheet")
     # A lawyer's documents: the entry names the template, the language and the fields filled in,
     # never their values.
     DOCUMENT_GENERATED = 100, _("generated a document")

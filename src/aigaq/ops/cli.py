@@ -15,6 +15,10 @@
     aigaq network ...      the network of organisations (key service, hub, member; `aigaq network --help`)
     aigaq link ...         link suspect mentions (see `aigaq link --help`)
     aigaq link-eval ...    precision, recall and F1 of linkage against labels
+    aigaq import cases FILE [--org CODE] [--dry-run] [--mapping MAPPING.json] [--skip-bad-rows] [--lenient]
+                           import cases from a spreadsheet (xlsx or csv); nothing is written if a row is bad
+    aigaq import template -o template.xlsx
+                           the spreadsheet template (column keys, then their labels)
     aigaq manage ...       any Django management command (migrate, createsuperuser, ...)
 """
 
@@ -99,6 +103,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
     "report": (_command("report"), "print the PDF report"),
+    "import": (_command("import_data"), "import cases from a spreadsheet (xlsx, csv), or write its template"),
     "network": (_network, "the network of organisations: key service, hub, and this member (see docs/network.md)"),
     "manage": (_manage, "run a Django management command"),
 }

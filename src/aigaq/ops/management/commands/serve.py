@@ -31,12 +31,14 @@ class Command(BaseCommand):
         # Imported after collectstatic: WhiteNoise indexes the static files when the app is built.
         # Due re-fits of the matching weights and the network sync run beside the requests, never
         # in them; started after the migrations, so their first runs find the tables they need.
+        from aigaq.imports.background import start_purge_thread
         from aigaq.matching.refit import start_refit_thread
         from aigaq.network.background import start_sync_thread
         from aigaq.wsgi import application
 
         start_refit_thread()
         start_sync_thread()
+        start_purge_thread()  # uploaded sheets not imported within the hour
         url = f"http://{options['host']}:{options['port']}/"
         proxy = settings.TRUSTED_PROXY
         behind = f", believing X-Forwarded-For/-Proto from {proxy} only" if proxy else ""

@@ -1,0 +1,186 @@
+"""The coordinators' import pages: upload, map the columns, preview, import."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Callable
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.utils import timezone
+
+from aigaq.accounts.models import User
+from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.models import Case
+from aigaq.imports.models import ColumnMapping, ImportedCase, PendingUpload
+
+from .conftest import HEADER, good_row, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client: Client, data: bytes, name: str = "cases.xlsx") -> str:
+    response = client.post("/imports/upload/", {"file": SimpleUploadedFile(name, data)})
+    assert response.status_code == 302, response.content
+    return str(response["Location"]).rstrip("/").rsplit("/", 1)[-1]
+
+
+def mapping_post(columns: list[str], **extra: str) -> dict[str, str]:
+    data = {f"col_{i}": key for i, key in enumerate(columns)}
+    data.update({"mode": "strict", **extra})
+    return data
+
+
+SUGGESTED = ["external_ref", "incident_date", "region", "city", "violence_type", "suspect_phone", "suspect_name"]
+
+
+def test_the_mapping_page_preselects_the_suggested_columns_and_previews_rows_as_they_will_be_saved(
+    cora: User, login: Callable[[User], Client],
+) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), [*good_row(2)[:2], "Атлантида", *good_row(2)[3:]]]))
+    response = client.get(f"/imports/{code}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert [form[f"col_{i}"].value() for i in range(len(HEADER))] == SUGGESTED
+    assert "Almaty Region" in page and "Konaev" in page and "12.04.2021" in page
+    assert "is not one of the regions of Kazakhstan" in page
+    assert Case.objects.count() == 0
+
+
+def test_importing_from_the_page_creates_the_cases_and_deletes_the_upload(
+    cora: User, login: Callable[[User], Client],
+) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
+    response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})
+    assert response.status_code == 200
+    assert Case.objects.count() == 2
+    assert not PendingUpload.objects.filter(code=code).exists()
+    assert client.get(f"/imports/{code}/").status_code == 404
+
+
+def test_an_import_with_a_bad_row_saves_nothing_from_the_page(cora: User, login: Callable[[User], Client]) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), [*good_row(2)[:5], "не телефон", "X"]]))
+    response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})
+    assert response.status_code == 400
+    assert "not a phone number" in response.content.decode()
+    assert Case.objects.count() == 0
+    assert PendingUpload.objects.filter(code=code).exists()
+
+
+def test_skipping_bad_rows_from_the_page_offers_an_error_sheet(cora: User, login: Callable[[User], Client]) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), [*good_row(2)[:5], "не телефон", "X"]]))
+    response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED, mode="skip"), "action": "import"})
+    assert Case.objects.count() == 1
+    errors_code = response.context["errors_code"]
+    sheet = client.get(f"/imports/{errors_code}/errors.xlsx")
+    rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
+    assert len(rows) == 2 and rows[1][0] == "A-2" and "phone" in str(rows[1][-1])
+    assert AuditEntry.objects.filter(action=Action.EXPORTED, actor=cora).count() == 1
+
+
+def test_the_mapping_is_remembered_for_the_organisation(cora: User, login: Callable[[User], Client]) -> None:
+    client = login(cora)
+    odd = ["Дело", "Когда", "Где", "Что"]
+    code = upload(client, xlsx([odd, ["X-1", "12.04.2021", "ЗКО", "побои"]]))
+    chosen = ["external_ref", "incident_date", "region", "violence_type"]
+    client.post(f"/imports/{code}/", {**mapping_post(chosen), "action": "import"})
+    assert ColumnMapping.objects.get().mapping["дело"] == "external_ref"
+    again = upload(client, xlsx([odd, ["X-2", "13.04.2021", "ЗКО", "побои"]]))
+    form = client.get(f"/imports/{again}/").context["form"]
+    assert [form[f"col_{i}"].value() for i in range(4)] == chosen
+
+
+def test_the_import_pages_are_for_coordinators_only(
+    alice: User, cora: User, olga: User, login: Callable[[User], Client],
+) -> None:
+    assert login(alice).get("/imports/").status_code == 404
+    code = upload(login(cora), xlsx([HEADER, good_row(1)]))
+    assert login(olga).get(f"/imports/{code}/").status_code == 404
+    assert login(alice).get(f"/imports/{code}/").status_code == 404
+
+
+def test_an_uploaded_sheet_is_stored_only_sealed(cora: User, login: Callable[[User], Client]) -> None:
+    data = "№;Дата;Область;Вид насилия\nSECRET-REF-777;12.04.2021;ЗКО;побои\n".encode()
+    code = upload(login(cora), data, "cases.csv")
+    sealed = bytes(PendingUpload.objects.get(code=code).sealed)
+    assert b"SECRET-REF-777" not in sealed and data not in sealed
+
+
+def test_an_upload_not_imported_within_the_hour_is_deleted(cora: User, login: Callable[[User], Client]) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1)]))
+    PendingUpload.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    assert client.get(f"/imports/{code}/").status_code == 404
+    assert not PendingUpload.objects.exists()
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_with_the_form_shown_again(
+    cora: User, login: Callable[[User], Client],
+) -> None:
+    response = login(cora).post("/imports/upload/", {"file": SimpleUploadedFile("x.xlsx", b"PK not a zip")})
+    assert response.status_code == 400
+    assert "could not be read as an Excel workbook" in response.content.decode()
+    assert not PendingUpload.objects.exists()
+
+
+def test_the_mapping_page_speaks_russian_to_a_russian_speaking_coordinator(
+    cora: User, login: Callable[[User], Client],
+) -> None:
+    cora.language = "ru"
+    cora.save()
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, [*good_row(1)[:2], "Атлантида", *good_row(1)[3:]]]))
+    page = client.get(f"/imports/{code}/").content.decode()
+    assert "Выберите столбцы" in page and "не регион Казахстана" in page and "строка 2" in page
+
+
+def test_the_template_downloads_in_the_organisations_language(cora: User, login: Callable[[User], Client]) -> None:
+    response = login(cora).get("/imports/template.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    assert sheet["A1"].value == "external_ref" and sheet["A2"].value == "Your reference"
+    assert ImportedCase.objects.count() == 0
+
+
+def test_the_serve_process_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
+    from aigaq.imports.background import PurgeThread
+
+    code = upload(login(cora), xlsx([HEADER, good_row(1)]))
+    fresh = upload(login(cora), xlsx([HEADER, good_row(2)]))
+    PendingUpload.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
+    PurgeThread().work()
+    assert list(PendingUpload.objects.values_list("code", flat=True)) == [fresh]
+
+
+def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    with (
+        mock.patch("aigaq.imports.background.start_purge_thread") as start,
+        mock.patch("aigaq.matching.refit.start_refit_thread"),
+        mock.patch("aigaq.network.background.start_sync_thread"),
+        mock.patch("waitress.serve"),
+    ):
+        call_command("serve", "--no-migrate", "--port", "8126")
+    start.assert_called_once_with()
+
+
+def test_a_sheet_over_the_size_limit_is_refused_and_never_stored(
+    cora: User, login: Callable[[User], Client], settings: object,
+) -> None:
+    settings.IMPORT_MAX_BYTES = 1000  # type: ignore[attr-defined]
+    big = xlsx([HEADER, *(good_row(n) for n in range(200))])
+    response = login(cora).post("/imports/upload/", {"file": SimpleUploadedFile("big.xlsx", big)})
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert not PendingUpload.objects.exists()
