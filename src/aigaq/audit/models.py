@@ -78,6 +78,7 @@ class Action(models.IntegerChoices):
     EVENT_CORRECTED = 90, _("corrected a pathway event")
     EVENT_RETRACTED = 91, _("retracted a pathway event")
     EVIDENCE_CHANGED = 92, _("corrected an evidence file's description")
+    OFFICE_MAPPED = 93, _("mapped an office onto the list")
 
 
 class AuditEntry(models.Model):

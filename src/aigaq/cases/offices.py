@@ -24,9 +24,6 @@ from aigaq.reference import Office
 
 OTHER = "other"
 
-# What an office field of the pathway holds: kind of office, per field name.
-FIELD_KINDS: dict[str, str] = {"unit": "police", "prosecutor": "prosecutor", "court": "court"}
-
 _WORD = re.compile(r"[^\W\d_]+")
 _STEM = 5
 
