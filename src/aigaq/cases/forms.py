@@ -17,6 +17,7 @@ from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
+from . import offices
 from .inputs import (
     AMOUNT_MAX_DIGITS,
     CostInput,
@@ -30,7 +31,6 @@ from .inputs import (
 )
 from .listing import SORTS, VIEWS
 from .models import Case, Cost, Incident, Note, PathwayEvent, Referral, Survivor, Suspect, Witness
-from . import offices
 from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items, other_name
 from .selectors import FLAGS
 

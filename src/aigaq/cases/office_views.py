@@ -39,7 +39,7 @@ class OfficeMapForm(GuardedForm):
     def __init__(self, *args: object, row: office_map.Unmapped, **kwargs: object) -> None:
         kwargs.setdefault("prefix", f"map-{row.key}")
         kwargs.setdefault("initial", {"key": row.key})
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         field = self.fields["office"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [("", "—"), *offices.grouped_choices(row.kind, row.region, active_language())]
@@ -62,7 +62,7 @@ def offices_to_map(request: HttpRequest) -> HttpResponse:
         if bound:
             if form.is_valid():
                 count = office_map.office_map(actor=actor, key=row.key, code=form.cleaned_data["office"])
-                messages.success(request, _("Mapped: %(count)s events now name this office.") % {"count": count})
+                messages.success(request, _("Mapped. Events that now name this office: %(count)s.") % {"count": count})
                 return redirect("cases:offices_to_map")
             invalid = True
         entries.append({"row": row, "form": form, "kind": KIND_LABELS.get(row.kind, row.kind)})
