@@ -50,7 +50,7 @@ class Unmapped:
 
     @property
     def region(self) -> str:
-        """The region of most of its cases, to put first in the list of offices."""
+        """The region of its cases when they are all of one, to put first in the list of offices."""
         return sorted(self.regions)[0] if len(self.regions) == 1 else ""
 
 
