@@ -192,3 +192,10 @@ def test_the_migration_codes_free_text_offices_seals_the_rest_and_the_pseudonym(
     # What did not match is on the coordinator's review list.
     rows = office_map.offices_to_map(cora)
     assert [(r.kind, r.text, r.count) for r in rows] == [("court", "Суд у реки-Q7", 1)]
+
+
+def test_a_name_that_fits_offices_of_two_regions_is_read_as_the_case_s_region_s() -> None:
+    in_astana = offices.best_match("УП Есиль", kind="police", region="KZ-71")
+    in_akmola = offices.best_match("УП Есиль", kind="police", region="KZ-11")
+    assert in_astana is not None and in_astana.code == "kz-71-up-yesil"
+    assert in_akmola is not None and in_akmola.code == "kz-11-up-esil"

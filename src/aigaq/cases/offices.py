@@ -114,8 +114,8 @@ def _entry_tokens() -> tuple[tuple[Office, tuple[tuple[frozenset[str], frozenset
 
 def best_match(text: str, *, kind: str, region: str = "") -> Office | None:
     """The office of `kind` that `text` names, or None when none fits or two fit equally well.
-    With `region`, the offices of that region are preferred (another region's office is taken
-    only when the text names it clearly: all its place words match)."""
+    With `region`, a good match among the offices of that region wins; another region's office
+    is taken only when none of the region's fits."""
     found, words = tokens(text), _words(text)
     places = {t for t in found if not t.startswith("#")}
     if not places:
@@ -139,9 +139,11 @@ def best_match(text: str, *, kind: str, region: str = "") -> Office | None:
             best = max(best, score + 0.001 * len(words & name_words))
         if best <= 0:
             continue
-        if region and entry.region == region:
-            best += 0.01
         scored.append((best, entry))
+    # A good match in the case's region wins over any other region's ("УП Есиль" in an Astana
+    # case is the Yesil district's unit, not the town of Yesil in Akmola Region).
+    mine = [pair for pair in scored if pair[1].region == region and pair[0] >= 0.5] if region else []
+    scored = mine or scored
     if not scored:
         return None
     scored.sort(key=lambda pair: -pair[0])
