@@ -10,8 +10,8 @@ import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
@@ -177,7 +177,9 @@ def test_the_migration_codes_free_text_offices_seals_the_rest_and_the_pseudonym(
     PathwayEvent.objects.filter(pk=matched.pk).update(facts={"unit": "Орал қ. ПБ"})
     PathwayEvent.objects.filter(pk=unmatched.pk).update(facts={"article": "CC-120", "court": "Суд у реки-Q7"})
     Survivor.objects.filter(case=case).update(pseudonym="Жұлдыз-Old9")
-    migration.code_offices_and_seal(django_apps, None)
+    # The models as they stood before the migration (no data_key(): sealed fields must be read raw).
+    before = MigrationExecutor(connection).loader.project_state(("cases", "0007_case_list_summary")).apps
+    migration.code_offices_and_seal(before, None)
     assert PathwayEvent.objects.get(pk=matched.pk).facts == {"unit": "kz-27-up-oral"}
     moved = PathwayEvent.objects.get(pk=unmatched.pk)
     assert moved.facts == {"article": "CC-120", "court": "other"}

@@ -7,7 +7,8 @@ import dataclasses
 import datetime as dt
 import importlib
 
-from django.apps import apps as django_apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from aigaq.accounts.models import User
 from aigaq.cases import services
@@ -25,7 +26,8 @@ def test_written_units_in_the_cache_become_codes_and_the_tallies_hold_no_name(al
                                    data={"unit": "kz-27-up-oral"})
         CaseFigures.objects.filter(case_id=case.pk).update(police_unit=written)  # as an older version stored it
         cases.append(case)
-    migration.code_units(django_apps, None)
+    before = MigrationExecutor(connection).loader.project_state(("insights", "0006_hours_to_registration")).apps
+    migration.code_units(before, None)
     units = [CaseFigures.objects.get(case_id=c.pk).police_unit for c in cases]
     assert units == ["kz-27-up-oral", "kz-27-up-oral", ""]
     keys = set(FigureTally.objects.filter(measure__in=("unit", "unit_days")).values_list("key", flat=True))

@@ -49,33 +49,34 @@ def code_offices_and_seal(apps: Any, schema_editor: Any) -> None:
         return keys[case_id]
 
     event_table = event_model._meta.db_table
-    for event in event_model.objects.all().iterator(chunk_size=500):
-        facts = dict(event.facts or {})
+    # Read as raw values: a historical model has no data_key(), so its sealed fields stay unread.
+    rows = event_model.objects.values_list("pk", "case_id", "code", "facts", "details_sealed")
+    for pk, case_id, code, stored_facts, raw in rows.iterator(chunk_size=500):
+        facts = dict(stored_facts or {})
         written = {name: facts[name] for name in OFFICE_FIELDS if isinstance(facts.get(name), str) and facts[name]}
         written = {name: value for name, value in written.items() if value != offices.OTHER}
         if not written:
             continue
         others: dict[str, str] = {}
         for name, value in written.items():
-            code, text = offices.resolve(value, kind=OFFICE_FIELDS[name], region=regions.get(event.case_id, ""))
-            facts[name] = code
+            office_code, text = offices.resolve(value, kind=OFFICE_FIELDS[name], region=regions.get(case_id, ""))
+            facts[name] = office_code
             if text:
                 others[f"{name}_other"] = text
         update: dict[str, Any] = {"facts": facts}
         if others:
-            dek = key_of(event.case_id)
+            dek = key_of(case_id)
             if dek is None:
                 for name in others:
                     facts.pop(name.removesuffix("_other"), None)
             else:
-                raw = str(event.details_sealed or "")
-                aad = _aad(event_table, event.code, "details_sealed")
-                details = json.loads(crypto.open_text(dek, raw, aad=aad)) if raw else {}
+                aad = _aad(event_table, code, "details_sealed")
+                details = json.loads(crypto.open_text(dek, str(raw), aad=aad)) if raw else {}
                 details.update(others)
                 update["details_sealed"] = crypto.seal_text(
                     dek, json.dumps(details, ensure_ascii=False, sort_keys=True), aad=aad
                 )
-        event_model.objects.filter(pk=event.pk).update(**update)
+        event_model.objects.filter(pk=pk).update(**update)
 
     survivor_table = survivor_model._meta.db_table
     for survivor_id, case_id, code, pseudonym in survivor_model.objects.values_list(
