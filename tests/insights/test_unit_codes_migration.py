@@ -1,4 +1,4 @@
-"""Migration insights 0007: the statistics cache names no police unit, only its code, and the
+"""Migration insights 0008: the statistics cache names no police unit, only its code, and the
 tallies are summed again so that two spellings of one unit are one row."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from ..conftest import INCIDENT, case_data
 
 
 def test_written_units_in_the_cache_become_codes_and_the_tallies_hold_no_name(alice: User) -> None:
-    migration = importlib.import_module("aigaq.insights.migrations.0007_police_unit_codes")
+    migration = importlib.import_module("aigaq.insights.migrations.0008_police_unit_codes")
     cases = []
     for written in ("УП г. Уральска", "Орал қ. ПБ", "Шонжы полиция бекеті"):
         case = services.case_create(actor=alice, **case_data(incident=dataclasses.replace(INCIDENT, region="KZ-27")))
@@ -26,7 +26,7 @@ def test_written_units_in_the_cache_become_codes_and_the_tallies_hold_no_name(al
                                    data={"unit": "kz-27-up-oral"})
         CaseFigures.objects.filter(case_id=case.pk).update(police_unit=written)  # as an older version stored it
         cases.append(case)
-    before = MigrationExecutor(connection).loader.project_state(("insights", "0006_hours_to_registration")).apps
+    before = MigrationExecutor(connection).loader.project_state(("insights", "0007_measure_length")).apps
     migration.code_units(before, None)
     units = [CaseFigures.objects.get(case_id=c.pk).police_unit for c in cases]
     assert units == ["kz-27-up-oral", "kz-27-up-oral", ""]

@@ -29,6 +29,6 @@ def code_units(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("insights", "0006_hours_to_registration"), ("cases", "0008_offices_coded_pseudonym_sealed")]
+    dependencies = [("insights", "0007_measure_length"), ("cases", "0008_offices_coded_pseudonym_sealed")]
 
     operations = [migrations.RunPython(code_units, migrations.RunPython.noop)]
