@@ -76,7 +76,7 @@ def generate(n: int, seed: int = 12) -> dict[str, Any]:
             incidents.append({"id": i, "code": random_code(), "case_id": i, "region": "KZ-71", "area": "urban",
                               "place_type": "home", "gbv_type": "physical_assault",
                               "date_from": today - dt.timedelta(days=rng.randint(0, 2000))})
-            survivors.append({"id": i, "code": random_code(), "case_id": i, "pseudonym": f"S-{i}"})
+            survivors.append({"id": i, "code": random_code(), "case_id": i, "pseudonym": ""})  # sealed: left empty
             worker = users["caseworker"] if rng.random() < 0.2 else users["other"]
             if rng.random() < 0.9:
                 places.append({"code": random_code(), "case_id": i, "user_id": worker.pk, "role": "owner",

@@ -116,7 +116,13 @@ def generate(n: int, seed: int = 6) -> int:
     gbv = [g.code for g in reference.gbv_types()]
     reasons = [r.code for r in reference.refusal_reasons()]
     arguments = [a.code for a in reference.defence_arguments()]
-    units = {code: [f"{code} police department {k}" for k in range(1, 4)] for code, _r, _u in cities}
+    # Police units by their codes (cases.offices): the city's own, else its region's department.
+    police = [o for o in reference.offices() if o.kind == "police"]
+    units = {
+        code: [o.code for o in police if o.city == code]
+        or [o.code for o in police if o.region == region and o.level == "region"]
+        for code, region, _u in cities
+    }
     start = dt.date(2019, 1, 1)
     batch = 50000
     if connection.vendor == "sqlite":
@@ -130,7 +136,7 @@ def generate(n: int, seed: int = 6) -> int:
                 cases.append({"id": case_id, "code": code, "organisation_id": org.pk})
                 consent = rng.random() < 0.85
                 survivors.append(
-                    {"case_id": case_id, "code": f"s{code}", "pseudonym": f"S-{case_id}", "consent_statistics": consent}
+                    {"case_id": case_id, "code": f"s{code}", "pseudonym": "", "consent_statistics": consent}
                 )
                 city, region, urban = rng.choice(cities)
                 date = start + dt.timedelta(days=rng.randrange(7 * 365))

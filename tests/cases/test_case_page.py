@@ -46,11 +46,11 @@ def test_a_refusal_is_added_with_its_reason_and_the_officers_words(alice: User, 
     client = client_for(alice)
     response = client.post(f"/cases/{case.code}/events/report_refused/", {
         "report_refused-date": "2025-05-04", "report_refused-reason": "natural_instincts",
-        "report_refused-quote": "Это естественные инстинкты мужчины", "report_refused-unit": "УП района Есиль",
+        "report_refused-quote": "Это естественные инстинкты мужчины", "report_refused-unit": "kz-71-up-yesil",
     })
     assert response.status_code == 302
     event = PathwayEvent.objects.get(case=case, type="report_refused")
-    assert event.facts == {"reason": "natural_instincts", "unit": "УП района Есиль"}
+    assert event.facts == {"reason": "natural_instincts", "unit": "kz-71-up-yesil"}
     assert event.details == {"quote": "Это естественные инстинкты мужчины"}
     body = client.get(f"/cases/{case.code}/").content.decode()
     assert "Это естественные инстинкты мужчины" in body

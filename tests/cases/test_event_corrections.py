@@ -33,7 +33,8 @@ def test_a_correction_supersedes_the_event_and_leaves_the_old_one_as_it_was(alic
                                          data={"reason": "no_evidence", "unit": "УП Есиль"},
                                          reason="The refusal was the next day, for lack of evidence.")
     old = PathwayEvent.objects.get(pk=refusal.pk)
-    assert (old.date, old.facts) == (DAY, {"reason": "natural_instincts", "unit": "УП Есиль"})
+    # The unit written as a name is stored as its office's code (cases.offices).
+    assert (old.date, old.facts) == (DAY, {"reason": "natural_instincts", "unit": "kz-71-up-yesil"})
     assert old.superseded_at is not None and not old.is_current
     assert new.is_current and new.corrects_id == old.pk and new.facts["reason"] == "no_evidence"
     assert list(case.events.current().filter(type="report_refused")) == [new]
@@ -130,7 +131,7 @@ def test_the_timeline_shows_the_superseded_and_the_retracted_entries_struck_thro
     page = client.get(f"/cases/{case.code}/event/{refusal.code}/")
     assert page.status_code == 200 and 'value="2025-05-04"' in page.content.decode()
     saved = client.post(f"/cases/{case.code}/event/{refusal.code}/", {
-        "correct-date": "2025-05-05", "correct-reason": "no_evidence", "correct-unit": "УП Есиль",
+        "correct-date": "2025-05-05", "correct-reason": "no_evidence", "correct-unit": "kz-71-up-yesil",
         "correct-correction_reason": "It was the next day.",
     })
     assert saved.status_code == 302

@@ -92,15 +92,23 @@ def test_a_case_requalified_twice_is_downgraded_once_the_second_step_goes_below_
 
 def test_time_to_registration_counts_from_the_first_police_contact_in_whole_days() -> None:
     f = figures(
-        ("police_contacted", D(2025, 5, 5), {"unit": "  Almaly   district "}),
+        ("police_contacted", D(2025, 5, 5), {"unit": "kz-75-up-almaly"}),
         ("report_refused", D(2025, 5, 5), {"reason": "natural_instincts"}),
         ("report_registered", D(2025, 5, 12), {"initial_article": "CC-120"}),
     )
     assert f.days_to_registration == 7
     assert f.refused and f.refusal_reason == "natural_instincts"
-    assert f.police_unit == "Almaly district"
+    assert f.police_unit == "kz-75-up-almaly"
     same_day = figures(("report_registered", D(2025, 5, 5), {"initial_article": "CC-120"}))
     assert same_day.days_to_registration == 0
+
+
+def test_the_statistics_keep_a_police_unit_by_its_code_only_never_by_a_written_name() -> None:
+    written = figures(("police_contacted", D(2025, 5, 5), {"unit": "Almaly district, officer Serik"}))
+    other = figures(("police_contacted", D(2025, 5, 5), {"unit": "other"}),
+                    ("police_contacted", D(2025, 5, 6), {"unit": "kz-27-up-oral"}))
+    assert written.police_unit == ""
+    assert other.police_unit == "kz-27-up-oral"  # the first unit of the list
 
 
 def test_quantiles_are_nearest_rank_values_of_real_cases() -> None:

@@ -39,7 +39,7 @@ def _stepped_up(client: Client) -> Client:
 @pytest.fixture
 def cases(cora: User, build: Callable[..., Case]) -> list[Case]:
     refused = [
-        ("police_contacted", dt.date(2025, 5, 5), {"unit": "Almaly"}),
+        ("police_contacted", dt.date(2025, 5, 5), {"unit": "kz-75-up-almaly"}),
         ("report_refused", dt.date(2025, 5, 5), {"reason": "natural_instincts"}),
     ]
     made = [build(cora, refused) for _ in range(6)]
@@ -65,6 +65,14 @@ def test_an_analyst_lands_on_the_dashboard_and_sees_no_case_code(
     assert "<svg" in body and "<table" in body
     assert not any(c.code in body or c.short_code in body for c in cases)
     assert "style=" not in body and "<script>" not in body
+
+
+def test_the_dashboard_shows_a_police_unit_by_its_name_in_the_list_not_its_code(
+    ann: User, cases: list[Case], login: Callable[[User], Client]
+) -> None:
+    body = login(ann).get(URL).content.decode()
+    assert "Almaly District Police Department, Almaty" in body
+    assert "kz-75-up-almaly" not in body
 
 
 def test_the_dashboard_follows_the_filter(ann: User, cases: list[Case], login: Callable[[User], Client]) -> None:
@@ -126,7 +134,7 @@ def test_exports_are_suppressed_filtered_audited_and_hold_no_code_date_or_unit(
     assert funnel == {"KZ-71": "6", "KZ-75": "<5", "total": "x"} or funnel["KZ-75"] == "<5"
     assert not any(c.code in text for c in cases)
     assert not re.search(r"\d{4}-\d{2}-\d{2}", text.split("\n", 1)[1])
-    assert "Almaly" not in text  # police units are below city level
+    assert "Almaly" not in text and "kz-75-up" not in text  # police units are below city level
     data = json.loads(client.get(URL + "export.json", {"since": "2025-01-01"}).content)
     assert data["filter"]["period"].startswith("from")
     assert {r["group"] for r in data["rows"] if r["table"] == "funnel"} == {"2025", "total"}

@@ -122,8 +122,9 @@ def test_the_survivor_name_is_gone_from_the_page_after_erasure(cora: User) -> No
     assert client.get(f"/cases/{case.code}/").status_code == 404
 
 
-# Plaintexts of a case that may be stored unsealed (a pseudonym, a police unit), besides the
-# sealed ones of `secret_case`: erasure must leave none of them in any file of the database.
+# Plaintexts of a case that older versions stored unsealed (a pseudonym, a police unit written as
+# free text), besides the sealed ones of `secret_case`: none of them may be in any file of the
+# database, before erasure (they are sealed now) or after it.
 PSEUDONYM = "Aqqu-Pseud-5Zr"
 EARLIER_PSEUDONYM = "Earlier-Pseudonym-Kk3"
 UNIT = "Zhetysu-Unit-9Qw district police"
@@ -154,7 +155,9 @@ def _case_values_in(files: dict[str, bytes]) -> dict[str, list[str]]:
 
 def test_an_erased_case_leaves_no_plaintext_in_the_database_file_its_wal_or_journal(tmp_path: Path) -> None:
     before = database_files_after(_ERASED_CASE.replace("{erase}", ""), tmp_path / "before")
-    assert any(_case_values_in(before).values()), "the scan finds the case's unsealed values before erasure"
+    assert any(b"Crisis centre" in blob for blob in before.values()), "the scan reads the files' plaintext"
+    # The pseudonym and a unit not in the list are sealed (cases 0008): not even there before erasure.
+    assert _case_values_in(before) == {name: [] for name in before}
 
     after = database_files_after(_ERASED_CASE.replace("{erase}", "erasure.case_erase(actor=cora, case=case)"),
                                  tmp_path / "after")

@@ -20,6 +20,7 @@ LISTS: dict[str, Callable[[], Sequence[Entry]]] = {
         "defence_arguments", "sentence_types", "place_types", "referral_types", "referral_statuses",
         "termination_grounds", "relations", "cost_kinds", "payers", "complaint_targets",
         "complaint_outcomes", "verdict_outcomes", "appeal_outcomes", "admin_decision_outcomes", "sexes",
+        "offices",
     )
 }  # fmt: skip
 

@@ -84,6 +84,7 @@ class Action(models.IntegerChoices):
     DOCUMENT_GENERATED = 100, _("generated a document")
     DOCUMENT_DOWNLOADED = 101, _("downloaded a document")
     TEMPLATE_CHANGED = 102, _("changed a document template")
+    OFFICE_MAPPED = 94, _("mapped an office onto the list")
 
 
 class AuditEntry(models.Model):

@@ -30,7 +30,8 @@ def event_add(request: HttpRequest, code: str, event_type: str) -> HttpResponse:
     if spec is None or event_type == "incident":
         raise Http404("No such event type")
     incident = getattr(case, "incident", None)
-    form = EventForm(spec, request.POST, incident_date=incident.date_from if incident else None)
+    form = EventForm(spec, request.POST, incident_date=incident.date_from if incident else None,
+                     region=incident.region if incident else "")
     if not form.is_valid():
         return case_form_invalid(request, case, form)
     date, time, values = form.split()
@@ -61,6 +62,11 @@ def _incident_date(case: Case) -> dt.date | None:
     return incident.date_from if incident else None
 
 
+def _region(case: Case) -> str:
+    incident = getattr(case, "incident", None)
+    return incident.region if incident else ""
+
+
 @require_http_methods(["GET", "POST"])
 @records_required
 def event_correct(request: HttpRequest, code: str, event_code: str) -> HttpResponse:
@@ -72,10 +78,10 @@ def event_correct(request: HttpRequest, code: str, event_code: str) -> HttpRespo
     if request.method == "GET":
         services.case_viewed(actor=request.user, case=case)  # type: ignore[arg-type]
         correct = EventCorrectionForm(spec, prefix="correct", initial=EventForm.initial_of(event),
-                                      incident_date=_incident_date(case))
+                                      incident_date=_incident_date(case), region=_region(case))
         return _page(request, case, event, correct, retract)
     correct = EventCorrectionForm(spec, request.POST, prefix="correct",
-                                  incident_date=_incident_date(case))
+                                  incident_date=_incident_date(case), region=_region(case))
     if not correct.is_valid():
         return _invalid(request, case, event, correct, retract)
     date, time, values = correct.split()
@@ -94,7 +100,7 @@ def event_retract(request: HttpRequest, code: str, event_code: str) -> HttpRespo
     retract = EventRetractionForm(request.POST, prefix="retract")
     if not retract.is_valid():
         correct = EventCorrectionForm(SPECS[event.type], prefix="correct", initial=EventForm.initial_of(event),
-                                      incident_date=_incident_date(case))
+                                      incident_date=_incident_date(case), region=_region(case))
         return _invalid(request, case, event, correct, retract)
     try:
         services.pathway_event_retract(actor=request.user, event=event,  # type: ignore[arg-type]

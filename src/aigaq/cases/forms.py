@@ -17,6 +17,7 @@ from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 from aigaq.linkage.normalise import iin_is_valid
 
+from . import offices
 from .inputs import (
     AMOUNT_MAX_DIGITS,
     CostInput,
@@ -30,7 +31,7 @@ from .inputs import (
 )
 from .listing import SORTS, VIEWS
 from .models import Case, Cost, Incident, Note, PathwayEvent, Referral, Survivor, Suspect, Witness
-from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items
+from .pathway import SPECS, STAGES, EventSpec, FieldSpec, choice_items, other_name
 from .selectors import FLAGS
 
 InputT = TypeVar("InputT", bound=RecordInput)
@@ -296,7 +297,25 @@ class SuspectForm(GuardedForm):
 SuspectFormSet = forms.formset_factory(SuspectForm, extra=2, max_num=20)
 
 
-def _form_field(spec: FieldSpec) -> forms.Field:
+OTHER_OFFICE_LABEL = _("Other: not in the list (write it below)")
+
+
+def office_choices(kind: str, region: str) -> Any:
+    """The offices of `kind` grouped by region (an optgroup each, so the list works without
+    JavaScript), the case's region first, then "other"."""
+
+    def build() -> list[tuple[str, Any]]:
+        groups = offices.grouped_choices(kind, region, active_language())
+        return [("", "—"), *groups, (offices.OTHER, str(OTHER_OFFICE_LABEL))]
+
+    return build
+
+
+def _form_field(spec: FieldSpec, *, region: str = "") -> forms.Field:
+    if spec.kind == "office":
+        return forms.ChoiceField(label=spec.label, required=spec.required,
+                                 choices=office_choices(spec.choices, region),
+                                 help_text=_("The offices of the case's region come first."))
     if spec.kind == "article":
         return ArticleField(label=spec.label, required=spec.required, help_text=spec.help or
                             _("For example: CC 120, CAO 434"))
@@ -329,13 +348,19 @@ class EventForm(GuardedForm):
         help_text=_("Optional: the time of day, if it matters (for example, how long the police took)."),
     )
 
-    def __init__(self, spec: EventSpec, *args: Any, incident_date: dt.date | None = None, **kwargs: Any) -> None:
+    def __init__(self, spec: EventSpec, *args: Any, incident_date: dt.date | None = None, region: str = "",
+                 **kwargs: Any) -> None:
         kwargs.setdefault("prefix", spec.type)
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.incident_date = incident_date
         for field_spec in spec.fields:
-            self.fields[field_spec.name] = _form_field(field_spec)
+            self.fields[field_spec.name] = _form_field(field_spec, region=region)
+            if field_spec.kind == "office":
+                self.fields[other_name(field_spec.name)] = forms.CharField(
+                    label=_("If not in the list: its name"), required=False, max_length=300,
+                    help_text=_("Stored encrypted; a coordinator later maps it onto an office of the list."),
+                )
 
     def split(self) -> tuple[dt.date, dt.time | None, dict[str, Any]]:
         """The cleaned date, time of day and the type's own fields."""
@@ -360,6 +385,12 @@ class EventForm(GuardedForm):
         now = local_now()
         if data.get("date") == now.date() and data.get("time") and data["time"] > now.time():
             self.add_error("time", ValidationError(_("This time is in the future."), code="future"))
+        for field_spec in self.spec.fields:
+            other = other_name(field_spec.name)
+            if field_spec.kind == "office" and data.get(field_spec.name) == offices.OTHER and \
+                    not (data.get(other) or "").strip():
+                self.add_error(other, ValidationError(_("Write the name of the office that is not in the list."),
+                                                      code="other_office"))
         if self.spec.type == "requalified" and data.get("from_article") and \
                 data.get("from_article") == data.get("to_article"):
             self.add_error("to_article", ValidationError(_("The new article is the same as the old one."),
@@ -389,8 +420,9 @@ class EventRetractionForm(GuardedForm):
                              widget=forms.Textarea(attrs={"rows": 2}), help_text=REASON_HELP)
 
 
-def event_forms(incident_date: dt.date | None) -> list[EventForm]:
-    return [EventForm(spec, incident_date=incident_date) for spec in SPECS.values() if spec.type != "incident"]
+def event_forms(incident_date: dt.date | None, region: str = "") -> list[EventForm]:
+    return [EventForm(spec, incident_date=incident_date, region=region) for spec in SPECS.values()
+            if spec.type != "incident"]
 
 
 class ReferralForm(GuardedForm):

@@ -169,7 +169,8 @@ class TimeOfDay(models.Model):
 class Survivor(CaseRecord):
     case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="survivor")
     version = models.PositiveIntegerField(default=1, editable=False)
-    pseudonym = models.CharField(_("pseudonym"), max_length=40)
+    # Sealed too: a code name she chose may still point to her.
+    pseudonym = SealedTextField(_("pseudonym"))
     name = SealedTextField(_("name"), blank=True)
     contact = SealedTextField(_("contact details"), blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)

@@ -21,16 +21,23 @@ from aigaq.i18n import active_language
 @dataclass(frozen=True)
 class FieldSpec:
     name: str
-    kind: str  # text | longtext | article | choice | multichoice | bool | int | decimal
+    kind: str  # text | longtext | article | choice | multichoice | bool | int | decimal | office
     label: Any
     personal: bool = False
     required: bool = False
-    choices: str = ""  # name of a list in aigaq.reference, for choice and multichoice
+    # For choice and multichoice: the name of a list in aigaq.reference; for office: the kind of
+    # office ("police", "prosecutor", "court" of reference.offices()).
+    choices: str = ""
     help: Any = ""
 
 
 NOTE = FieldSpec("note", "longtext", _("Note"), personal=True)
-UNIT = FieldSpec("unit", "text", _("Police unit"), help=_("For example: Almaly district police department"))
+# An office field holds a code of reference.offices() or "other" (aigaq.cases.offices); the text
+# written for "other" is personal (it may name a place below the list) and sealed in the details
+# as "<name>_other".
+UNIT = FieldSpec("unit", "office", _("Police unit"), choices="police")
+PROSECUTOR = FieldSpec("prosecutor", "office", _("Prosecutor's office"), choices="prosecutor")
+COURT = FieldSpec("court", "office", _("Court"), choices="court")
 
 
 @dataclass(frozen=True)
@@ -80,6 +87,7 @@ SPECS: dict[str, EventSpec] = {
                 FieldSpec("about", "choice", _("About"), required=True, choices="complaint_subjects"),
                 FieldSpec("target", "choice", _("Filed with"), required=True, choices="complaint_targets"),
                 FieldSpec("outcome", "choice", _("Outcome"), required=True, choices="complaint_outcomes"),
+                PROSECUTOR,
                 NOTE,
             ),
         ),
@@ -103,7 +111,8 @@ SPECS: dict[str, EventSpec] = {
             "sent_to_court",
             (
                 FieldSpec("article", "article", _("Article"), required=True),
-                FieldSpec("court", "text", _("Court")),
+                PROSECUTOR,
+                COURT,
                 NOTE,
             ),
         ),
@@ -178,6 +187,11 @@ def choice_items(list_name: str) -> list[tuple[str, str]]:
     if list_name in LOCAL_CHOICES:
         return [(code, str(label)) for code, label in LOCAL_CHOICES[list_name]]
     return reference.choices(getattr(reference, list_name)(), active_language())
+
+
+def other_name(field_name: str) -> str:
+    """The details key of the text written for an office field's "other"."""
+    return f"{field_name}_other"
 
 
 class EventLike(Protocol):

@@ -9,7 +9,7 @@ the models and the pathway specs agree, so a new personal field cannot be added 
 from __future__ import annotations
 
 PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
-    "Survivor": ("name", "contact"),
+    "Survivor": ("pseudonym", "name", "contact"),
     "Incident": ("settlement", "account"),
     "Suspect": ("full_name", "aliases", "phones", "handles", "plates", "iins", "birth_date", "description"),
     "Witness": ("name", "contact", "statement"),

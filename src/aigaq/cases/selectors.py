@@ -21,7 +21,7 @@ from aigaq import i18n, reference
 from aigaq.accounts.members import current_member
 from aigaq.audit.models import Action, AuditEntry
 
-from . import hooks, reveal
+from . import hooks, offices, reveal
 from .models import (
     Case,
     CaseRecord,
@@ -42,6 +42,7 @@ from .pathway import (
     choice_items,
     chronological,
     derive,
+    other_name,
     registration_interval,
 )
 
@@ -219,9 +220,18 @@ def timeline_entry(event: PathwayEvent) -> TimelineEntry:
     values = {**(event.facts or {}), **event.details}
     for field_spec in spec.fields if spec else ():
         value = values.get(field_spec.name)
+        if field_spec.kind == "office" and values.get(other_name(field_spec.name)):
+            # Written for "other", or a name that an older version stored as free text.
+            value = value if value and value != offices.OTHER else ""
+            if not value:
+                shown = gettext("%(name)s (not in the list)") % {"name": values[other_name(field_spec.name)]}
+                lines.append(EventLine(field_spec.label, shown, False))
+                continue
         if value in (None, "", []):
             continue
-        if field_spec.kind == "article":
+        if field_spec.kind == "office":
+            shown = offices.label(value, lang)
+        elif field_spec.kind == "article":
             art = reference.article(value)
             shown = f"{art.short(lang)} — {art.label(lang)}" if art else value
         elif field_spec.kind in ("choice", "multichoice"):

@@ -19,7 +19,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.keys.store import case_key_create
 
-from . import hooks, search
+from . import hooks, offices, search
 from .access import can_edit, can_manage_people
 from .inputs import CostInput, IncidentInput, ReferralInput, SurvivorInput, SuspectInput, WitnessInput
 from .models import (
@@ -36,7 +36,7 @@ from .models import (
     Suspect,
     Witness,
 )
-from .pathway import SPECS
+from .pathway import SPECS, other_name
 from .summary import case_touched
 
 
@@ -262,12 +262,30 @@ def note_update(*, actor: User, note: Note, text: str, version: int) -> Note:
     return note
 
 
-def _split_event_data(event_type: str, data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Separates an event's coded facts from its personal details, as its spec says."""
+def _case_region(case: Case) -> str:
+    incident = Incident.objects.filter(case=case).only("region").first()
+    return incident.region if incident is not None else ""
+
+
+def _split_event_data(
+    event_type: str, data: Mapping[str, Any], *, region: str = ""
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Separates an event's coded facts from its personal details, as its spec says. An office
+    field's value (a code, or "other" with its text in `<name>_other`, or a name as written) is
+    stored as a code of the list, or as "other" with the text sealed in the details."""
     facts: dict[str, Any] = {}
     details: dict[str, Any] = {}
     for spec in SPECS[event_type].fields:
         value = data.get(spec.name)
+        if spec.kind == "office":
+            written = str(data.get(other_name(spec.name)) or "").strip()
+            chosen = "" if value in (None, offices.OTHER) else str(value)
+            code, text = offices.resolve(chosen or written, kind=spec.choices, region=region)
+            if code:
+                facts[spec.name] = code
+            if text:
+                details[other_name(spec.name)] = text
+            continue
         if value in (None, "", []):
             continue
         if isinstance(value, Decimal):
@@ -286,7 +304,7 @@ def pathway_event_add(
     time of day in the organisation's zone, if known."""
     if event_type not in SPECS:
         raise ValueError(f"unknown event type {event_type!r}")
-    facts, details = _split_event_data(event_type, data)
+    facts, details = _split_event_data(event_type, data, region=_case_region(case))
     event = PathwayEvent(case=case, type=event_type, date=date, facts=facts, created_by=actor)
     event.time_of_day = time
     event.details = details
@@ -324,7 +342,7 @@ def pathway_event_correct(
     event = PathwayEvent.objects.select_for_update().get(pk=event.pk)
     reason = _check_correctable(event, reason)
     case = event.case
-    facts, details = _split_event_data(event.type, data)
+    facts, details = _split_event_data(event.type, data, region=_case_region(case))
     new = PathwayEvent(case=case, type=event.type, date=date, facts=facts, created_by=actor,
                        corrects=event, correction_reason=reason)
     new.time_of_day = time

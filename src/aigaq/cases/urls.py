@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import edit_views, erasure_views, event_views, people_views, record_views, views
+from . import edit_views, erasure_views, event_views, office_views, people_views, record_views, views
 
 app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
+    path("offices/", office_views.offices_to_map, name="offices_to_map"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/events/<str:event_type>/", event_views.event_add, name="event_add"),
     path("<str:code>/event/<str:event_code>/", event_views.event_correct, name="event_correct"),

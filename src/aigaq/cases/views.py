@@ -127,7 +127,7 @@ def case_page_response(request: HttpRequest, case: Case, invalid: forms.Form | N
         "page": page,
         "case": case,
         "derived": page.derived,
-        "event_forms": [form_for(f) for f in event_forms(incident_date)],
+        "event_forms": [form_for(f) for f in event_forms(incident_date, page.incident.region if page.incident else "")],
         "suspect_form": form_for(SuspectForm(prefix="suspect")),
         "referral_form": form_for(ReferralForm(prefix="referral")),
         "note_form": form_for(NoteForm(prefix="note")),

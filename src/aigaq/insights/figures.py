@@ -121,10 +121,10 @@ def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: 
             if code in codes:
                 mask |= 1 << codes.index(code)
 
-    unit = next(
-        (" ".join(str((e.facts or {}).get("unit", "")).split()) for e in police if (e.facts or {}).get("unit")),
-        "",
-    )
+    # The first police unit recorded, by its code of reference.offices(): "other" (a name not in
+    # the list, sealed in the event) and anything else that is not a code counts as not recorded,
+    # so that no name reaches the statistics.
+    unit = next((code for e in police if reference.office(code := str((e.facts or {}).get("unit", "")))), "")
     sentence_facts = (sentences[-1].facts or {}) if sentences else {}
     months = sentence_facts.get("length_months")
     paid = [c for c in costs if c.payer in SURVIVOR_PAYERS]
@@ -134,7 +134,7 @@ def case_figures(events: Iterable[EventLike], *, incident_date: dt.date, costs: 
         reported=bool(police),
         refused=derived.refused_registration,
         refusal_reason=str((refusals[0].facts or {}).get("reason", "")) if refusals else "",
-        police_unit=unit[:120],
+        police_unit=unit,
         days_to_registration=(registrations[0].date - police[0].date).days if registrations else None,
         hours_to_registration=interval.hours if interval is not None else None,
         registered_sexual=bool(registrations)

@@ -34,6 +34,7 @@ class CaseFigures(models.Model):
     reported = models.BooleanField(default=False)
     refused = models.BooleanField(default=False)
     refusal_reason = models.CharField(max_length=32, blank=True)
+    # The code of the first police unit (reference.offices()); "" when none of the list was chosen.
     police_unit = models.CharField(max_length=120, blank=True)
     days_to_registration = models.IntegerField(null=True)
     # Whole hours (rounded) from the first contact to registration, when both times were recorded.

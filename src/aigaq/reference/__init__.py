@@ -22,6 +22,7 @@ from aigaq.reference.entries import (
     Entry,
     EventType,
     GbvType,
+    Office,
     Region,
     SentenceType,
 )
@@ -35,6 +36,7 @@ __all__ = [
     "Entry",
     "EventType",
     "GbvType",
+    "Office",
     "Region",
     "SentenceType",
     "admin_decision_outcomes",
@@ -55,6 +57,9 @@ __all__ = [
     "gbv_type",
     "gbv_types",
     "name_key",
+    "office",
+    "office_kinds",
+    "offices",
     "parse_article",
     "payers",
     "place_types",
@@ -342,3 +347,28 @@ def admin_decision_outcomes() -> tuple[Entry, ...]:
 @cache
 def sexes() -> tuple[Entry, ...]:
     return _codelist("sexes")
+
+
+# Police units, prosecutor's offices and courts
+
+OFFICE_KINDS: tuple[str, ...] = ("police", "prosecutor", "court")
+
+
+def office_kinds() -> tuple[str, ...]:
+    return OFFICE_KINDS
+
+
+@cache
+def offices() -> tuple[Office, ...]:
+    """The coded offices of every region: its police department, the city (and district) police
+    units, the regional prosecutor's office and the courts; in region order, regional ones first."""
+    return _entries(Office, "offices.json")
+
+
+@cache
+def _offices_by_code() -> Mapping[str, Office]:
+    return _by_code(offices())
+
+
+def office(code: str) -> Office | None:
+    return _offices_by_code().get(code)

@@ -72,6 +72,21 @@ class City(Entry):
         return self.population_class != "village"
 
 
+@dataclass(frozen=True, kw_only=True)
+class Office(Entry):
+    """A police unit, prosecutor's office or court of one region. `kind`: "police", "prosecutor"
+    or "court"; `level`: "region", "city" or "district"; `city`: the city's code, if it has one."""
+
+    region: str
+    kind: str
+    level: str = ""
+    city: str = ""
+    alt_names: tuple[str, ...] = ()
+
+    def __hash__(self) -> int:
+        return hash(("Office", self.code))
+
+
 # From least to most serious; administrative offences rank below every crime (УК art. 10-11 categories).
 SEVERITIES: tuple[str, ...] = (
     "administrative",

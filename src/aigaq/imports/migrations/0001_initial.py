@@ -11,8 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('accounts', '0006_team_invitations'),
-        ('cases', '0007_case_list_summary'),
+        # Early dependencies on purpose: tests that step cases or accounts back to an old migration
+        # must not unapply this app's tables (they hold nothing those steps change).
+        ('accounts', '0001_initial'),
+        ('cases', '0002_case_keys_to_key_store'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -96,7 +96,8 @@ def _place_label(column: str, code: str) -> str:
     if column == "city":
         found = reference.city(code)
         return found.label(active_language()) if found else code
-    return code
+    office = reference.office(code)
+    return office.label(active_language()) if office else code
 
 
 def _top_places(counts: Counts) -> tuple[list[str], set[str]]:
