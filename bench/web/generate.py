@@ -102,6 +102,9 @@ def main() -> None:
                     names.add(query)
         bench["names"][role] = sorted(names)  # type: ignore[index]
         print(f"{role}: {len(codes)} demo cases to open, {len(names)} Latin search names")
+    from aigaq.ops.serving import refresh_query_statistics
+
+    refresh_query_statistics()  # as `aigaq serve` does; the other servers of bench/web/run.py skip it
     out = data / "bench-web.json"
     out.write_text(json.dumps(bench, ensure_ascii=False, indent=1))
     out.chmod(0o600)

@@ -34,10 +34,8 @@ PORT = 8765
 APP = "aigaq.wsgi:application"
 SERVERS = {
     "serve": [str(BIN / "aigaq"), "serve", "--no-migrate", "--port", str(PORT)],
-    "waitress-8": [str(BIN / "aigaq"), "serve", "--no-migrate", "--port", str(PORT), "--server", "waitress",
-                   "--threads", "8"],
-    "waitress-1": [str(BIN / "aigaq"), "serve", "--no-migrate", "--port", str(PORT), "--server", "waitress",
-                   "--threads", "1"],
+    "waitress-8": [str(BIN / "waitress-serve"), "--threads", "8", "--listen", f"127.0.0.1:{PORT}", APP],
+    "waitress-1": [str(BIN / "waitress-serve"), "--threads", "1", "--listen", f"127.0.0.1:{PORT}", APP],
     "gunicorn-sync-2": [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{PORT}", APP],
     "gunicorn-sync-5": [str(BIN / "gunicorn"), "-w", "5", "-k", "sync", "-b", f"127.0.0.1:{PORT}", APP],
     "gunicorn-gthread-2x4": [str(BIN / "gunicorn"), "-w", "2", "-k", "gthread", "--threads", "4",

@@ -28,3 +28,18 @@ def proxy_options(trusted_proxy: str | None) -> dict[str, Any]:
         "trusted_proxy_count": 1,
         "clear_untrusted_proxy_headers": True,
     }
+
+
+def refresh_query_statistics() -> None:
+    """Gives SQLite's query planner the tables' statistics (ANALYZE, sampled: well under a second at
+    100,000 cases), as `aigaq serve` does at each start. Without them SQLite takes one
+    organisation's cases for a handful of rows and answers a search by walking all of them in list
+    order (100,000 cases: 30 ms instead of 1 ms, docs/benchmarks.md "Web"). PostgreSQL's autovacuum
+    keeps its own statistics."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA analysis_limit=1000")
+        cursor.execute("ANALYZE")
