@@ -82,7 +82,8 @@ def bulk_cases(org_id: int, n: int, rng: random.Random, *, owners: tuple[int, in
                           "stage": rng.choice(stages), "refused_registration": rng.random() < 0.1,
                           "awaiting_since": today - dt.timedelta(days=rng.randint(0, 200)) if waiting else None,
                           "downgraded": rng.random() < 0.05, "closed_hearing": False, "custodial": None,
-                          "incident_on": happened, "last_activity_at": now - dt.timedelta(minutes=rng.randint(0, 500_000)),
+                          "incident_on": happened,
+                          "last_activity_at": now - dt.timedelta(minutes=rng.randint(0, 500_000)),
                           "next_hearing_on": today + dt.timedelta(days=rng.randint(-30, 60))
                           if rng.random() < 0.1 else None})
             incidents.append({"id": i, "code": random_code(), "case_id": i, "region": "KZ-71", "area": "urban",

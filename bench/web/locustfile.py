@@ -19,11 +19,12 @@ import json
 import os
 import random
 import re
+from pathlib import Path
 from typing import Any
 
 from locust import HttpUser, between, constant, task
 
-BENCH = json.loads(open(os.environ.get("AIGAQ_BENCH_FILE", "/tmp/aigaq-bench-web/bench-web.json")).read())
+BENCH = json.loads(Path(os.environ.get("AIGAQ_BENCH_FILE", "/tmp/aigaq-bench-web/bench-web.json")).read_text())
 WAIT = float(os.environ.get("AIGAQ_BENCH_WAIT", "0"))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 

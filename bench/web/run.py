@@ -33,7 +33,7 @@ BIN = Path(sys.executable).parent
 PORT = 8765
 APP = "aigaq.wsgi:application"
 SERVERS = {
-    "serve": [str(BIN / "aigaq"), "serve", "--no-migrate", "--port", str(PORT)],
+    "serve": [str(BIN / "aigaq"), "serve", "--no-migrate", "--port", str(PORT)],  # gunicorn, a worker per core
     "waitress-8": [str(BIN / "waitress-serve"), "--threads", "8", "--listen", f"127.0.0.1:{PORT}", APP],
     "waitress-1": [str(BIN / "waitress-serve"), "--threads", "1", "--listen", f"127.0.0.1:{PORT}", APP],
     "gunicorn-sync-2": [str(BIN / "gunicorn"), "-w", "2", "-k", "sync", "-b", f"127.0.0.1:{PORT}", APP],
@@ -80,7 +80,8 @@ def single_times(bench: dict, repeat: int) -> dict[str, float]:
                 if page == "case list":
                     opener.open(f"{base}/cases/").read()
                 elif page == "search":
-                    opener.open(f"{base}/cases/?" + urlencode({"q": bench["names"][role][i % len(bench["names"][role])]})).read()
+                    names = bench["names"][role]
+                    opener.open(f"{base}/cases/?" + urlencode({"q": names[i % len(names)]})).read()
                 elif page == "case page":
                     opener.open(f"{base}/cases/{bench['cases'][role][i % 50]}/").read()
                 elif page == "dashboard":
@@ -119,9 +120,9 @@ def locust(users: int, seconds: int, bench_file: Path, out: Path) -> dict[str, d
     prefix = out / f"u{users}"
     subprocess.run([str(BIN / "locust"), "-f", str(ROOT / "bench" / "web" / "locustfile.py"), "--headless",
                     "-u", str(users), "-r", "5", "-t", f"{seconds}s", "-H", f"http://127.0.0.1:{PORT}",
-                    "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                    "--csv", str(prefix), "--only-summary", "--reset-stats", "--loglevel", "WARNING"],
                    env={**os.environ, "AIGAQ_BENCH_FILE": str(bench_file)}, check=False,
-                   stdout=subprocess.DEVNULL)
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     rows = {}
     with open(f"{prefix}_stats.csv") as f:
         for row in csv.DictReader(f):
@@ -129,6 +130,21 @@ def locust(users: int, seconds: int, bench_file: Path, out: Path) -> dict[str, d
                                  "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"]),
                                  "rps": float(row["Requests/s"])}
     return rows
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of the server's processes so far."""
+    import psutil  # installed with locust
+
+    root = psutil.Process(pid)
+    total = 0.0
+    for p in (root, *root.children(recursive=True)):
+        try:
+            t = p.cpu_times()
+            total += t.user + t.system
+        except psutil.NoSuchProcess:
+            pass
+    return total
 
 
 def main() -> None:
@@ -144,8 +160,9 @@ def main() -> None:
     out = Path(tempfile.mkdtemp(prefix="aigaq-bench-web-"))
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aigaq.settings", "PYTHONPATH": str(ROOT / "src"),
            "AIGAQ_MATCHING_REFIT_SECONDS": "0"}
+    log = (out / "server.log").open("wb")
     proc = subprocess.Popen(SERVERS[args.server], env=env, cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=open(out / "server.log", "wb"))
+                            stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_up(proc)
         alone = single_times(bench, args.single)
@@ -154,12 +171,17 @@ def main() -> None:
         print("| server | users | page | requests | failures | p50 (ms) | p95 (ms) | p99 (ms) | req/s |")
         print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
         for users in args.users:
+            cpu = cpu_seconds(proc.pid)
             rows = locust(users, args.seconds, bench_file, out)
+            cpu = cpu_seconds(proc.pid) - cpu
             for name in (*PAGES, "Aggregated"):
                 r = rows.get(name)
                 if r:
                     print(f"| {args.server} | {users} | {name if name != 'Aggregated' else '**all**'} | {r['n']:.0f} "
                           f"| {r['fail']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rps']:.1f} |")
+            total = rows.get("Aggregated", {}).get("n", 0)
+            # Server CPU per request (sign-ins included): what the server costs, whatever else runs.
+            print(f"<!-- {args.server} {users} users: server CPU {1000 * cpu / max(total, 1):.0f} ms per request -->")
             sys.stdout.flush()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
@@ -167,6 +189,7 @@ def main() -> None:
             proc.wait(timeout=20)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
         shutil.rmtree(out, ignore_errors=True)
 
 
