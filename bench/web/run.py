@@ -153,15 +153,17 @@ def main() -> None:
     parser.add_argument("--users", type=int, nargs="+", default=[5, 20, 50])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--single", type=int, default=10, help="requests of each page alone (median)")
+    parser.add_argument("--src", type=Path, default=ROOT / "src",
+                        help="the source tree to serve (another checkout's src/, for a before/after)")
     args = parser.parse_args()
     data = Path(os.environ.get("AIGAQ_DATA_DIR", "/tmp/aigaq-bench-web"))
     bench_file = data / "bench-web.json"
     bench = json.loads(bench_file.read_text())
     out = Path(tempfile.mkdtemp(prefix="aigaq-bench-web-"))
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aigaq.settings", "PYTHONPATH": str(ROOT / "src"),
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "aigaq.settings", "PYTHONPATH": str(args.src.resolve()),
            "AIGAQ_MATCHING_REFIT_SECONDS": "0"}
     log = (out / "server.log").open("wb")
-    proc = subprocess.Popen(SERVERS[args.server], env=env, cwd=ROOT, start_new_session=True,
+    proc = subprocess.Popen(SERVERS[args.server], env=env, cwd=args.src.resolve().parent, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_up(proc)
@@ -179,6 +181,9 @@ def main() -> None:
                 if r:
                     print(f"| {args.server} | {users} | {name if name != 'Aggregated' else '**all**'} | {r['n']:.0f} "
                           f"| {r['fail']:.0f} | {r['p50']:.0f} | {r['p95']:.0f} | {r['p99']:.0f} | {r['rps']:.1f} |")
+            pages = [rows[name] for name in PAGES if name in rows]
+            print(f"| {args.server} | {users} | pages (sign-in excluded) | {sum(r['n'] for r in pages):.0f} | "
+                  f"{sum(r['fail'] for r in pages):.0f} | | | | {sum(r['rps'] for r in pages):.1f} |")
             total = rows.get("Aggregated", {}).get("n", 0)
             # Server CPU per request (sign-ins included): what the server costs, whatever else runs.
             print(f"<!-- {args.server} {users} users: server CPU {1000 * cpu / max(total, 1):.0f} ms per request -->")
