@@ -167,9 +167,10 @@ def main() -> None:
                             stdout=subprocess.DEVNULL, stderr=log)
     try:
         wait_up(proc)
-        alone = single_times(bench, args.single)
-        print(f"## {args.server}: one request alone (median of {args.single}, ms)")
-        print(" | ".join(f"{p} {alone[p]:.0f}" for p in PAGES if p in alone))
+        if args.single:
+            alone = single_times(bench, args.single)
+            print(f"## {args.server}: one request alone (median of {args.single}, ms)")
+            print(" | ".join(f"{p} {alone[p]:.0f}" for p in PAGES if p in alone))
         print("| server | users | page | requests | failures | p50 (ms) | p95 (ms) | p99 (ms) | req/s |")
         print("|---|---:|---|---:|---:|---:|---:|---:|---:|")
         for users in args.users:
