@@ -104,3 +104,8 @@ def test_serve_starts_the_background_threads_once_and_gunicorn_with_a_worker_per
     assert len(launched) == 1 and launched[0][launched[0].index("--workers") + 1] == "2"
     assert launched[0][-1] == "aigaq.ops.served:application"
 
+
+
+def test_gunicorn_opens_no_control_socket_in_the_hidden_home_directory() -> None:
+    argv = serve.gunicorn_argv(host="127.0.0.1", port=8000, workers=2, threads=1)
+    assert "--no-control-socket" in argv or not serve._has_control_socket()

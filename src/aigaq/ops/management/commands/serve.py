@@ -47,7 +47,17 @@ def gunicorn_argv(*, host: str, port: int, workers: int, threads: int) -> list[s
             "--timeout", "120", "--graceful-timeout", "20",
             # No access log: a URL can carry a search for a suspect's name.
             "aigaq.ops.served:application"]
+    if _has_control_socket():
+        # Newer gunicorn opens a control socket in the home directory, which the systemd unit
+        # hides (ProtectHome): nothing here uses it.
+        argv[-1:-1] = ["--no-control-socket"]
     return argv
+
+
+def _has_control_socket() -> bool:
+    from gunicorn.config import KNOWN_SETTINGS
+
+    return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
 
 
 class Command(BaseCommand):
