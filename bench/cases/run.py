@@ -44,13 +44,7 @@ def configure() -> None:
 
 
 def generate(n: int, seed: int = 12) -> dict[str, Any]:
-    from django.db import transaction
-    from run import write  # bench/insights/run.py: bulk rows with every column
-
     from aigaq.accounts.models import Membership, Organisation, Role, User
-    from aigaq.cases.models import Assignment, Case, Incident, Survivor
-    from aigaq.cases.pathway import STAGES
-    from aigaq.lib.crypto import random_code
 
     rng = random.Random(seed)
     org = Organisation.objects.create(name="Bench centre")
@@ -59,36 +53,54 @@ def generate(n: int, seed: int = 12) -> dict[str, Any]:
                        ("other", Role.CASEWORKER), ("lawyer", Role.LAWYER)):
         users[name] = User.objects.create_user(f"bench-{name}", password="x" * 16)
         Membership.objects.create(user=users[name], organisation=org, role=role)
+    bulk_cases(org.pk, n, rng, owners=(users["caseworker"].pk, users["other"].pk),
+               lawyer=users["lawyer"].pk)
+    return users
+
+
+def bulk_cases(org_id: int, n: int, rng: random.Random, *, owners: tuple[int, int], lawyer: int,
+               first_id: int = 1) -> None:
+    """Writes n cases with their incident, survivor and places on cases in bulk (ids from
+    `first_id`): 20 % owned by owners[0], 70 % by owners[1], 5 % with the lawyer on them. Also
+    used by bench/web/generate.py."""
+    from django.db import transaction
+    from run import write  # bench/insights/run.py: bulk rows with every column
+
+    from aigaq.cases.models import Assignment, Case, Incident, Survivor
+    from aigaq.cases.pathway import STAGES
+    from aigaq.lib.crypto import random_code
+
     stages = [code for code, _label in STAGES]
     today = dt.date.today()
     now = dt.datetime.now(dt.UTC)
     with transaction.atomic():
         cases, incidents, survivors, places = [], [], [], []
-        for i in range(1, n + 1):
+        for i in range(first_id, first_id + n):
             waiting = rng.random() < 0.3
-            cases.append({"id": i, "code": random_code(), "organisation_id": org.pk, "created_at": now,
+            happened = today - dt.timedelta(days=rng.randint(0, 2000))
+            cases.append({"id": i, "code": random_code(), "organisation_id": org_id, "created_at": now,
                           "stage": rng.choice(stages), "refused_registration": rng.random() < 0.1,
                           "awaiting_since": today - dt.timedelta(days=rng.randint(0, 200)) if waiting else None,
                           "downgraded": rng.random() < 0.05, "closed_hearing": False, "custodial": None,
+                          "incident_on": happened,
                           "last_activity_at": now - dt.timedelta(minutes=rng.randint(0, 500_000)),
                           "next_hearing_on": today + dt.timedelta(days=rng.randint(-30, 60))
                           if rng.random() < 0.1 else None})
             incidents.append({"id": i, "code": random_code(), "case_id": i, "region": "KZ-71", "area": "urban",
                               "place_type": "home", "gbv_type": "physical_assault",
-                              "date_from": today - dt.timedelta(days=rng.randint(0, 2000))})
+                              "date_from": happened})
             survivors.append({"id": i, "code": random_code(), "case_id": i, "pseudonym": ""})  # sealed: left empty
-            worker = users["caseworker"] if rng.random() < 0.2 else users["other"]
+            worker = owners[0] if rng.random() < 0.2 else owners[1]
             if rng.random() < 0.9:
-                places.append({"code": random_code(), "case_id": i, "user_id": worker.pk, "role": "owner",
+                places.append({"code": random_code(), "case_id": i, "user_id": worker, "role": "owner",
                                "created_at": now})
             if rng.random() < 0.05:
-                places.append({"code": random_code(), "case_id": i, "user_id": users["lawyer"].pk,
+                places.append({"code": random_code(), "case_id": i, "user_id": lawyer,
                                "role": "lawyer", "created_at": now})
         write(Case, cases)
         write(Incident, incidents)
         write(Survivor, survivors)
         write(Assignment, places)
-    return users
 
 
 def median_ms(client: Any, params: dict[str, str], repeat: int = 5) -> float:

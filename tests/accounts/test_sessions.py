@@ -95,3 +95,22 @@ def test_a_coordinator_ends_a_members_sessions(alice: User, cora: User) -> None:
     assert coordinator.get("/cases/").status_code == 200
     entry = AuditEntry.objects.get(action=Action.USER_SESSIONS_ENDED)
     assert entry.actor == cora and entry.object_code == alice.code
+
+
+def test_requests_within_a_minute_do_not_write_the_session_again(alice: User) -> None:
+    from django.contrib.sessions.models import Session
+
+    client, _ = sign_in("alice")
+    assert client.get("/cases/").status_code == 200
+    key = client.session.session_key
+    before = Session.objects.get(session_key=key).expire_date
+    time.sleep(0.01)
+    assert client.get("/cases/").status_code == 200
+    assert Session.objects.get(session_key=key).expire_date == before  # not saved again
+
+
+def test_the_idle_stamp_is_renewed_once_it_is_a_minute_old(alice: User) -> None:
+    client, _ = sign_in("alice")
+    age(client, "aigaq_last_seen", 61)
+    assert client.get("/cases/").status_code == 200
+    assert int(time.time()) - client.session["aigaq_last_seen"] <= 1

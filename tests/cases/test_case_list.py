@@ -42,6 +42,18 @@ def test_search_does_not_reach_another_organisations_cases(olga: User, case: Cas
     assert codes(olga, "Сейітов") == set()
 
 
+def test_search_by_code_does_not_reach_another_organisations_cases(olga: User, case: Case) -> None:
+    assert codes(olga, case.short_code) == set() and codes(olga, case.code) == set()
+
+
+def test_a_search_by_code_finds_that_case_only(
+    alice: User, case: Case, make_case: Callable[..., Case]
+) -> None:
+    other = make_case(alice)
+    found = codes(alice, case.short_code)
+    assert found == {case.code} and other.code not in found
+
+
 def test_filters_by_region_stage_period_and_flag(alice: User, make_case: Callable[..., Case]) -> None:
     astana = make_case(alice)
     oral = make_case(alice, incident=IncidentInput(

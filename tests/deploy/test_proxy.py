@@ -1,6 +1,10 @@
-"""Behind the reverse proxy: waitress, as `aigaq serve` starts it, believes X-Forwarded-For and
+"""Behind the reverse proxy: the server, as `aigaq serve` starts it, believes X-Forwarded-For and
 X-Forwarded-Proto from AIGAQ_TRUSTED_PROXY only. Real sockets: the trusted proxy connects from
-127.0.0.1, a visitor who reaches the port directly from 127.0.0.2 (Linux answers all of 127/8)."""
+127.0.0.1, a visitor who reaches the port directly from 127.0.0.2 (Linux answers all of 127/8).
+
+Each test runs twice: with waitress's own proxy options (`aigaq serve --server waitress`), and with
+the TrustedProxy middleware on a server that passes every header through untouched and believes
+none, as gunicorn does (`aigaq serve`; tests/deploy/test_gunicorn.py checks gunicorn itself)."""
 
 from __future__ import annotations
 
@@ -17,13 +21,14 @@ from django.core.handlers.wsgi import WSGIHandler
 from waitress import create_server
 
 from aigaq.accounts.models import Organisation
-from aigaq.ops.serving import proxy_options
+from aigaq.ops.serving import TrustedProxy, proxy_options
 from tests.conftest import PASSWORD, make_user
 
 PROXY = "127.0.0.1"
 VISITOR = "127.0.0.2"  # someone who reaches waitress's port without going through nginx
 
 App = Callable[[dict[str, Any], Callable[..., Any]], Any]
+Serving = Callable[[App, str | None], Any]  # (app, trusted proxy) -> a context manager of the port
 
 
 def echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
@@ -34,9 +39,15 @@ def echo(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[by
 
 
 @contextmanager
-def waitress(app: App, trusted_proxy: str | None) -> Iterator[int]:
-    """Waitress on a free port of 127.0.0.1 with `aigaq serve`'s proxy options; yields the port."""
-    server: Any = create_server(app, host="127.0.0.1", port=0, threads=2, **proxy_options(trusted_proxy))
+def waitress(app: App, trusted_proxy: str | None, *, middleware: bool = False) -> Iterator[int]:
+    """Waitress on a free port of 127.0.0.1 with `aigaq serve --server waitress`'s proxy options;
+    yields the port. With `middleware`: waitress believing and dropping nothing, the app behind
+    TrustedProxy (what `aigaq serve` runs under gunicorn)."""
+    if middleware:
+        server: Any = create_server(TrustedProxy(app, trusted_proxy), host="127.0.0.1", port=0, threads=2,
+                                    clear_untrusted_proxy_headers=False)
+    else:
+        server = create_server(app, host="127.0.0.1", port=0, threads=2, **proxy_options(trusted_proxy))
     stop = threading.Event()
 
     def run() -> None:  # server.run() until stopped, then closed from its own thread
@@ -72,18 +83,24 @@ def seen(port: int, source: str, headers: dict[str, str]) -> dict[str, str]:
     return data
 
 
+@pytest.fixture(params=["waitress", "middleware"])
+def serving(request: pytest.FixtureRequest) -> Callable[[App, str | None], Any]:
+    middleware = request.param == "middleware"
+    return lambda app, trusted_proxy: waitress(app, trusted_proxy, middleware=middleware)
+
+
 FORWARDED = {"X-Forwarded-For": "203.0.113.5", "X-Forwarded-Proto": "https"}
 
 
-def test_forwarded_headers_from_the_trusted_proxy_give_the_visitors_address_and_https() -> None:
-    with waitress(echo, PROXY) as port:
+def test_forwarded_headers_from_the_trusted_proxy_give_the_visitors_address_and_https(serving: Serving) -> None:
+    with serving(echo, PROXY) as port:
         environ = seen(port, PROXY, FORWARDED)
     assert environ["REMOTE_ADDR"] == "203.0.113.5"
     assert environ["wsgi.url_scheme"] == "https"
 
 
-def test_forwarded_headers_from_untrusted_peer_are_ignored() -> None:
-    with waitress(echo, PROXY) as port:
+def test_forwarded_headers_from_untrusted_peer_are_ignored(serving: Serving) -> None:
+    with serving(echo, PROXY) as port:
         environ = seen(port, VISITOR, FORWARDED)
     assert environ["REMOTE_ADDR"] == VISITOR
     assert environ["wsgi.url_scheme"] == "http"
@@ -91,22 +108,22 @@ def test_forwarded_headers_from_untrusted_peer_are_ignored() -> None:
     assert "HTTP_X_FORWARDED_FOR" not in environ and "HTTP_X_FORWARDED_PROTO" not in environ
 
 
-def test_without_a_trusted_proxy_no_peer_is_believed() -> None:
-    with waitress(echo, None) as port:
+def test_without_a_trusted_proxy_no_peer_is_believed(serving: Serving) -> None:
+    with serving(echo, None) as port:
         environ = seen(port, PROXY, FORWARDED)
     assert environ["REMOTE_ADDR"] == PROXY
     assert environ["wsgi.url_scheme"] == "http"
     assert "HTTP_X_FORWARDED_FOR" not in environ
 
 
-def test_an_address_the_visitor_writes_before_the_proxys_is_ignored() -> None:
-    with waitress(echo, PROXY) as port:
+def test_an_address_the_visitor_writes_before_the_proxys_is_ignored(serving: Serving) -> None:
+    with serving(echo, PROXY) as port:
         environ = seen(port, PROXY, {"X-Forwarded-For": "198.51.100.66, 203.0.113.5"})
     assert environ["REMOTE_ADDR"] == "203.0.113.5"
 
 
-def test_other_proxy_headers_are_dropped_even_from_the_trusted_proxy() -> None:
-    with waitress(echo, PROXY) as port:
+def test_other_proxy_headers_are_dropped_even_from_the_trusted_proxy(serving: Serving) -> None:
+    with serving(echo, PROXY) as port:
         environ = seen(port, PROXY, {"X-Forwarded-Host": "evil.example", "Forwarded": "for=198.51.100.66"})
     assert environ["HTTP_HOST"] == "localhost"
     assert environ["REMOTE_ADDR"] == PROXY
@@ -144,24 +161,24 @@ def sign_in(port: int, source: str, username: str, password: str, forwarded_for:
     return response.status
 
 
-def test_https_through_the_trusted_proxy_is_served_not_redirected_again(app: App) -> None:
-    with waitress(app, PROXY) as port:
+def test_https_through_the_trusted_proxy_is_served_not_redirected_again(serving: Serving, app: App) -> None:
+    with serving(app, PROXY) as port:
         response = request(port, PROXY, "/accounts/login/", headers=FORWARDED)
     assert response.status == 200
     assert "max-age=" in response.headers["Strict-Transport-Security"]
 
 
-def test_a_forged_https_header_from_an_untrusted_peer_is_redirected_to_https(app: App) -> None:
-    with waitress(app, PROXY) as port:
+def test_a_forged_https_header_from_an_untrusted_peer_is_redirected_to_https(serving: Serving, app: App) -> None:
+    with serving(app, PROXY) as port:
         response = request(port, VISITOR, "/accounts/login/", headers=FORWARDED)
     assert response.status == 301
     assert response.headers["Location"] == "https://localhost/accounts/login/"
 
 
-def test_one_attacking_address_does_not_lock_out_another(app: App) -> None:
+def test_one_attacking_address_does_not_lock_out_another(serving: Serving, app: App) -> None:
     org = Organisation.objects.create(name="Crisis centre Almaty", default_language="en")
     make_user("alice", org, "caseworker")
-    with waitress(app, PROXY) as port:
+    with serving(app, PROXY) as port:
         statuses = [sign_in(port, PROXY, f"guess{i}", "wrong guess", "203.0.113.9") for i in range(21)]
         assert statuses[-1] == 429  # the attacker's address is locked out...
         assert sign_in(port, PROXY, "alice", PASSWORD, "203.0.113.9") == 429
@@ -169,9 +186,11 @@ def test_one_attacking_address_does_not_lock_out_another(app: App) -> None:
         assert sign_in(port, PROXY, "alice", PASSWORD, "198.51.100.4") == 302
 
 
-def test_a_direct_visitor_cannot_escape_the_limit_by_forging_x_forwarded_for(app: App, settings: Any) -> None:
+def test_a_direct_visitor_cannot_escape_the_limit_by_forging_x_forwarded_for(
+    serving: Serving, app: App, settings: Any
+) -> None:
     settings.SECURE_SSL_REDIRECT = False  # (AIGAQ_SSL_REDIRECT=0) else she only ever gets the redirect
-    with waitress(WSGIHandler(), PROXY) as port:
+    with serving(WSGIHandler(), PROXY) as port:
         statuses = [sign_in(port, VISITOR, f"guess{i}", "wrong guess", f"198.51.100.{i}") for i in range(21)]
     assert statuses[-1] == 429
 

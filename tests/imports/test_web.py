@@ -171,7 +171,7 @@ def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
         mock.patch("aigaq.network.background.start_sync_thread"),
         mock.patch("waitress.serve"),
     ):
-        call_command("serve", "--no-migrate", "--port", "8126")
+        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8126")
     start.assert_called_once_with()
 
 

@@ -251,13 +251,14 @@ def test_the_thread_starts_and_stops() -> None:
     assert not worker.is_alive()
 
 
+@pytest.mark.django_db  # serve refreshes the database's query statistics
 def test_aigaq_serve_starts_the_refit_thread() -> None:
     # The serve command starts it, so `aigaq serve` and `aigaq manage serve` both do.
     with mock.patch.object(refit, "start_refit_thread") as start, mock.patch("waitress.serve") as serve:
-        assert cli.main(["serve", "--no-migrate", "--port", "8123"]) == 0
+        assert cli.main(["serve", "--no-migrate", "--server", "waitress", "--port", "8123"]) == 0
         start.assert_called_once_with()
         serve.assert_called_once()
-        call_command("serve", "--no-migrate", "--port", "8124")
+        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8124")
         assert start.call_count == 2
 
 

@@ -184,11 +184,12 @@ def test_the_thread_starts_and_stops() -> None:
     assert not worker.is_alive()
 
 
+@pytest.mark.django_db  # serve refreshes the database's query statistics
 def test_aigaq_serve_starts_the_sync_thread() -> None:
     with (
         mock.patch.object(background, "start_sync_thread") as start,
         mock.patch("aigaq.matching.refit.start_refit_thread"),
         mock.patch("waitress.serve"),
     ):
-        call_command("serve", "--no-migrate", "--port", "8125")
+        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8125")
     start.assert_called_once_with()

@@ -17,13 +17,17 @@ from . import sessions
 from .members import current_member
 
 IDLE_KEY = "aigaq_last_seen"
+# The idle stamp is rewritten at most once a minute: each rewrite saves the session row, which on
+# every request was a database write per page (docs/benchmarks.md, "Web"). A session may therefore
+# end up to a minute before SESSION_IDLE_TIMEOUT after her last request, never after it.
+IDLE_STAMP_EVERY = 60
 
 
 class SessionTimeoutMiddleware:
     """Ends a session idle longer than SESSION_IDLE_TIMEOUT, or older than SESSION_COOKIE_AGE.
 
-    The absolute limit is counted from the login itself: the idle stamp changes the session on
-    every request, which makes Django push its own expiry date forward each time.
+    The absolute limit is counted from the login itself: the idle stamp changes the session (at
+    most once a minute), which makes Django push its own expiry date forward each time.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -38,7 +42,7 @@ class SessionTimeoutMiddleware:
             login_at is not None and now - int(login_at) > settings.SESSION_COOKIE_AGE
         ):
             logout(request)
-        elif session.get("_auth_user_id"):
+        elif session.get("_auth_user_id") and (last_seen is None or now - int(last_seen) >= IDLE_STAMP_EVERY):
             session[IDLE_KEY] = now
         return self.get_response(request)
 

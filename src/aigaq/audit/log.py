@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -75,6 +76,25 @@ def record(
         _seal_head(head, key)
         head.save(update_fields=["last_hash", "count", "keyed_since", "mac"])
     return entry
+
+
+def record_unless_recent(
+    *,
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: Action,
+    case_code: str,
+    within: dt.timedelta,
+) -> AuditEntry | None:
+    """Appends an entry unless the same actor's same action on the same case was recorded within
+    `within` (then None): reading a case page again and again, or its evidence one item after
+    another, is one visit, not one chain entry (and one locked chain head) per page. Only for
+    reads: every change is recorded each time."""
+    user = actor if actor is not None and actor.is_authenticated else None
+    if user is not None and AuditEntry.objects.filter(
+        actor_id=user.pk, action=action, case_code=case_code, at__gte=timezone.now() - within
+    ).exists():
+        return None
+    return record(actor=actor, action=action, case_code=case_code)
 
 
 def _seal_head(head: ChainHead, key: bytes | None) -> None:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import User
-from aigaq.audit.log import record
+from aigaq.audit.log import record, record_unless_recent
 from aigaq.audit.models import Action
 from aigaq.keys.store import case_key_create
 
@@ -480,6 +480,11 @@ def case_next_hearing_set(*, actor: User, case: Case, next_hearing_on: dt.date |
     return case
 
 
+# Opening the same case again within this time is the same visit: one audit entry
+# (audit.log.record_unless_recent). The audit page still shows who opened which case and when.
+CASE_VIEW_WINDOW = dt.timedelta(minutes=5)
+
+
 @transaction.atomic
 def case_viewed(*, actor: User, case: Case) -> None:
-    record(actor=actor, action=Action.CASE_VIEWED, case_code=case.code)
+    record_unless_recent(actor=actor, action=Action.CASE_VIEWED, case_code=case.code, within=CASE_VIEW_WINDOW)

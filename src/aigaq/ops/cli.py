@@ -1,6 +1,6 @@
 """The `aigaq` command.
 
-    aigaq serve            serve the app (waitress) on 127.0.0.1:$AIGAQ_PORT (8000), and re-fit
+    aigaq serve            serve the app (gunicorn) on 127.0.0.1:$AIGAQ_PORT (8000), and re-fit
                            matching weights when due (every $AIGAQ_MATCHING_REFIT_SECONDS, 60; 0: off)
     aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
     aigaq check            check the configuration and say clearly what is wrong
