@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "aigaq.insights",
     "aigaq.matching",
     "aigaq.network",
+    "aigaq.reports",
     "aigaq.ops",
     "aigaq.demo",
 ]
@@ -188,6 +189,9 @@ RETENTION_YEARS = envint("AIGAQ_RETENTION_YEARS", 0)
 # limit also bounds the memory one upload takes.
 EVIDENCE_MAX_BYTES = envint("AIGAQ_EVIDENCE_MAX_MB", 25) * 1024 * 1024
 QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz/")
+# Survivors' own reports (aigaq.reports): how many one organisation takes in a day, in all, before
+# the form asks to come back later (a flood of junk must not fill the disk).
+REPORTS_DAILY_QUOTA = envint("AIGAQ_REPORTS_DAILY_QUOTA", 200)
 
 LOGGING = {
     "version": 1,

@@ -12,6 +12,7 @@ urlpatterns = [
     path("insights/", include("aigaq.insights.urls")),
     path("matching/", include("aigaq.matching.urls")),
     path("network/", include("aigaq.network.urls")),
+    path("report/", include("aigaq.reports.urls")),
 ]
 
 # Aigaq's own error pages (translated, with the quick exit): aigaq/errors.py.

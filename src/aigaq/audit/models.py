@@ -78,6 +78,17 @@ class Action(models.IntegerChoices):
     EVENT_CORRECTED = 90, _("corrected a pathway event")
     EVENT_RETRACTED = 91, _("retracted a pathway event")
     EVIDENCE_CHANGED = 92, _("corrected an evidence file's description")
+    # Survivors' own reports (aigaq.reports): the survivor acts without an account (actor None).
+    REPORT_SUBMITTED = 100, _("a survivor sent a report")
+    REPORT_OPENED = 101, _("a survivor opened her report with its receipt code")
+    REPORT_RECEIPT_FAILED = 102, _("a wrong receipt code or PIN was given")
+    REPORT_ADDED_TO = 103, _("a survivor added to her report")
+    REPORT_CHOICE_CHANGED = 104, _("a survivor changed her choices")
+    REPORT_DELETED = 105, _("a survivor deleted her report")
+    REPORT_VIEWED = 106, _("opened a survivor's report")
+    REPORT_REPLIED = 107, _("replied to a survivor's report")
+    REPORT_SPAM = 108, _("marked a report as spam")
+    REPORT_TO_CASE = 109, _("turned a survivor's report into a case")
 
 
 class AuditEntry(models.Model):

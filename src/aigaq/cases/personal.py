@@ -22,4 +22,8 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
     "EvidenceRevision": ("title", "reason"),
     "AlertDecision": ("note",),
+    # A survivor's own report (aigaq.reports): everything she writes, under the report's own key.
+    "Report": ("date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones", "his_handles",
+               "his_plates", "his_description", "contact_way", "contact_details", "safe_times"),
+    "ReportMessage": ("text",),
 }
