@@ -109,7 +109,7 @@ class ReportForm(ChoiceFields):
             token, *terms_new = new_question()
             terms = (terms_new[0], terms_new[1])
             if self.is_bound:
-                data = self.data.copy()
+                data = self.data.copy()  # type: ignore[attr-defined]  # a QueryDict
                 data[self.add_prefix("question")] = token
                 self.data = data
         self.initial["question"] = token

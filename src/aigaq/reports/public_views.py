@@ -85,7 +85,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
                                    "minutes: what you wrote is still here.") % {"minutes": (wait + 59) // 60})
         else:
             try:
-                report, code = services.report_submit(organisation=organisation, data=form.to_input(),
+                _report, code = services.report_submit(organisation=organisation, data=form.to_input(),
                                                       pin=form.cleaned_data["pin"])
             except services.QuotaReached:
                 return _page(request, "reports/full.html", {"organisation": organisation}, status=503)

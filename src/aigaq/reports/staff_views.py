@@ -11,7 +11,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from aigaq.accounts.decorators import coordinator_required
@@ -27,7 +26,7 @@ from .models import Report
 def nav_links(member: Membership) -> list[NavLink]:
     if member.role != Role.COORDINATOR:
         return []
-    return [NavLink(url=reverse("reports:queue"), label=gettext_lazy("Reports from survivors"))]
+    return [NavLink(url=reverse("reports:queue"), label=_("Reports from survivors"))]
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,7 +85,7 @@ def spam(request: HttpRequest, code: str) -> HttpResponse:
 
 def _initial(report: Report) -> dict[str, Any]:
     consents = services.consents_from_choice(report.choice)
-    survivor = {f"survivor-{name}": value for name, value in consents.items() if value}
+    survivor: dict[str, Any] = {f"survivor-{name}": value for name, value in consents.items() if value}
     survivor["survivor-contact"] = "\n".join(v for v in (report.contact_details, report.safe_times) if v)
     incident = {"incident-date_from": report.date_from, "incident-date_to": report.date_to,
                 "incident-settlement": report.city, "incident-place_type": report.place_type,

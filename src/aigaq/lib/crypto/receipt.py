@@ -16,7 +16,7 @@ import unicodedata
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-WORDS: tuple[str, ...] = tuple("""
+_WORD_LIST = """
 алма арба арман арша асар аспан атлас аул бал балта банан барс бидай бокс бота бура бурак
 вагон ваза вальс ветер вилка вишня волна ворон ворота газета гамак гвоздь гитара глина голубь гора
 город гриб груша дала дверь дерево диван дождь доска дракон дуб дыня жаба жакет жара желудь жираф
@@ -33,7 +33,8 @@ WORDS: tuple[str, ...] = tuple("""
 шапка шар шахта шкаф школа шмель щенок щука экран юла юрта ягода якорь ясень баран берег бубен
 верблюд весна гусь домбыра жилет жук зеркало игрушка камыш кобыз кумыс ландыш мак морковь носок
 орел павлин пирамида подкова пуговица рука саксаул бусы вата шило тесто
-""".split())
+"""
+WORDS: tuple[str, ...] = tuple(_WORD_LIST.split())
 
 WORDS_PER_CODE = 8
 GROUP = 2
@@ -43,8 +44,8 @@ _INDEX = {word: i for i, word in enumerate(WORDS)}
 _hasher = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=1)
 
 
-def entropy_bits() -> int:
-    return WORDS_PER_CODE * (len(WORDS).bit_length() - 1)
+# 256 words: 8 bits each (a list of another length must stay a power of two for this to hold).
+ENTROPY_BITS = WORDS_PER_CODE * (len(WORDS).bit_length() - 1)
 
 
 def new_receipt_code() -> str:
