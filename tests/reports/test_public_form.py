@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_form_opens_without_an_account_and_has_the_quick_exit(org: Organisation) -> None:
-    response = Client().get(f"/report/{org.code}/")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/report/{org.code}/")
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="quick-exit"' in page
@@ -26,12 +26,12 @@ def test_the_form_opens_without_an_account_and_has_the_quick_exit(org: Organisat
 
 
 def test_report_start_page_goes_to_the_only_organisation(org: Organisation) -> None:
-    response = Client().get("/report/")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get("/report/")
     assert response.status_code == 302 and response["Location"] == f"/report/{org.code}/"
 
 
 def test_form_errors_keep_everything_she_typed(org: Organisation) -> None:
-    response = report_post(Client(), org, pin_again="000000", answer="999")
+    response = report_post(Client(HTTP_ACCEPT_LANGUAGE="en"), org, pin_again="000000", answer="999")
     assert response.status_code == 400
     page = response.content.decode()
     assert ACCOUNT in page and "@erlan_k" in page and "будни 10-13" in page
@@ -41,7 +41,7 @@ def test_form_errors_keep_everything_she_typed(org: Organisation) -> None:
 
 
 def test_language_switch_lasts_the_visit_without_a_language_cookie(org: Organisation) -> None:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     page = client.get(f"/report/{org.code}/?lang=kk").content.decode()
     assert 'lang="kk"' in page
     again = client.get(f"/report/{org.code}/")
@@ -63,7 +63,7 @@ def test_receipt_code_has_at_least_64_bits_and_is_made_of_words() -> None:
 
 def test_receipt_code_and_pin_open_her_report(org: Organisation) -> None:
     _, code = send_report(org)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = open_with(client, code.upper().replace("-", " "))
     assert response.status_code == 302 and response["Location"] == "/report/mine/"
     assert ACCOUNT in client.get("/report/mine/").content.decode()
@@ -76,8 +76,8 @@ def test_the_receipt_code_is_shown_only_once(org: Organisation) -> None:
 
 def test_wrong_code_and_wrong_pin_give_the_same_answer(org: Organisation) -> None:
     _, code = send_report(org)
-    wrong_pin = open_with(Client(), code, "000000")
-    wrong_code = open_with(Client(), receipt.new_receipt_code(), PIN)
+    wrong_pin = open_with(Client(HTTP_ACCEPT_LANGUAGE="en"), code, "000000")
+    wrong_code = open_with(Client(HTTP_ACCEPT_LANGUAGE="en"), receipt.new_receipt_code(), PIN)
     assert wrong_pin.status_code == wrong_code.status_code == 400
     strip = lambda html: html.replace(code, "")  # noqa: E731 - the code she typed is shown back
     assert "is not right" in wrong_pin.content.decode()
@@ -88,7 +88,7 @@ def test_wrong_code_and_wrong_pin_give_the_same_answer(org: Organisation) -> Non
 
 def test_guessing_codes_is_throttled_per_address(org: Organisation) -> None:
     _, code = send_report(org)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     statuses = [open_with(client, receipt.new_receipt_code()).status_code for _ in range(12)]
     assert statuses[:10] == [400] * 10
     assert statuses[10:] == [429, 429]
@@ -105,7 +105,7 @@ def test_only_a_slow_hash_of_code_and_pin_is_stored(org: Organisation) -> None:
 
 def test_she_adds_to_her_report_and_changes_her_choice(org: Organisation) -> None:
     _, code = send_report(org)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     open_with(client, code)
     assert client.post("/report/mine/add/", {"add-text": "Он снова звонил вчера"}).status_code == 302
     response = client.post("/report/mine/choice/", {"choice-choice": "sealed", "choice-contact_way": "none"})
@@ -118,25 +118,25 @@ def test_she_adds_to_her_report_and_changes_her_choice(org: Organisation) -> Non
 def test_deleting_her_report_shreds_its_key(org: Organisation) -> None:
     _, code = send_report(org)
     report = Report.objects.get()
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     open_with(client, code)
     response = client.post("/report/mine/delete/", {"delete-confirm": "on"})
     assert response.status_code == 200
     assert not Report.objects.exists()
     assert not case_key_exists(report_key_name(report.code))
-    assert open_with(Client(), code).status_code == 400
+    assert open_with(Client(HTTP_ACCEPT_LANGUAGE="en"), code).status_code == 400
 
 
 def test_her_report_page_closes_after_she_leaves(org: Organisation) -> None:
     _, code = send_report(org)
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     open_with(client, code)
     client.post("/report/mine/leave/")
     assert client.get("/report/mine/").status_code == 302
 
 
 def test_sending_is_rate_limited_per_address(org: Organisation) -> None:
-    client = Client()
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
     for _ in range(5):
         assert report_post(client, org).status_code == 302
     response = report_post(client, org)
@@ -147,6 +147,6 @@ def test_sending_is_rate_limited_per_address(org: Organisation) -> None:
 def test_a_full_daily_quota_says_so_clearly(org: Organisation, settings: object) -> None:
     settings.REPORTS_DAILY_QUOTA = 1  # type: ignore[attr-defined]
     send_report(org)
-    response = Client().get(f"/report/{org.code}/")
+    response = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/report/{org.code}/")
     assert response.status_code == 503
     assert "cannot take more reports today" in response.content.decode()

@@ -70,7 +70,7 @@ def test_she_reads_the_coordinators_reply_with_her_code(org: Organisation, cora:
     _, code = send_report(org)
     report = Report.objects.get()
     client_for(cora).post(f"/report/queue/{report.code}/reply/", {"reply-text": "Мы позвоним во вторник"})
-    survivor = Client()
+    survivor = Client(HTTP_ACCEPT_LANGUAGE="en")
     open_with(survivor, code)
     assert "Мы позвоним во вторник" in survivor.get("/report/mine/").content.decode()
 

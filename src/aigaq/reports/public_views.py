@@ -101,7 +101,7 @@ def sent(request: HttpRequest) -> HttpResponse:
     code = request.session.pop(RECEIPT_KEY, None)
     if code is None:
         return redirect("reports:open")
-    return _page(request, "reports/sent.html", {"code": code})
+    return _page(request, "reports/sent.html", {"groups": code.split()})
 
 
 @public
