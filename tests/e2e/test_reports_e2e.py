@@ -1,13 +1,15 @@
 """A survivor's own report in a real browser, in Kazakh, on a 375 px phone, without an account:
-send it, write down the receipt code, come back with code and PIN, add a fact, change her choice,
+send it with a photo, write down the receipt code, come back with code and PIN, add a fact, change her choice,
 delete it (issue 14)."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
+from PIL import Image
 
 from aigaq.accounts.models import Organisation
 from aigaq.reports.forms import question_terms
@@ -18,7 +20,10 @@ from .test_case_e2e import SHOTS
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
-def test_survivor_sends_reads_changes_and_deletes_her_report_in_kazakh(page: Any, live_server: Any) -> None:
+def test_survivor_sends_reads_changes_and_deletes_her_report_in_kazakh(
+        page: Any, live_server: Any, tmp_path: Path) -> None:
+    photo = tmp_path / "screenshot.png"
+    Image.new("RGB", (40, 30), "blue").save(photo, "PNG")
     org = Organisation.objects.create(name="Дағдарыс орталығы", default_language="kk")
     page.set_viewport_size({"width": 375, "height": 800})
     page.goto(f"{live_server.url}/report/{org.code}/?lang=kk")
@@ -29,6 +34,7 @@ def test_survivor_sends_reads_changes_and_deletes_her_report_in_kazakh(page: Any
     page.get_by_label("Ұйым маған хабарласа алады").check()
     page.get_by_label("Телефон арқылы").check()
     page.get_by_label("Қауіпсіз телефон нөмірі немесе мессенджер аккаунты").fill("+7 705 111 22 33")
+    page.get_by_label("Фото немесе скриншот").set_input_files(str(photo))
     page.get_by_label("PIN-кодты таңдаңыз").fill("482913")
     page.get_by_label("PIN-кодты қайталаңыз").fill("482913")
     terms = question_terms(page.locator("input[name=question]").get_attribute("value"))
@@ -51,6 +57,7 @@ def test_survivor_sends_reads_changes_and_deletes_her_report_in_kazakh(page: Any
     page.get_by_role("button", name="Ашу").click()
     page.get_by_role("heading", name="Менің хабарым").wait_for()
     assert "Ол маған түнде қорқытып хат жазды" in page.content()
+    assert "screenshot.png" in page.content()
 
     page.get_by_label("Қосатын нәрсе").fill("Ол бүгін тағы қоңырау шалды")
     page.get_by_role("button", name="Хабарыма қосу").click()

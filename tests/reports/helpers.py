@@ -25,7 +25,7 @@ def form_fields(client: Client, org: Organisation) -> dict[str, Any]:
     return {"question": token.group(1), "answer": str(sum(terms))}
 
 
-def report_post(client: Client, org: Organisation, **overrides: str) -> Any:
+def report_post(client: Client, org: Organisation, **overrides: Any) -> Any:
     data = {
         "date_from": "2025-03-01", "city": "Алматы", "place_type": "home", "account": ACCOUNT,
         "his_name": HIS_NAME, "his_phones": HIS_PHONE, "his_handles": "@erlan_k", "his_plates": "123ABC02",
@@ -37,7 +37,7 @@ def report_post(client: Client, org: Organisation, **overrides: str) -> Any:
     return client.post(f"/report/{org.code}/", data)
 
 
-def send_report(org: Organisation, **overrides: str) -> tuple[Client, str]:
+def send_report(org: Organisation, **overrides: Any) -> tuple[Client, str]:
     """A survivor's visit that sends a report; returns her browser and the receipt code shown."""
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     response = report_post(client, org, **overrides)

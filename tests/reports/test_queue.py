@@ -43,6 +43,7 @@ def test_report_turns_into_a_case_prefilled_with_her_consents(org: Organisation,
     client = client_for(cora)
     form = client.get(f"/report/queue/{report.code}/case/").content.decode()
     assert HIS_NAME in form and ACCOUNT in form
+    assert 'id="id_survivor-consent_services" checked' in form  # she chose (b): she may be contacted
     response = client.post(f"/report/queue/{report.code}/case/", {
         "survivor-sex": "female", "survivor-consent_services": "on",
         "incident-date_from": "2025-03-01", "incident-region": "KZ-75", "incident-area": "urban",

@@ -89,6 +89,7 @@ class Action(models.IntegerChoices):
     REPORT_REPLIED = 107, _("replied to a survivor's report")
     REPORT_SPAM = 108, _("marked a report as spam")
     REPORT_TO_CASE = 109, _("turned a survivor's report into a case")
+    EVIDENCE_FROM_SURVIVOR = 110, _("added a file submitted by the survivor with her report")
 
 
 class AuditEntry(models.Model):

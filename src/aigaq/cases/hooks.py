@@ -11,6 +11,9 @@ never import each other, and `cases` never imports them.
   (insights).
 - `case_erasing`: a case is about to be erased, its rows still there; a receiver may return a
   function to run once the erasure has committed (evidence: its files; insights: its counts).
+- `survivor_files_received`: a case was made from a survivor's own report that had files attached
+  (reports calls it, inside the transaction; evidence stores them, custody starting "submitted by
+  the survivor").
 - `linked_cases`: a question, not news: which of these organisations' cases share a confirmed
   perpetrator (matching answers).
 
@@ -22,7 +25,7 @@ run once per case at the end of the block instead of after each write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -48,6 +51,11 @@ class CaseErasing(Protocol):
         """Called before the case's rows are deleted; returns what to do after the commit, or None."""
 
 
+class SurvivorFilesReceived(Protocol):
+    def __call__(self, *, actor: Any, case: Case, files: Sequence[tuple[str, bytes]]) -> None:
+        """`files`: (file name, content) as she sent them; `actor` the member who made the case."""
+
+
 class LinkedCases(Protocol):
     def __call__(self, *, organisation_ids: Iterable[int]) -> set[int]:
         """Primary keys of these organisations' cases whose suspect is in a confirmed repeat group."""
@@ -58,6 +66,7 @@ _consent_changed: list[ConsentChanged] = []
 _case_changed: list[CaseChanged] = []
 _case_erasing: list[CaseErasing] = []
 _linked_cases: list[LinkedCases] = []
+_survivor_files: list[SurvivorFilesReceived] = []
 _coalescing: list[dict[int, Case]] = []  # a stack: one dict of pending cases per open block
 
 
@@ -86,6 +95,10 @@ def on_linked_cases(receiver: LinkedCases) -> None:
     _add(_linked_cases, receiver)
 
 
+def on_survivor_files_received(receiver: SurvivorFilesReceived) -> None:
+    _add(_survivor_files, receiver)
+
+
 # --- Called by `cases` --------------------------------------------------------------------------
 
 
@@ -112,6 +125,12 @@ def case_erasing(*, case: Case) -> list[Callable[[], None]]:
     """What to run after the erasure commits, from every receiver that returned something."""
     after = (receiver(case=case) for receiver in _case_erasing)
     return [then for then in after if then is not None]
+
+
+def survivor_files_received(*, actor: Any, case: Case, files: Sequence[tuple[str, bytes]]) -> None:
+    if files:
+        for receiver in _survivor_files:
+            receiver(actor=actor, case=case, files=files)
 
 
 def linked_cases(*, organisation_ids: Iterable[int]) -> set[int]:

@@ -26,4 +26,5 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Report": ("date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones", "his_handles",
                "his_plates", "his_description", "contact_way", "contact_details", "safe_times"),
     "ReportMessage": ("text",),
+    "ReportFile": ("filename",),
 }

@@ -9,6 +9,7 @@ class EvidenceConfig(AppConfig):
     def ready(self) -> None:
         from aigaq.cases import hooks
 
-        from .services import files_remover
+        from .services import files_remover, survivor_files_received
 
         hooks.on_case_erasing(files_remover)
+        hooks.on_survivor_files_received(survivor_files_received)

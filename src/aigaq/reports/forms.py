@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from aigaq.cases.forms import lazy_choices
 from aigaq.formats.text import GuardedForm
 
+from . import files
 from .models import Choice, Contact
 from .services import ReportInput
 
@@ -47,6 +48,32 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
+class AttachmentMixin(forms.Form):
+    """One photo, screenshot or PDF per sending, held in memory only (files.MemoryOnlyUploadHandler)."""
+
+    attachment = forms.FileField(
+        label=_("A photo or screenshot"), required=False,
+        help_text=_("Optional. JPEG, PNG or PDF, up to 5 MB. Place and camera details are removed from photos."))
+
+    def __init__(self, *args: Any, too_big: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_big = too_big
+
+    def clean_attachment(self) -> Any:
+        upload = self.cleaned_data.get("attachment")
+        if self.too_big:
+            raise ValidationError(_("The file is larger than 5 MB."), code="too_big")
+        if upload is not None:
+            extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+            if extension not in files.EXTENSIONS:
+                raise ValidationError(_("Only JPEG, PNG or PDF files can be attached."), code="kind")
+        return upload
+
+    def upload(self) -> tuple[str, bytes] | None:
+        upload = self.cleaned_data.get("attachment")
+        return None if upload is None else (str(upload.name), upload.read())
+
+
 class ChoiceFields(GuardedForm):
     choice = forms.ChoiceField(label=_("What may happen with your report"), choices=Choice.choices,
                                widget=forms.RadioSelect, initial=Choice.RECORD)
@@ -69,10 +96,10 @@ class ChoiceFields(GuardedForm):
         return data
 
 
-class ReportForm(ChoiceFields):
+class ReportForm(AttachmentMixin, ChoiceFields):
     field_order = ["date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones",
                    "his_handles", "his_plates", "his_description", "contact_way", "contact_details",
-                   "safe_times", "choice", "pin", "pin_again", "answer"]
+                   "safe_times", "choice", "attachment", "pin", "pin_again", "answer"]
 
     date_from = forms.DateField(label=_("When it happened"), required=False, validators=[_not_in_future],
                                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -145,8 +172,14 @@ class ReceiptForm(GuardedForm):
     pin = forms.CharField(label=_("PIN"), max_length=12, widget=forms.PasswordInput)
 
 
-class AddForm(GuardedForm):
-    text = forms.CharField(label=_("Something to add"), max_length=TEXT_MAX, widget=_textarea(5))
+class AddForm(AttachmentMixin, GuardedForm):
+    text = forms.CharField(label=_("Something to add"), max_length=TEXT_MAX, widget=_textarea(5), required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("text") and not data.get("attachment") and not self.errors:
+            raise ValidationError(_("Write something to add, or choose a file."), code="empty")
+        return data
 
 
 class ReplyForm(GuardedForm):

@@ -101,3 +101,21 @@ class ReportMessage(models.Model):
 
     def data_key(self) -> bytes:
         return self.report.data_key()
+
+
+class ReportFile(models.Model):
+    """A photo or screenshot she sent with her report. The file is sealed under the report's key in
+    the report's folder of the file store (`reports.files`); this row seals its name. Metadata is
+    removed, and the hash taken, by the evidence locker when a case is made from the report."""
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="files")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = SealedTextField()
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def data_key(self) -> bytes:
+        return self.report.data_key()

@@ -19,12 +19,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from aigaq.accounts import ratelimit
 from aigaq.accounts.models import Organisation
 
 from . import services
+from .files import MAX_FILES, MemoryOnlyUploadHandler
 from .forms import AddForm, ChoiceFields, DeleteForm, ReceiptForm, ReportForm
 from .models import Report
 
@@ -70,14 +72,26 @@ def start(request: HttpRequest) -> HttpResponse:
     return _page(request, "reports/start.html", {"organisations": organisations})
 
 
+# CSRF is checked inside, after the upload handlers are replaced: CsrfViewMiddleware would otherwise
+# read the body first with Django's default handlers, which spill large files to a plaintext
+# temporary file on disk (as in the evidence locker).
+@csrf_exempt
 @public
 def report_form(request: HttpRequest, org: str) -> HttpResponse:
+    handler = MemoryOnlyUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _report_form(request, org, handler)
+
+
+@csrf_protect
+def _report_form(request: HttpRequest, org: str, handler: MemoryOnlyUploadHandler) -> HttpResponse:
     organisation = Organisation.objects.filter(code=org).first()
     if organisation is None:
         raise Http404("No such organisation")
     if services.quota_reached(organisation):
         return _page(request, "reports/full.html", {"organisation": organisation}, status=503)
-    form = ReportForm(request.POST if request.method == "POST" else None)
+    posted = request.method == "POST"
+    form = ReportForm(request.POST if posted else None, request.FILES if posted else None, too_big=handler.too_big)
     if request.method == "POST" and form.is_valid():
         wait = ratelimit.take(SUBMIT_PER_ADDRESS, ratelimit.client_address(request))
         if wait:
@@ -86,7 +100,7 @@ def report_form(request: HttpRequest, org: str) -> HttpResponse:
         else:
             try:
                 _report, code = services.report_submit(organisation=organisation, data=form.to_input(),
-                                                      pin=form.cleaned_data["pin"])
+                                                       pin=form.cleaned_data["pin"], upload=form.upload())
             except services.QuotaReached:
                 return _page(request, "reports/full.html", {"organisation": organisation}, status=503)
             request.session[RECEIPT_KEY] = code
@@ -155,6 +169,7 @@ def _mine_page(request: HttpRequest, report: Report, *, add: AddForm | None = No
     return _page(request, "reports/mine.html", {
         "report": report,
         "entries": list(report.messages.all()),
+        "files": list(report.files.all()),
         "add_form": add or AddForm(prefix="add"),
         "choice_form": choice or ChoiceFields(prefix="choice", initial={
             "choice": report.choice, "contact_way": report.contact_way or "none",
@@ -168,13 +183,26 @@ def mine(request: HttpRequest, report: Report) -> HttpResponse:
     return _mine_page(request, report)
 
 
+@csrf_exempt  # checked in _add, after the upload handlers are replaced (see report_form)
 @require_POST
 @survivor_required
 def add(request: HttpRequest, report: Report) -> HttpResponse:
-    form = AddForm(request.POST, prefix="add")
+    handler = MemoryOnlyUploadHandler(request)
+    request.upload_handlers = [handler]
+    return _add(request, report, handler)
+
+
+@csrf_protect
+def _add(request: HttpRequest, report: Report, handler: MemoryOnlyUploadHandler) -> HttpResponse:
+    form = AddForm(request.POST, request.FILES, prefix="add", too_big=handler.too_big)
     if not form.is_valid():
         return _mine_page(request, report, add=form, status=400)
-    services.report_add(report=report, text=form.cleaned_data["text"])
+    try:
+        services.report_add(report=report, text=form.cleaned_data["text"], upload=form.upload())
+    except services.TooManyFiles:
+        form.add_error("attachment", _("Your report already holds as many files as it can (%(n)s).")
+                       % {"n": MAX_FILES})
+        return _mine_page(request, report, add=form, status=400)
     messages.success(request, _("Added to your report."))
     return redirect("reports:mine")
 

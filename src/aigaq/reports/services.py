@@ -18,13 +18,15 @@ from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import Organisation, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.cases import hooks
 from aigaq.cases import services as case_services
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
 from aigaq.keys.store import blind_index, report_key_create, report_key_destroy
 from aigaq.lib.crypto import receipt
 
-from .models import Choice, Contact, Report, ReportMessage
+from . import files
+from .models import Choice, Contact, Report, ReportFile, ReportMessage
 
 RECEIPT_INDEX = "report-receipt"
 
@@ -71,8 +73,25 @@ def _write(report: Report, data: ReportInput) -> None:
         setattr(report, f.name, value)
 
 
+def _file_add(report: Report, upload: tuple[str, bytes] | None) -> None:
+    if upload is None:
+        return
+    if report.files.count() >= files.MAX_FILES:
+        raise TooManyFiles
+    name, data = upload
+    item = ReportFile(report=report, filename=name, size=len(data))
+    files.write(report.data_key(), data, report_code=report.code, file_code=item.code)
+    item.save()
+
+
+class TooManyFiles(Exception):
+    """A report holds at most files.MAX_FILES files."""
+
+
 @transaction.atomic
-def report_submit(*, organisation: Organisation, data: ReportInput, pin: str) -> tuple[Report, str]:
+def report_submit(
+    *, organisation: Organisation, data: ReportInput, pin: str, upload: tuple[str, bytes] | None = None
+) -> tuple[Report, str]:
     """Stores her report under a fresh key; returns it and its receipt code (shown to her once)."""
     if quota_reached(organisation):
         raise QuotaReached
@@ -83,6 +102,7 @@ def report_submit(*, organisation: Organisation, data: ReportInput, pin: str) ->
     report._dek = report_key_create(report.code)
     _write(report, data)
     report.save()
+    _file_add(report, upload)
     record(actor=None, action=Action.REPORT_SUBMITTED, organisation_code=organisation.code, object_code=report.code)
     return report, code
 
@@ -105,9 +125,13 @@ def report_open(*, code: str, pin: str) -> Report | None:
 
 
 @transaction.atomic
-def report_add(*, report: Report, text: str) -> ReportMessage:
-    message = ReportMessage(report=report, from_survivor=True, text=text)
-    message.save()
+def report_add(*, report: Report, text: str, upload: tuple[str, bytes] | None = None) -> ReportMessage | None:
+    """New facts, a new file, or both. Raises TooManyFiles when the report holds as many as it may."""
+    _file_add(report, upload)
+    message = None
+    if text:
+        message = ReportMessage(report=report, from_survivor=True, text=text)
+        message.save()
     Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
     record(actor=None, action=Action.REPORT_ADDED_TO, organisation_code=report.organisation.code,
            object_code=report.code)
@@ -138,6 +162,7 @@ def report_delete(*, report: Report) -> None:
     read from any copy of the database), then its rows. A case made from it stays the case's."""
     org_code, code = report.organisation.code, report.code
     report_key_destroy(code)
+    files.remove(code)
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).delete()
         record(actor=None, action=Action.REPORT_DELETED, organisation_code=org_code, object_code=code)
@@ -199,6 +224,9 @@ def report_to_case(
     if report.status == Report.Status.CASE:
         raise ValueError("this report is a case already")
     case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
+    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
+                for f in report.files.all()]
+    hooks.survivor_files_received(actor=actor, case=case, files=attached)
     report.status = Report.Status.CASE
     report.case_code = case.code
     report.save(update_fields=["status", "case_code", "updated_at"])

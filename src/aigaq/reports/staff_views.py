@@ -58,6 +58,7 @@ def detail(request: HttpRequest, code: str, reply_form: ReplyForm | None = None)
         services.report_viewed(actor=_user(request), report=report)
     return render(request, "reports/detail.html", {
         "report": report, "entries": list(report.messages.all()) if report.readable_by_staff else [],
+        "files": list(report.files.all()) if report.readable_by_staff else [],
         "reply_form": reply_form or ReplyForm(prefix="reply"),
     }, status=400 if reply_form is not None else 200)
 
