@@ -133,3 +133,7 @@ from aigaq import errors, urls
 errors.bad_request, errors.permission_denied, errors.page_not_found, errors.server_error, errors.csrf_failure
 urls.handler400, urls.handler403, urls.handler404, urls.handler500
 exception  # keyword argument Django passes to the error handlers
+
+from aigaq.reports.models import Report
+
+Report.matched_at  # when a sealed report was found to match; shown on the coordinator's page (template)

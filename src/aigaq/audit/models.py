@@ -89,6 +89,8 @@ class Action(models.IntegerChoices):
     REPORT_REPLIED = 107, _("replied to a survivor's report")
     REPORT_SPAM = 108, _("marked a report as spam")
     REPORT_TO_CASE = 109, _("turned a survivor's report into a case")
+    REPORT_MATCHED = 111, _("a sealed report was found to name the same man as a case or another report")
+    REPORT_SHARED = 112, _("a survivor answered whether to share her sealed report")
     EVIDENCE_FROM_SURVIVOR = 110, _("added a file submitted by the survivor with her report")
 
 

@@ -10,7 +10,10 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from aigaq.accounts import nav
+        from aigaq.cases import hooks
 
+        from .escrow import on_suspect_changed
         from .staff_views import nav_links
 
         nav.register(nav_links)
+        hooks.on_suspect_changed(on_suspect_changed)

@@ -46,6 +46,16 @@ class Report(models.Model):
     receipt_index = models.CharField(max_length=64, unique=True)
     receipt_hash = models.CharField(max_length=200)
     case_code = models.CharField(max_length=32, blank=True)  # the case it became, if any
+    # A sealed report (choice c) that another report or a case names the same man in: the coordinator
+    # is told, she is asked (on her report's page), and only her "yes" opens it to staff.
+    class Release(models.TextChoices):
+        NONE = "", _("no match")
+        ASKED = "asked", _("matches: waiting for her answer")
+        AGREED = "agreed", _("she agreed to share it")
+        REFUSED = "refused", _("she did not agree to share it")
+
+    release = models.CharField(max_length=8, choices=Release.choices, default="", blank=True)
+    matched_at = models.DateTimeField(null=True, blank=True)
     # What she wrote, sealed. Dates are kept as she gave them (ISO text), so they are sealed too.
     date_from = SealedTextField(blank=True)
     date_to = SealedTextField(blank=True)
@@ -83,8 +93,8 @@ class Report(models.Model):
 
     @property
     def readable_by_staff(self) -> bool:
-        """A sealed report (choice c) is not shown to anyone until a match releases it."""
-        return self.choice != Choice.SEALED
+        """A sealed report (choice c) is not shown to anyone until a match releases it and she agrees."""
+        return self.choice != Choice.SEALED or self.release == self.Release.AGREED
 
 
 class ReportMessage(models.Model):
@@ -119,3 +129,17 @@ class ReportFile(models.Model):
 
     def data_key(self) -> bytes:
         return self.report.data_key()
+
+
+class ReportToken(models.Model):
+    """Keyed blind indexes of the man's identifiers as she gave them (the same tokens as a case's
+    suspect, cases.search), so a sealed report can be found to name the same man as a case or
+    another report without anyone reading it."""
+
+    report = models.ForeignKey(Report, on_delete=models.CASCADE, related_name="tokens")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    purpose = models.CharField(max_length=8)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "token"], name="report_token_org")]

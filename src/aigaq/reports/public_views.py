@@ -232,6 +232,19 @@ def delete(request: HttpRequest, report: Report) -> HttpResponse:
 
 
 @require_POST
+@survivor_required
+def share(request: HttpRequest, report: Report) -> HttpResponse:
+    """Her answer to "another report names the same man: may a coordinator read yours?"."""
+    if report.release != Report.Release.ASKED or request.POST.get("answer") not in ("yes", "no"):
+        return redirect("reports:mine")
+    agree = request.POST["answer"] == "yes"
+    services.report_share_answer(report=report, agree=agree)
+    messages.success(request, _("Thank you. A coordinator can now read your report.") if agree
+                     else _("Your report stays sealed."))
+    return redirect("reports:mine")
+
+
+@require_POST
 @public
 def leave(request: HttpRequest) -> HttpResponse:
     """Ends the visit: the session, and with it which report was open, is gone."""

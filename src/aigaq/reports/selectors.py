@@ -20,7 +20,7 @@ def report_queue(user: User, status: str = "new") -> QuerySet[Report]:
     if member is None or member.role != Role.COORDINATOR:
         return Report.objects.none()
     return (Report.objects.filter(organisation=member.organisation, status=status)
-            .only("code", "created_at", "choice", "status", "case_code", "organisation_id")
+            .only("code", "created_at", "choice", "status", "case_code", "release", "organisation_id")
             .order_by("created_at", "id"))
 
 

@@ -25,7 +25,7 @@ from aigaq.cases.models import Case
 from aigaq.keys.store import blind_index, report_key_create, report_key_destroy
 from aigaq.lib.crypto import receipt
 
-from . import files
+from . import escrow, files
 from .models import Choice, Contact, Report, ReportFile, ReportMessage
 
 RECEIPT_INDEX = "report-receipt"
@@ -103,6 +103,7 @@ def report_submit(
     _write(report, data)
     report.save()
     _file_add(report, upload)
+    escrow.report_changed(report)
     record(actor=None, action=Action.REPORT_SUBMITTED, organisation_code=organisation.code, object_code=report.code)
     return report, code
 
@@ -152,8 +153,21 @@ def report_choice_change(
     report.contact_details = contact_details
     report.safe_times = safe_times
     report.save()
+    escrow.report_changed(report)
     record(actor=None, action=Action.REPORT_CHOICE_CHANGED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"fields": changed})
+    return report
+
+
+@transaction.atomic
+def report_share_answer(*, report: Report, agree: bool) -> Report:
+    """Her answer, once a sealed report was found to name the same man: only "yes" opens it to staff."""
+    if report.release != Report.Release.ASKED:
+        raise ValueError("she has not been asked")
+    report.release = Report.Release.AGREED if agree else Report.Release.REFUSED
+    report.save(update_fields=["release", "updated_at"])
+    record(actor=None, action=Action.REPORT_SHARED, organisation_code=report.organisation.code,
+           object_code=report.code, extra={"agreed": agree})
     return report
 
 

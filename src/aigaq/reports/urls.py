@@ -13,6 +13,7 @@ urlpatterns = [
     path("mine/choice/", public_views.change_choice, name="choice"),
     path("mine/delete/", public_views.delete, name="delete"),
     path("mine/leave/", public_views.leave, name="leave"),
+    path("mine/share/", public_views.share, name="share"),
     path("queue/", staff_views.queue, name="queue"),
     path("queue/<str:code>/", staff_views.detail, name="detail"),
     path("queue/<str:code>/reply/", staff_views.reply, name="reply"),
