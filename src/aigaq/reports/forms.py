@@ -48,7 +48,7 @@ def _textarea(rows: int) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class AttachmentMixin(forms.Form):
+class AttachmentMixin(GuardedForm):
     """One photo, screenshot or PDF per sending, held in memory only (files.MemoryOnlyUploadHandler)."""
 
     attachment = forms.FileField(
@@ -172,7 +172,7 @@ class ReceiptForm(GuardedForm):
     pin = forms.CharField(label=_("PIN"), max_length=12, widget=forms.PasswordInput)
 
 
-class AddForm(AttachmentMixin, GuardedForm):
+class AddForm(AttachmentMixin):
     text = forms.CharField(label=_("Something to add"), max_length=TEXT_MAX, widget=_textarea(5), required=False)
 
     def clean(self) -> dict[str, Any]:
