@@ -148,3 +148,10 @@ from aigaq.imports import forms as import_forms
 
 import_forms.MappingForm.column_fields, import_forms.MappingForm.option_fields  # read by imports/map.html
 data_type  # openpyxl's cell attribute: set to "s" so that a text beginning with "=" is never a formula
+
+from aigaq.reports.models import Report
+
+Report.matched_at  # when a sealed report was found to match; shown on the coordinator's page (template)
+from aigaq.lib.crypto import receipt
+
+receipt.ENTROPY_BITS  # the receipt code's strength, checked by tests/reports/test_public_form.py

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "aigaq.matching",
     "aigaq.network",
     "aigaq.imports",
+    "aigaq.reports",
     "aigaq.ops",
     "aigaq.demo",
 ]
@@ -193,6 +194,9 @@ EVIDENCE_MAX_BYTES = envint("AIGAQ_EVIDENCE_MAX_MB", 25) * 1024 * 1024
 IMPORT_UPLOAD_SECONDS = envint("AIGAQ_IMPORT_UPLOAD_SECONDS", 3600)
 IMPORT_MAX_BYTES = envint("AIGAQ_IMPORT_MAX_MB", 20) * 1024 * 1024
 QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz/")
+# Survivors' own reports (aigaq.reports): how many one organisation takes in a day, in all, before
+# the form asks to come back later (a flood of junk must not fill the disk).
+REPORTS_DAILY_QUOTA = envint("AIGAQ_REPORTS_DAILY_QUOTA", 200)
 
 LOGGING = {
     "version": 1,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("matching/", include("aigaq.matching.urls")),
     path("network/", include("aigaq.network.urls")),
     path("imports/", include("aigaq.imports.urls")),
+    path("report/", include("aigaq.reports.urls")),
 ]
 
 # Aigaq's own error pages (translated, with the quick exit): aigaq/errors.py.

@@ -85,6 +85,20 @@ class Action(models.IntegerChoices):
     DOCUMENT_DOWNLOADED = 101, _("downloaded a document")
     TEMPLATE_CHANGED = 102, _("changed a document template")
     OFFICE_MAPPED = 94, _("mapped an office onto the list")
+    # Survivors' own reports (aigaq.reports): the survivor acts without an account (actor None).
+    REPORT_SUBMITTED = 120, _("a survivor sent a report")
+    REPORT_OPENED = 121, _("a survivor opened her report with its receipt code")
+    REPORT_RECEIPT_FAILED = 122, _("a wrong receipt code or PIN was given")
+    REPORT_ADDED_TO = 123, _("a survivor added to her report")
+    REPORT_CHOICE_CHANGED = 124, _("a survivor changed her choices")
+    REPORT_DELETED = 125, _("a survivor deleted her report")
+    REPORT_VIEWED = 126, _("opened a survivor's report")
+    REPORT_REPLIED = 127, _("replied to a survivor's report")
+    REPORT_SPAM = 128, _("marked a report as spam")
+    REPORT_TO_CASE = 129, _("turned a survivor's report into a case")
+    REPORT_MATCHED = 131, _("a sealed report was found to name the same man as a case or another report")
+    REPORT_SHARED = 132, _("a survivor answered whether to share her sealed report")
+    EVIDENCE_FROM_SURVIVOR = 130, _("added a file submitted by the survivor with her report")
 
 
 class AuditEntry(models.Model):

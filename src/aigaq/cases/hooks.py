@@ -11,6 +11,9 @@ never import each other, and `cases` never imports them.
   (insights).
 - `case_erasing`: a case is about to be erased, its rows still there; a receiver may return a
   function to run once the erasure has committed (evidence: its files; insights: its counts).
+- `survivor_files_received`: a case was made from a survivor's own report that had files attached
+  (reports calls it, inside the transaction; evidence stores them, custody starting "submitted by
+  the survivor").
 - `linked_cases`: a question, not news: which of these organisations' cases share a confirmed
   perpetrator (matching answers).
 - `case_evidence`: a question: the case's evidence files as a list a document may cite (evidence
@@ -25,7 +28,7 @@ run once per case at the end of the block instead of after each write.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
@@ -50,6 +53,11 @@ class CaseChanged(Protocol):
 class CaseErasing(Protocol):
     def __call__(self, *, case: Case) -> Callable[[], None] | None:
         """Called before the case's rows are deleted; returns what to do after the commit, or None."""
+
+
+class SurvivorFilesReceived(Protocol):
+    def __call__(self, *, actor: Any, case: Case, files: Sequence[tuple[str, bytes]]) -> None:
+        """`files`: (file name, content) as she sent them; `actor` the member who made the case."""
 
 
 class LinkedCases(Protocol):
@@ -82,6 +90,7 @@ _case_changed: list[CaseChanged] = []
 _case_erasing: list[CaseErasing] = []
 _linked_cases: list[LinkedCases] = []
 _case_evidence: list[CaseEvidence] = []
+_survivor_files: list[SurvivorFilesReceived] = []
 _coalescing: list[dict[int, Case]] = []  # a stack: one dict of pending cases per open block
 
 
@@ -112,6 +121,8 @@ def on_linked_cases(receiver: LinkedCases) -> None:
 
 def on_case_evidence(receiver: CaseEvidence) -> None:
     _add(_case_evidence, receiver)
+def on_survivor_files_received(receiver: SurvivorFilesReceived) -> None:
+    _add(_survivor_files, receiver)
 
 
 # --- Called by `cases` --------------------------------------------------------------------------
@@ -140,6 +151,12 @@ def case_erasing(*, case: Case) -> list[Callable[[], None]]:
     """What to run after the erasure commits, from every receiver that returned something."""
     after = (receiver(case=case) for receiver in _case_erasing)
     return [then for then in after if then is not None]
+
+
+def survivor_files_received(*, actor: Any, case: Case, files: Sequence[tuple[str, bytes]]) -> None:
+    if files:
+        for receiver in _survivor_files:
+            receiver(actor=actor, case=case, files=files)
 
 
 def linked_cases(*, organisation_ids: Iterable[int]) -> set[int]:

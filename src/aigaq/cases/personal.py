@@ -27,4 +27,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "User": ("first_name", "last_name"),
     # Not listed, being bytes rather than text: a generated document's .docx and PDF
     # (documents.GeneratedDocument.docx_sealed, pdf_sealed) are sealed whole under the case's key.
+    # A survivor's own report (aigaq.reports): everything she writes, under the report's own key.
+    "Report": ("date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones", "his_handles",
+               "his_plates", "his_description", "contact_way", "contact_details", "safe_times"),
+    "ReportMessage": ("text",),
+    "ReportFile": ("filename",),
 }

@@ -10,7 +10,8 @@ class EvidenceConfig(AppConfig):
         from aigaq.cases import hooks
 
         from .selectors import evidence_listing
-        from .services import files_remover
+        from .services import files_remover, survivor_files_received
 
         hooks.on_case_erasing(files_remover)
         hooks.on_case_evidence(evidence_listing)
+        hooks.on_survivor_files_received(survivor_files_received)

@@ -12,8 +12,8 @@ from aigaq.cases.models import Case
 
 from .models import EvidenceItem, EvidenceRevision
 
-CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_DOWNLOADED, Action.EVIDENCE_INTEGRITY_FAILED,
-                   Action.EVIDENCE_CHANGED)
+CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_FROM_SURVIVOR, Action.EVIDENCE_DOWNLOADED,
+                   Action.EVIDENCE_INTEGRITY_FAILED, Action.EVIDENCE_CHANGED)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import BinaryIO
 
 from django.db import transaction
@@ -26,9 +27,12 @@ class EvidenceRefused(ValueError):
 
 
 @transaction.atomic
-def evidence_add(*, actor: User, case: Case, filename: str, data: bytes, title: str = "") -> EvidenceItem:
+def evidence_add(
+    *, actor: User, case: Case, filename: str, data: bytes, title: str = "", from_survivor: bool = False
+) -> EvidenceItem:
     """Stores an uploaded file, encrypted under the case's key, with metadata removed from
-    images. `data` is the whole file, held in memory: it never touches the disk unencrypted."""
+    images. `data` is the whole file, held in memory: it never touches the disk unencrypted.
+    `from_survivor`: she sent it with her own report; its custody starts "submitted by the survivor"."""
     kind = files.kind_of(filename, data[:64])
     if kind is None:
         raise EvidenceRefused(filename.rsplit(".", 1)[-1].lower() if "." in filename else "")
@@ -43,9 +47,18 @@ def evidence_add(*, actor: User, case: Case, filename: str, data: bytes, title: 
     item.sha256 = files.write_sealed(case.data_key(), io.BytesIO(stored), case_code=case.code,
                                      item_code=item.code, stored_name=item.stored_name)
     item.save()
-    record(actor=actor, action=Action.EVIDENCE_ADDED, case_code=case.code, object_code=item.code,
+    record(actor=actor, action=Action.EVIDENCE_FROM_SURVIVOR if from_survivor else Action.EVIDENCE_ADDED,
+           case_code=case.code, object_code=item.code,
            extra={"kind": kind.extension, "metadata_removed": item.metadata_removed})
     return item
+
+
+def survivor_files_received(*, actor: User, case: Case, files: Sequence[tuple[str, bytes]]) -> None:
+    """Files a survivor sent with her own report, now that a case was made from it (cases.hooks).
+    A file that is not an accepted kind is left out rather than failing the new case."""
+    for filename, data in files:
+        with suppress(EvidenceRefused), transaction.atomic():
+            evidence_add(actor=actor, case=case, filename=filename, data=data, from_survivor=True)
 
 
 @transaction.atomic

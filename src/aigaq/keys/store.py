@@ -149,9 +149,33 @@ def case_key_destroy(case_code: str) -> bool:
         return conn.execute("DELETE FROM case_key WHERE case_code = ?", (case_code,)).rowcount > 0
 
 
+# A survivor's own report (aigaq.reports) has a data key of its own, kept in the same store under
+# the name "report:<code>", so rotation, backups and restores handle it as they handle case keys.
+# Deleting the report destroys it: crypto-shredding, as for an erased case.
+REPORT_KEY_PREFIX = "report:"
+
+
+def report_key_name(report_code: str) -> str:
+    return REPORT_KEY_PREFIX + report_code
+
+
+def report_key_create(report_code: str) -> bytes:
+    return case_key_create(report_key_name(report_code))
+
+
+def report_key(report_code: str) -> bytes:
+    return case_key(report_key_name(report_code))
+
+
+def report_key_destroy(report_code: str) -> bool:
+    return case_key_destroy(report_key_name(report_code))
+
+
 def case_codes_with_keys() -> set[str]:
+    """The cases that have a key (reports' keys left out)."""
     with _connect() as conn:
-        return {code for (code,) in conn.execute("SELECT case_code FROM case_key")}
+        return {code for (code,) in conn.execute("SELECT case_code FROM case_key")
+                if not code.startswith(REPORT_KEY_PREFIX)}
 
 
 def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:

@@ -12,7 +12,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases import erasure
 from aigaq.cases.models import Case
-from aigaq.keys.store import case_codes_with_keys
+from aigaq.keys.store import case_codes_with_keys, report_key_name
 from aigaq.ops import backup
 
 
@@ -57,6 +57,9 @@ class Command(BaseCommand):
         # The audit log of the (already restored) database says which cases were erased since.
         erased = set(AuditEntry.objects.filter(
             action__in=(Action.CASE_ERASED, Action.RETENTION_ERASED)).values_list("case_code", flat=True))
+        # Survivors' reports she deleted since: their keys stay destroyed too.
+        erased |= {report_key_name(code) for code in AuditEntry.objects.filter(
+            action=Action.REPORT_DELETED).values_list("object_code", flat=True)}
         header, count = backup.restore_key_store(path, erased=erased)
         record(actor=None, action=Action.BACKUP_RESTORED, extra={"kind": "keys", "backup": header["id"]})
         self.stdout.write(f"Restored {count} case keys from backup {header['id']} of {header['created']}; "

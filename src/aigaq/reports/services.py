@@ -1,0 +1,248 @@
+"""Writes on survivors' reports. Each runs in one transaction with its audit entry; the entries
+name the report by its random code, and never hold anything she wrote.
+
+The survivor has no account: her services take the report she opened with code and PIN (the
+views keep that in the visit's session only), and the audit records them with no actor."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from aigaq.accounts.members import acting_member
+from aigaq.accounts.models import Organisation, User
+from aigaq.audit.log import record
+from aigaq.audit.models import Action
+from aigaq.cases import hooks
+from aigaq.cases import services as case_services
+from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
+from aigaq.cases.models import Case
+from aigaq.keys.store import blind_index, report_key_create, report_key_destroy
+from aigaq.lib.crypto import receipt
+
+from . import escrow, files
+from .models import Choice, Contact, Report, ReportFile, ReportMessage
+
+RECEIPT_INDEX = "report-receipt"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportInput:
+    """What she writes on the form."""
+
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    city: str = ""
+    place_type: str = ""
+    account: str = ""
+    his_name: str = ""
+    his_phones: str = ""
+    his_handles: str = ""
+    his_plates: str = ""
+    his_description: str = ""
+    contact_way: str = Contact.NONE
+    contact_details: str = ""
+    safe_times: str = ""
+    choice: str = Choice.RECORD
+
+
+def _receipt_index(code: str) -> str:
+    return blind_index(RECEIPT_INDEX, receipt.normalise_receipt_code(code))
+
+
+class QuotaReached(Exception):
+    """The organisation took as many reports in the last day as it accepts (settings.REPORTS_DAILY_QUOTA)."""
+
+
+def quota_reached(organisation: Organisation) -> bool:
+    since = timezone.now() - dt.timedelta(days=1)
+    taken = Report.objects.filter(organisation=organisation, created_at__gte=since).count()
+    return taken >= settings.REPORTS_DAILY_QUOTA
+
+
+def _write(report: Report, data: ReportInput) -> None:
+    for f in fields(data):
+        value = getattr(data, f.name)
+        if f.name in ("date_from", "date_to"):
+            value = value.isoformat() if value else ""
+        setattr(report, f.name, value)
+
+
+def _file_add(report: Report, upload: tuple[str, bytes] | None) -> None:
+    if upload is None:
+        return
+    if report.files.count() >= files.MAX_FILES:
+        raise TooManyFiles
+    name, data = upload
+    item = ReportFile(report=report, filename=name, size=len(data))
+    files.write(report.data_key(), data, report_code=report.code, file_code=item.code)
+    item.save()
+
+
+class TooManyFiles(Exception):
+    """A report holds at most files.MAX_FILES files."""
+
+
+@transaction.atomic
+def report_submit(
+    *, organisation: Organisation, data: ReportInput, pin: str, upload: tuple[str, bytes] | None = None
+) -> tuple[Report, str]:
+    """Stores her report under a fresh key; returns it and its receipt code (shown to her once)."""
+    if quota_reached(organisation):
+        raise QuotaReached
+    code = receipt.new_receipt_code()
+    report = Report(organisation=organisation, receipt_index=_receipt_index(code),
+                    receipt_hash=receipt.receipt_hash(code, pin))
+    # The key is stored before the row commits (as for cases): a crash leaves an unused key only.
+    report._dek = report_key_create(report.code)
+    _write(report, data)
+    report.save()
+    _file_add(report, upload)
+    escrow.report_changed(report)
+    record(actor=None, action=Action.REPORT_SUBMITTED, organisation_code=organisation.code, object_code=report.code)
+    return report, code
+
+
+@transaction.atomic
+def report_open(*, code: str, pin: str) -> Report | None:
+    """The report that code and PIN open, else None, the same for a wrong code as for a wrong PIN
+    (a wrong code is checked against a dummy hash, so it takes as long). Both are audited."""
+    report = Report.objects.filter(receipt_index=_receipt_index(code)).select_related("organisation").first()
+    if report is None:
+        receipt.receipt_verify_nothing(code, pin)
+        record(actor=None, action=Action.REPORT_RECEIPT_FAILED)
+        return None
+    if not receipt.receipt_verify(report.receipt_hash, code, pin):
+        record(actor=None, action=Action.REPORT_RECEIPT_FAILED, organisation_code=report.organisation.code)
+        return None
+    record(actor=None, action=Action.REPORT_OPENED, organisation_code=report.organisation.code,
+           object_code=report.code)
+    return report
+
+
+@transaction.atomic
+def report_add(*, report: Report, text: str, upload: tuple[str, bytes] | None = None) -> ReportMessage | None:
+    """New facts, a new file, or both. Raises TooManyFiles when the report holds as many as it may."""
+    _file_add(report, upload)
+    message = None
+    if text:
+        message = ReportMessage(report=report, from_survivor=True, text=text)
+        message.save()
+    Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    record(actor=None, action=Action.REPORT_ADDED_TO, organisation_code=report.organisation.code,
+           object_code=report.code)
+    return message
+
+
+@transaction.atomic
+def report_choice_change(
+    *, report: Report, choice: str, contact_way: str, contact_details: str, safe_times: str
+) -> Report:
+    changed = [name for name, value in (("choice", choice), ("contact_way", contact_way),
+                                        ("contact_details", contact_details), ("safe_times", safe_times))
+               if getattr(report, name) != value]
+    if not changed:
+        return report
+    report.choice = choice
+    report.contact_way = contact_way
+    report.contact_details = contact_details
+    report.safe_times = safe_times
+    report.save()
+    escrow.report_changed(report)
+    record(actor=None, action=Action.REPORT_CHOICE_CHANGED, organisation_code=report.organisation.code,
+           object_code=report.code, extra={"fields": changed})
+    return report
+
+
+@transaction.atomic
+def report_share_answer(*, report: Report, agree: bool) -> Report:
+    """Her answer, once a sealed report was found to name the same man: only "yes" opens it to staff."""
+    if report.release != Report.Release.ASKED:
+        raise ValueError("she has not been asked")
+    report.release = Report.Release.AGREED if agree else Report.Release.REFUSED
+    report.save(update_fields=["release", "updated_at"])
+    record(actor=None, action=Action.REPORT_SHARED, organisation_code=report.organisation.code,
+           object_code=report.code, extra={"agreed": agree})
+    return report
+
+
+def report_delete(*, report: Report) -> None:
+    """Deletes her report: its key first (crypto-shredding; from then on nothing she wrote can be
+    read from any copy of the database), then its rows. A case made from it stays the case's."""
+    org_code, code = report.organisation.code, report.code
+    report_key_destroy(code)
+    files.remove(code)
+    with transaction.atomic():
+        Report.objects.filter(pk=report.pk).delete()
+        record(actor=None, action=Action.REPORT_DELETED, organisation_code=org_code, object_code=code)
+
+
+# --- Coordinators -------------------------------------------------------------------------------
+
+
+def _check_coordinator_of(actor: User, report: Report) -> None:
+    if acting_member(actor).organisation_id != report.organisation_id:
+        raise PermissionError("only the report's organisation handles it")
+
+
+def _check_readable(report: Report) -> None:
+    if not report.readable_by_staff:
+        raise PermissionError("a sealed report is not shown to staff")
+
+
+@transaction.atomic
+def report_viewed(*, actor: User, report: Report) -> None:
+    _check_coordinator_of(actor, report)
+    record(actor=actor, action=Action.REPORT_VIEWED, object_code=report.code)
+
+
+@transaction.atomic
+def report_reply(*, actor: User, report: Report, text: str) -> ReportMessage:
+    _check_coordinator_of(actor, report)
+    _check_readable(report)
+    message = ReportMessage(report=report, from_survivor=False, text=text)
+    message.save()
+    record(actor=actor, action=Action.REPORT_REPLIED, object_code=report.code)
+    return message
+
+
+@transaction.atomic
+def report_mark_spam(*, actor: User, report: Report) -> Report:
+    _check_coordinator_of(actor, report)
+    report.status = Report.Status.SPAM
+    report.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action=Action.REPORT_SPAM, object_code=report.code)
+    return report
+
+
+def consents_from_choice(choice: str) -> dict[str, bool]:
+    """Her consents in the case, from what she chose: (b) is consent to be contacted and referred;
+    nothing she chose says she agrees to matching or statistics, so those stay off until she is asked."""
+    return {"consent_services": choice == Choice.CONTACT, "consent_matching": False,
+            "consent_statistics": False, "consent_network": False}
+
+
+@transaction.atomic
+def report_to_case(
+    *, actor: User, report: Report, survivor: SurvivorInput, incident: IncidentInput,
+    suspects: Sequence[SuspectInput] = (),
+) -> Case:
+    """A case from her report (the intake form prefilled from it); the report then points to it."""
+    _check_coordinator_of(actor, report)
+    _check_readable(report)
+    if report.status == Report.Status.CASE:
+        raise ValueError("this report is a case already")
+    case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
+    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
+                for f in report.files.all()]
+    hooks.survivor_files_received(actor=actor, case=case, files=attached)
+    report.status = Report.Status.CASE
+    report.case_code = case.code
+    report.save(update_fields=["status", "case_code", "updated_at"])
+    record(actor=actor, action=Action.REPORT_TO_CASE, case_code=case.code, object_code=report.code)
+    return case
