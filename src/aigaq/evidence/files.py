@@ -2,7 +2,7 @@
 
 Files are kept in $AIGAQ_DATA_DIR/files/<case code>/<random name>, each the output of
 crypto.seal_stream under the case's data key with associated data "evidence:<case>:<item>". A
-file's plaintext exists only in memory: uploads are held by MemoryOnlyUploadHandler (never
+file's plaintext exists only in memory: uploads are held by aigaq.uploads.MemoryOnlyUploadHandler (never
 Django's temporary-file handler) and downloads are decrypted straight into the response.
 One folder per case lets erasure remove every file of a case, including any left by an upload
 whose database transaction failed.
@@ -18,12 +18,9 @@ import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO
 
 from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
 
 from aigaq.lib import crypto
 
@@ -98,44 +95,6 @@ def strip_metadata(data: bytes, kind: Kind) -> bytes | None:
                 Image.DecompressionBombWarning):
             return None
     return out.getvalue()
-
-
-class MemoryOnlyUploadHandler(FileUploadHandler):
-    """Holds an uploaded file in memory only, up to settings.EVIDENCE_MAX_BYTES, so no plaintext
-    byte of it is ever written to a temporary file. A larger file is skipped and `too_big` set."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.limit = int(settings.EVIDENCE_MAX_BYTES)
-        self.too_big = False
-        self.buffer = io.BytesIO()
-
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
-                         encoding: str | None = None) -> None:
-        if content_length > self.limit + 64 * 1024:  # the whole body is clearly too large
-            self.too_big = True
-        return None
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-        if self.too_big:
-            raise SkipFile()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > self.limit:
-            self.too_big = True
-            self.buffer = io.BytesIO()
-            raise SkipFile()
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset,
-            self.content_type_extra,
-        )
 
 
 def files_root() -> Path:

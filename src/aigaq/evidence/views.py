@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +15,10 @@ from aigaq.cases.access import can_edit, get_case_for_user, get_case_to_edit
 from aigaq.cases.models import Case
 from aigaq.cases.selectors import case_record
 from aigaq.cases.views import records_required
+from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import services
-from .files import KINDS, MemoryOnlyUploadHandler
+from .files import KINDS
 from .forms import EvidenceDescribeForm, EvidenceForm
 from .models import EvidenceItem
 from .selectors import evidence_row, evidence_with_custody
@@ -72,7 +74,7 @@ def _upload(request: HttpRequest, code: str, handler: MemoryOnlyUploadHandler) -
 @require_POST
 @records_required
 def evidence_upload(request: HttpRequest, code: str) -> HttpResponse:
-    handler = MemoryOnlyUploadHandler(request)
+    handler = MemoryOnlyUploadHandler(request, limit=int(settings.EVIDENCE_MAX_BYTES))
     request.upload_handlers = [handler]
     return _upload(request, code, handler)
 

@@ -6,12 +6,9 @@ The upload is read into memory only (never Django's temporary file), sealed at o
 
 from __future__ import annotations
 
-import io
 from typing import Any, cast
 
 from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +23,7 @@ from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
 from aigaq.i18n import active_language
+from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import importer, uploads
 from .columns import BY_KEY, header_key, suggest
@@ -41,36 +39,6 @@ def nav_links(member: Membership) -> list[NavLink]:
     if member.role != Role.COORDINATOR:
         return []
     return [NavLink(url=reverse("imports:start"), label=_("Import"))]
-
-
-class MemoryOnlyUploadHandler(FileUploadHandler):
-    """Holds the uploaded sheet in memory, up to settings.IMPORT_MAX_BYTES: no plaintext byte of it
-    goes to a temporary file. A larger file is skipped and `too_big` set."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.limit = int(settings.IMPORT_MAX_BYTES)
-        self.too_big = False
-        self.buffer = io.BytesIO()
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-        if self.too_big:
-            raise SkipFile()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > self.limit:
-            self.too_big = True
-            self.buffer = io.BytesIO()
-            raise SkipFile()
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(self.buffer, self.field_name, self.file_name, self.content_type, file_size,
-                                    self.charset, self.content_type_extra)
 
 
 def _actor(request: HttpRequest) -> User:
@@ -106,7 +74,7 @@ def _upload(request: HttpRequest, handler: MemoryOnlyUploadHandler) -> HttpRespo
 @require_POST
 @coordinator_required
 def upload(request: HttpRequest) -> HttpResponse:
-    handler = MemoryOnlyUploadHandler(request)
+    handler = MemoryOnlyUploadHandler(request, limit=int(settings.IMPORT_MAX_BYTES))
     request.upload_handlers = [handler]
     return _upload(request, handler)
 

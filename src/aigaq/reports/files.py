@@ -5,57 +5,18 @@ their metadata, hashes them and starts their chain of custody; deleting the repo
 
 from __future__ import annotations
 
-import io
 import os
 import secrets
 import shutil
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest
 
 from aigaq.lib import crypto
 
 MAX_BYTES = 5 * 1024 * 1024  # one photo or screenshot from a phone
 MAX_FILES = 5  # per report
 EXTENSIONS = ("jpg", "jpeg", "png", "pdf")
-
-
-class MemoryOnlyUploadHandler(FileUploadHandler):
-    """Keeps an upload in memory, up to MAX_BYTES, so no plaintext byte reaches a temporary file;
-    a larger one is skipped and `too_big` set (as the evidence locker's handler does)."""
-
-    def __init__(self, request: HttpRequest | None = None) -> None:
-        super().__init__(request)
-        self.too_big = False
-        self.buffer = io.BytesIO()
-
-    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
-                         encoding: str | None = None) -> None:
-        if content_length > MAX_BYTES + 256 * 1024:
-            self.too_big = True
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = io.BytesIO()
-        if self.too_big:
-            raise SkipFile()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
-        if start + len(raw_data) > MAX_BYTES:
-            self.too_big = True
-            self.buffer = io.BytesIO()
-            raise SkipFile()
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(self.buffer, self.field_name, self.file_name, self.content_type, file_size,
-                                    self.charset, self.content_type_extra)
 
 
 def folder(report_code: str) -> Path:

@@ -49,7 +49,7 @@ def _textarea(rows: int) -> forms.Textarea:
 
 
 class AttachmentMixin(GuardedForm):
-    """One photo, screenshot or PDF per sending, held in memory only (files.MemoryOnlyUploadHandler)."""
+    """One photo, screenshot or PDF per sending, held in memory only (aigaq.uploads.MemoryOnlyUploadHandler)."""
 
     attachment = forms.FileField(
         label=_("A photo or screenshot"), required=False,

@@ -24,9 +24,10 @@ from django.views.decorators.http import require_POST
 
 from aigaq.accounts import ratelimit
 from aigaq.accounts.models import Organisation
+from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import services
-from .files import MAX_FILES, MemoryOnlyUploadHandler
+from .files import MAX_BYTES, MAX_FILES
 from .forms import AddForm, ChoiceFields, DeleteForm, ReceiptForm, ReportForm
 from .models import Report
 
@@ -78,7 +79,7 @@ def start(request: HttpRequest) -> HttpResponse:
 @csrf_exempt
 @public
 def report_form(request: HttpRequest, org: str) -> HttpResponse:
-    handler = MemoryOnlyUploadHandler(request)
+    handler = MemoryOnlyUploadHandler(request, limit=MAX_BYTES)
     request.upload_handlers = [handler]
     return _report_form(request, org, handler)
 
@@ -187,7 +188,7 @@ def mine(request: HttpRequest, report: Report) -> HttpResponse:
 @require_POST
 @survivor_required
 def add(request: HttpRequest, report: Report) -> HttpResponse:
-    handler = MemoryOnlyUploadHandler(request)
+    handler = MemoryOnlyUploadHandler(request, limit=MAX_BYTES)
     request.upload_handlers = [handler]
     return _add(request, report, handler)
 
