@@ -30,7 +30,7 @@ from django.utils import translation
 
 import aigaq
 from aigaq.demo.corpus import MEMBERS, PLANTED, STORY
-from aigaq.demo.network import FOREIGN
+from aigaq.demo.network import FOREIGN, answers
 from aigaq.lib.crypto import oprf
 from aigaq.lib.crypto.signing import new_signing_key, public_key_of, sign_request
 from aigaq.lib.netproto import Identity, NetworkError, call, encode
@@ -109,13 +109,7 @@ def _alive(pid: int) -> bool:
 
 
 def _answers(url: str) -> bool:
-    try:
-        urllib.request.urlopen(url + "/", timeout=2).close()  # noqa: S310 - loopback http
-    except urllib.error.HTTPError:
-        return True
-    except OSError:
-        return False
-    return True
+    return answers(int(url.rsplit(":", 1)[1]))
 
 
 @pytest.fixture(scope="module")

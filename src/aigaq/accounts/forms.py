@@ -47,6 +47,23 @@ def _code_field(label: Any) -> forms.CharField:
     )
 
 
+PASSWORD_HELP = _("At least 12 characters; a few unrelated words are easy to remember and hard to guess.")
+
+
+def new_password_field(label: Any, *, help_text: Any = "") -> forms.CharField:
+    """A password she chooses: taken exactly as typed (no stripping; list it in unguarded_fields)."""
+    return forms.CharField(label=label, strip=False, max_length=4096, help_text=help_text,
+                           widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+
+
+def check_new_password(form: forms.Form, field: str, user: User) -> None:
+    """Django's password validators on the chosen password; their messages go under `field`."""
+    try:
+        password_validation.validate_password(form.cleaned_data[field], user)
+    except forms.ValidationError as exc:
+        form.add_error(field, exc)
+
+
 class CodeForm(GuardedForm):
     """The six-digit code from her authenticator app, checked against her confirmed TOTP devices."""
 
@@ -130,19 +147,8 @@ class PasswordChangeForm(GuardedForm):
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
     )
-    new_password1 = forms.CharField(
-        label=_("New password"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters; a few unrelated words are easy to remember and hard to guess."),
-    )
-    new_password2 = forms.CharField(
-        label=_("New password again"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    new_password1 = new_password_field(_("New password"), help_text=PASSWORD_HELP)
+    new_password2 = new_password_field(_("New password again"))
 
     def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -163,10 +169,7 @@ class PasswordChangeForm(GuardedForm):
             elif new1 == data.get("old_password"):
                 self.add_error("new_password1", _("Choose a password different from the current one."))
             else:
-                try:
-                    password_validation.validate_password(new1, self.user)
-                except forms.ValidationError as exc:
-                    self.add_error("new_password1", exc)
+                check_new_password(self, "new_password1", self.user)
         return data
 
 
@@ -205,19 +208,8 @@ class JoinForm(GuardedForm):
     username = UsernameField(
         label=_("Username"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "username"})
     )
-    password1 = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_("At least 12 characters; a few unrelated words are easy to remember and hard to guess."),
-    )
-    password2 = forms.CharField(
-        label=_("Password again"),
-        strip=False,
-        max_length=4096,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password1 = new_password_field(_("Password"), help_text=PASSWORD_HELP)
+    password2 = new_password_field(_("Password again"))
 
     def clean_username(self) -> str:
         username: str = self.cleaned_data["username"]
@@ -232,8 +224,5 @@ class JoinForm(GuardedForm):
             if new1 != new2:
                 self.add_error("password2", _("The two passwords differ."))
             else:
-                try:
-                    password_validation.validate_password(new1, User(username=data.get("username", "")))
-                except forms.ValidationError as exc:
-                    self.add_error("password1", exc)
+                check_new_password(self, "password1", User(username=data.get("username", "")))
         return data

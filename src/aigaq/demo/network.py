@@ -119,7 +119,7 @@ class Demo:
 
     def start(self, name: str, *args: str) -> None:
         party = self.parties[name]
-        if _answers(party.port):
+        if answers(party.port):
             raise SetupError(f"port {party.port} ({name}) is taken: is the network demo already running? "
                              f"Stop it, or start with --base-port")
         log = (party.directory / "serve.log").open("ab")
@@ -130,7 +130,7 @@ class Demo:
         # Whoever wants to stop or restart one party (a test of a hub that goes down) finds it here.
         (party.directory / "serve.pid").write_text(f"{self.processes[name].pid}\n", encoding="utf-8")
         deadline = time.monotonic() + READY_SECONDS
-        while not _answers(party.port):
+        while not answers(party.port):
             if self.processes[name].poll() is not None:
                 raise SetupError(f"{name} stopped at start; the end of {party.directory / 'serve.log'}:\n"
                                  + _tail(party.directory / "serve.log"))
@@ -247,7 +247,7 @@ class Demo:
             time.sleep(0.5)
 
 
-def _answers(port: int) -> bool:
+def answers(port: int) -> bool:
     """Whether an HTTP server answers on 127.0.0.1:port (any status counts)."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
     try:
