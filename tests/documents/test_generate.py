@@ -1,6 +1,6 @@
 """A lawyer's document is filled from the record: the KUI and ERDR numbers, the dates and times,
 the articles, the officer's words and the evidence with its hash, in the .docx and in the PDF, in
-Kazakh and in Russian; her legal name only after step-up; names declined in Kazakh; unverified
+Kazakh and in Russian; her legal name only after step-up; names declined in Kazakh and Russian; unverified
 legal bases named in the footer."""
 
 from __future__ import annotations
@@ -63,6 +63,13 @@ def test_with_her_name_revealed_it_is_written_and_declined_in_kazakh(bob: User, 
         assert f"Өтініш беруші: {LEGAL_NAME}." in text
         assert "Айгерім Нұрланқызына қатысты" in text  # dative of a patronymic in -қызы: -на
         assert "Жәнібек Сейітовке" in text  # the suspect's name in the dative
+
+
+def test_in_russian_the_suspects_name_is_declined_by_his_sex(bob: User, record_case: Case) -> None:
+    document = services.document_generate(actor=bob, case=record_case, template_key="requalification_complaint",
+                                          language="ru")
+    for text in texts(document, bob):
+        assert "в действиях Жәнібека Сейітова" in text  # genitive, not "в действиях Жәнібек Сейітов"
 
 
 def test_a_document_with_unverified_legal_bases_says_so_in_its_footer(bob: User, record_case: Case) -> None:

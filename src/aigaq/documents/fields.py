@@ -2,8 +2,9 @@
 
 The survivor's legal name is used only when the lawyer revealed it with step-up for this document
 (`with_name`); otherwise a placeholder in brackets stands in its place, for her to write in by
-hand. A value the record does not hold is a blank line to fill in, never a guess. In Kazakh, the
-genitive and dative of the survivor's and the suspect's names are declined (`kazakh.decline`).
+hand. A value the record does not hold is a blank line to fill in, never a guess. The genitive and
+dative of the survivor's and the suspect's names are declined in Kazakh (`kazakh.decline`) and in
+Russian (`russian.decline`, by the sex the record gives).
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from aigaq import reference
 from aigaq.cases import hooks
 from aigaq.cases.models import Case, PathwayEvent
 
+from . import kazakh, russian
 from .catalogue import DocTemplate
-from .kazakh import decline
 
 BLANK = "__________"
 ARTICLE_FORMS = {
@@ -135,11 +136,18 @@ def fill(case: Case, doc: DocTemplate, *, lang: str, with_name: bool) -> Filled:
     values["refused_at"] = raw["refused_at"]  # a time is optional: no blank in the middle of a sentence
     survivor_text = name or _("[survivor's full name]")
     suspect_text = suspect_name or _("[suspect's full name]")
+    sexes = {"survivor": getattr(survivor, "sex", ""), "suspect": getattr(suspect, "sex", "")}
     for key, text in (("survivor", survivor_text), ("suspect", suspect_text)):
         values[key] = text
         real = (name if key == "survivor" else suspect_name)
-        values[f"{key}_gen"] = decline(text, "genitive") if lang == "kk" and real else text
-        values[f"{key}_dat"] = decline(text, "dative") if lang == "kk" and real else text
+        forms: tuple[tuple[str, kazakh.Case], ...] = (("gen", "genitive"), ("dat", "dative"))
+        for form, grammar in forms:
+            declined = text
+            if real and lang == "kk":
+                declined = kazakh.decline(text, grammar)
+            elif real and lang == "ru":
+                declined = russian.decline(text, grammar, sexes[key])
+            values[f"{key}_{form}"] = declined
 
     evidence = [
         f"{n}. {item.filename}" + (f" — {item.title}" if item.title else "")
