@@ -22,7 +22,16 @@ from aigaq.cases import hooks
 from aigaq.cases import services as case_services
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
 from aigaq.cases.models import Case
-from aigaq.keys.store import blind_index, report_key_create, report_key_destroy
+from aigaq.keys.store import (
+    blind_index,
+    report_key,
+    report_key_create,
+    report_key_destroy,
+    report_key_from_survivor,
+    report_key_put,
+    report_key_wrap_for_survivor,
+    report_keys_destroy,
+)
 from aigaq.lib.crypto import receipt
 
 from . import escrow, files
@@ -100,10 +109,15 @@ def report_submit(
                     receipt_hash=receipt.receipt_hash(code, pin))
     # The key is stored before the row commits (as for cases): a crash leaves an unused key only.
     report._dek = report_key_create(report.code)
+    report_key_wrap_for_survivor(report.code, report._dek, code=code, pin=pin)
+    report.key_wrap = Report.KeyWrap.BOTH
     _write(report, data)
     report.save()
     _file_add(report, upload)
     escrow.report_changed(report)
+    if report.choice == Choice.SEALED:
+        # The matching tokens are made: from now on only her code and PIN open the report.
+        _server_wrap_destroy(report)
     record(actor=None, action=Action.REPORT_SUBMITTED, organisation_code=organisation.code, object_code=report.code)
     return report, code
 
@@ -120,9 +134,35 @@ def report_open(*, code: str, pin: str) -> Report | None:
     if not receipt.receipt_verify(report.receipt_hash, code, pin):
         record(actor=None, action=Action.REPORT_RECEIPT_FAILED, organisation_code=report.organisation.code)
         return None
+    dek = report_key_from_survivor(report.code, code=code, pin=pin)
+    if dek is None:
+        # A report from before survivors' wraps: wrapped for her now, and, if sealed, no longer for the server.
+        dek = report_key(report.code)
+        report_key_wrap_for_survivor(report.code, dek, code=code, pin=pin)
+        report.key_wrap = Report.KeyWrap.BOTH
+        report.save(update_fields=["key_wrap"])
+        if report.choice == Choice.SEALED and report.release != Report.Release.AGREED:
+            _server_wrap_destroy(report)
+    report._dek = dek
     record(actor=None, action=Action.REPORT_OPENED, organisation_code=report.organisation.code,
            object_code=report.code)
     return report
+
+
+def _server_wrap_destroy(report: Report) -> None:
+    """The server's copy of the report's key goes (her own wrap stays): the report is sealed."""
+    report_key_destroy(report.code)
+    report.key_wrap = Report.KeyWrap.SURVIVOR
+    report.save(update_fields=["key_wrap"])
+
+
+def _server_wrap_restore(report: Report) -> None:
+    """The key her code and PIN unwrapped is wrapped for the server again: staff may read it."""
+    if report.key_wrap != Report.KeyWrap.SURVIVOR:
+        return
+    report_key_put(report.code, report.data_key())
+    report.key_wrap = Report.KeyWrap.BOTH
+    report.save(update_fields=["key_wrap"])
 
 
 @transaction.atomic
@@ -148,12 +188,22 @@ def report_choice_change(
                if getattr(report, name) != value]
     if not changed:
         return report
+    sealing = choice == Choice.SEALED and report.choice != Choice.SEALED
+    unsealing = choice != Choice.SEALED and report.choice == Choice.SEALED
+    if sealing:
+        # Sealed again: whatever she agreed to before, staff read it only after a new match and her yes.
+        report.release = ""
+        report.matched_at = None
     report.choice = choice
     report.contact_way = contact_way
     report.contact_details = contact_details
     report.safe_times = safe_times
     report.save()
     escrow.report_changed(report)
+    if sealing:
+        _server_wrap_destroy(report)
+    elif unsealing:
+        _server_wrap_restore(report)
     record(actor=None, action=Action.REPORT_CHOICE_CHANGED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"fields": changed})
     return report
@@ -166,16 +216,19 @@ def report_share_answer(*, report: Report, agree: bool) -> Report:
         raise ValueError("she has not been asked")
     report.release = Report.Release.AGREED if agree else Report.Release.REFUSED
     report.save(update_fields=["release", "updated_at"])
+    if agree:
+        _server_wrap_restore(report)
     record(actor=None, action=Action.REPORT_SHARED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"agreed": agree})
     return report
 
 
 def report_delete(*, report: Report) -> None:
-    """Deletes her report: its key first (crypto-shredding; from then on nothing she wrote can be
-    read from any copy of the database), then its rows. A case made from it stays the case's."""
+    """Deletes her report: both wraps of its key first, the server's and hers (crypto-shredding;
+    from then on nothing she wrote can be read from any copy of the database, even with her code
+    and PIN), then its rows. A case made from it, or one it was added to, keeps what it holds."""
     org_code, code = report.organisation.code, report.code
-    report_key_destroy(code)
+    report_keys_destroy(code)
     files.remove(code)
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).delete()
