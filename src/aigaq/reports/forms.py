@@ -190,3 +190,24 @@ class ReplyForm(GuardedForm):
 
 class DeleteForm(GuardedForm):
     confirm = forms.BooleanField(label=_("Yes, delete my report for ever"))
+
+
+class MergeCaseForm(GuardedForm):
+    """Step one of adding a report to an existing case: which case."""
+
+    case = forms.CharField(label=_("Case code"), max_length=32,
+                           help_text=_("The code at the top of the case's page (8 letters and digits)."))
+
+
+class MergeConfirmForm(GuardedForm):
+    """Step two: what to do with the man she names, and the confirmation."""
+
+    case = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    suspect = forms.ChoiceField(label=_("The man she names"), widget=forms.RadioSelect)
+    confirm = forms.BooleanField(label=_("Yes, add this report to this case"))
+
+    def __init__(self, *args: Any, suspects: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["suspect"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = suspects

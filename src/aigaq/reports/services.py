@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import Organisation, User
@@ -20,8 +21,10 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.cases import hooks
 from aigaq.cases import services as case_services
+from aigaq.cases.access import can_edit
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
-from aigaq.cases.models import Case
+from aigaq.cases.models import Case, Suspect
+from aigaq.cases.pathway import choice_items
 from aigaq.keys.store import (
     blind_index,
     report_key,
@@ -95,6 +98,10 @@ def _file_add(report: Report, upload: tuple[str, bytes] | None) -> None:
 
 class TooManyFiles(Exception):
     """A report holds at most files.MAX_FILES files."""
+
+
+class AlreadyHandled(ValueError):
+    """The report was turned into a case or added to one already."""
 
 
 @transaction.atomic
@@ -288,8 +295,8 @@ def report_to_case(
     """A case from her report (the intake form prefilled from it); the report then points to it."""
     _check_coordinator_of(actor, report)
     _check_readable(report)
-    if report.status == Report.Status.CASE:
-        raise ValueError("this report is a case already")
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
+        raise AlreadyHandled("this report is a case, or in one, already")
     case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
     attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
                 for f in report.files.all()]
@@ -298,4 +305,103 @@ def report_to_case(
     report.case_code = case.code
     report.save(update_fields=["status", "case_code", "updated_at"])
     record(actor=actor, action=Action.REPORT_TO_CASE, case_code=case.code, object_code=report.code)
+    return case
+
+
+# --- Merging a report into an existing case -----------------------------------------------------
+
+
+def _lines(*texts: str) -> list[str]:
+    return [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+
+
+def merge_note_text(report: Report) -> str:
+    """Her report as a note of the case, in the coordinator's language: what happened, in her
+    words, and what she added later. How to reach her is in it only if she chose to be contacted."""
+    received = formats.date_format(timezone.localtime(report.created_at), "SHORT_DATE_FORMAT")
+    places = dict(choice_items("place_types"))
+    when = " – ".join(d for d in (report.date_from, report.date_to) if d)
+    parts = [_("From a survivor's own report %(code)s, received on %(date)s.") % {"code": report.short_code,
+                                                                               "date": received}]
+    for label, value in ((_("When it happened"), when), (_("City or village"), report.city),
+                         (_("Place"), places.get(report.place_type, report.place_type))):
+        if value:
+            parts.append(f"{label}: {value}")
+    if report.account:
+        parts.append(f"{_('What he did, in her words')}:\n{report.account}")
+    if report.choice == Choice.CONTACT and (report.contact_details or report.safe_times):
+        way = dict(Contact.choices).get(report.contact_way, "")
+        reach = " ".join(str(v) for v in (way, report.contact_details, report.safe_times) if v)
+        parts.append(f"{_('How to reach her safely')}: {reach}")
+    for message in report.messages.filter(from_survivor=True):
+        added = formats.date_format(timezone.localtime(message.created_at), "SHORT_DATE_FORMAT")
+        parts.append(f"{_('She added on %(date)s') % {'date': added}}:\n{message.text}")
+    return "\n\n".join(parts)
+
+
+def report_suspect_input(report: Report) -> SuspectInput | None:
+    """The man as she described him, as a suspect; None if she gave nothing of him."""
+    data = SuspectInput(full_name=report.his_name.strip(), phones=report.his_phones.strip(),
+                        handles=report.his_handles.strip(), plates=report.his_plates.strip(),
+                        description=report.his_description.strip())
+    return data if any((data.full_name, data.phones, data.handles, data.plates, data.description)) else None
+
+
+def _merged_lines(old: str, new: str) -> str:
+    kept = _lines(old)
+    return "\n".join(kept + [line for line in _lines(new) if line not in kept])
+
+
+def _merged_suspect(suspect: Suspect, ours: SuspectInput) -> SuspectInput:
+    """His identifiers as the case has them, plus those of her report the case does not have yet."""
+    current = SuspectInput.of(suspect)
+    names = _lines(current.full_name, current.aliases)
+    aliases = current.aliases
+    if ours.full_name and ours.full_name not in names:
+        aliases = _merged_lines(aliases, ours.full_name) if current.full_name else aliases
+    return replace(current, full_name=current.full_name or ours.full_name, aliases=aliases,
+                   phones=_merged_lines(current.phones, ours.phones),
+                   handles=_merged_lines(current.handles, ours.handles),
+                   plates=_merged_lines(current.plates, ours.plates),
+                   description=_merged_lines(current.description, ours.description))
+
+
+NEW_SUSPECT = "new"
+NO_SUSPECT = "none"
+
+
+@transaction.atomic
+def report_merge(*, actor: User, report: Report, case: Case, suspect: str = NO_SUSPECT) -> Case:
+    """Adds her report to a case the coordinator may write to: its facts as a note, the man's
+    identifiers as a new suspect (`suspect="new"`), added to one of the case's suspects (his
+    code), or not at all ("none"); her files become the case's evidence, custody starting
+    "submitted by the survivor". The report is then marked merged. A sealed report is refused
+    until she agreed to share it."""
+    _check_coordinator_of(actor, report)
+    _check_readable(report)
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
+        raise AlreadyHandled("this report is a case, or in one, already")
+    if case.organisation_id != report.organisation_id or not can_edit(actor, case):
+        raise PermissionError("she may not add to this case")
+    target = None
+    if suspect not in (NEW_SUSPECT, NO_SUSPECT):
+        target = case.suspects.filter(code=suspect).first()
+        if target is None:
+            raise PermissionError("no such suspect in this case")
+    case_services.note_add(actor=actor, case=case, text=merge_note_text(report))
+    ours = report_suspect_input(report)
+    if ours is not None and suspect == NEW_SUSPECT:
+        case_services.suspect_add(actor=actor, case=case, data=ours)
+    elif ours is not None and target is not None:
+        case_services.suspect_update(actor=actor, suspect=target, data=_merged_suspect(target, ours),
+                                     version=target.version)
+    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
+                for f in report.files.all()]
+    hooks.survivor_files_received(actor=actor, case=case, files=attached)
+    report.status = Report.Status.MERGED
+    report.case_code = case.code
+    report.save(update_fields=["status", "case_code", "updated_at"])
+    record(actor=actor, action=Action.REPORT_MERGED, case_code=case.code, object_code=report.code,
+           extra={"suspect": "new" if suspect == NEW_SUSPECT else "none" if suspect == NO_SUSPECT else "added to",
+                  "files": len(attached)})
     return case
