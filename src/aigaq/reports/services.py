@@ -328,14 +328,14 @@ def merge_note_text(report: Report) -> str:
         if value:
             parts.append(f"{label}: {value}")
     if report.account:
-        parts.append(f"{_('What he did, in her words')}:\n{report.account}")
+        parts.append(_("What he did, in her words") + ":\n" + report.account)
     if report.choice == Choice.CONTACT and (report.contact_details or report.safe_times):
         way = dict(Contact.choices).get(report.contact_way, "")
         reach = " ".join(str(v) for v in (way, report.contact_details, report.safe_times) if v)
-        parts.append(f"{_('How to reach her safely')}: {reach}")
+        parts.append(_("How to reach her safely") + ": " + reach)
     for message in report.messages.filter(from_survivor=True):
         added = formats.date_format(timezone.localtime(message.created_at), "SHORT_DATE_FORMAT")
-        parts.append(f"{_('She added on %(date)s') % {'date': added}}:\n{message.text}")
+        parts.append(_("She added on %(date)s") % {"date": added} + ":\n" + message.text)
     return "\n\n".join(parts)
 
 
