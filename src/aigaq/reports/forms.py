@@ -75,8 +75,11 @@ class AttachmentMixin(GuardedForm):
 
 
 class ChoiceFields(GuardedForm):
-    choice = forms.ChoiceField(label=_("What may happen with your report"), choices=Choice.choices,
-                               widget=forms.RadioSelect, initial=Choice.RECORD)
+    choice = forms.ChoiceField(
+        label=_("What may happen with your report"), choices=Choice.choices, widget=forms.RadioSelect,
+        initial=Choice.RECORD,
+        help_text=_("A sealed report opens only with your receipt code and PIN: not the organisation, not the "
+                    "server's keys. If you lose the code or the PIN, nobody can open it again."))
     contact_way = forms.ChoiceField(label=_("May we contact you?"), choices=Contact.choices,
                                     widget=forms.RadioSelect, initial=Contact.NONE)
     contact_details = forms.CharField(
