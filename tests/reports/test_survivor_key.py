@@ -23,7 +23,7 @@ from aigaq.lib import crypto
 from aigaq.lib.crypto import receipt
 from aigaq.reports import files, services
 from aigaq.reports.models import Report, ReportFile, ReportMessage
-from aigaq.reports.public_views import VISIT_COOKIE
+from aigaq.reports.public_views import visit_cookie
 
 from ..conftest import INCIDENT, SURVIVOR, client_for
 from .helpers import ACCOUNT, PIN, open_with, send_report
@@ -110,9 +110,9 @@ def test_a_visit_without_its_browser_cookie_cannot_open_the_report(org: Organisa
     _, code = send_report(org, **SEALED)
     survivor = Client(HTTP_ACCEPT_LANGUAGE="en")
     open_with(survivor, code)
-    assert VISIT_COOKIE in survivor.cookies
-    assert not survivor.cookies[VISIT_COOKIE]["max-age"] and not survivor.cookies[VISIT_COOKIE]["expires"]
-    del survivor.cookies[VISIT_COOKIE]
+    assert visit_cookie() in survivor.cookies
+    assert not survivor.cookies[visit_cookie()]["max-age"] and not survivor.cookies[visit_cookie()]["expires"]
+    del survivor.cookies[visit_cookie()]
     response = survivor.get("/report/mine/")
     assert response.status_code == 302 and response["Location"].endswith("/report/open/")
 
@@ -202,7 +202,7 @@ def test_deleting_her_report_crypto_shreds_both_wraps(org: Organisation, choice:
     survivor.post("/report/mine/delete/", {"delete-confirm": "on"})
     assert not Report.objects.exists()
     assert not store.report_key_exists(report.code) and not store.report_survivor_wrap_exists(report.code)
-    assert VISIT_COOKIE not in survivor.cookies or not survivor.cookies[VISIT_COOKIE].value
+    assert visit_cookie() not in survivor.cookies or not survivor.cookies[visit_cookie()].value
 
 
 def test_a_report_from_before_survivors_keys_is_wrapped_for_her_at_her_next_visit(org: Organisation) -> None:

@@ -5,7 +5,7 @@ language she picked on these pages (`?lang=`, never the year-long language cooki
 pages) and, for a quarter of an hour after she gives code and PIN, which report she opened.
 A sealed report's key is not kept by the server, so for that quarter of an hour the visit holds
 it: sealed in the server's session under a random visit key, and the visit key in a second
-cookie that also ends with the browser (VISIT_COOKIE). Neither half alone opens her report.
+cookie that also ends with the browser (visit_cookie()). Neither half alone opens her report.
 Nothing else is kept in her browser. Wrong code and wrong PIN give the same answer, and every
 try spends one of a small number per address (accounts.ratelimit)."""
 
@@ -40,9 +40,13 @@ LANG_KEY = "report_lang"
 OPEN_KEY = "report_open"
 RECEIPT_KEY = "report_receipt"
 OPEN_SECONDS = 15 * 60
-# The half of the opened report's key that stays in her browser (HttpOnly, SameSite=Strict, no
-# expiry: gone when the browser closes, like the session cookie, whose name it extends).
-VISIT_COOKIE = settings.SESSION_COOKIE_NAME + "-report"
+
+
+def visit_cookie() -> str:
+    """The cookie with the half of the opened report's key that stays in her browser (HttpOnly,
+    SameSite=Strict, no expiry: gone when the browser closes, like the session cookie, whose name
+    it extends, so it is a __Host- cookie where that one is)."""
+    return settings.SESSION_COOKIE_NAME + "-report"
 
 RECEIPT_PER_ADDRESS = ratelimit.Limit("rate:report-receipt", 10, 15 * 60)
 SUBMIT_PER_ADDRESS = ratelimit.Limit("rate:report-submit", 5, 60 * 60)
@@ -157,13 +161,13 @@ def _hold(request: HttpRequest, response: HttpResponse, report: Report) -> None:
     sealed = crypto.seal(visit_key, report.data_key(), aad=_visit_aad(report.code))
     request.session[OPEN_KEY] = {"code": report.code, "at": time.time(),
                                  "key": base64.b64encode(sealed).decode("ascii")}
-    response.set_cookie(VISIT_COOKIE, base64.urlsafe_b64encode(visit_key).decode("ascii"), httponly=True,
+    response.set_cookie(visit_cookie(), base64.urlsafe_b64encode(visit_key).decode("ascii"), httponly=True,
                         secure=settings.SESSION_COOKIE_SECURE, samesite="Strict", path="/")
 
 
 def _visit_key(request: HttpRequest, held: dict[str, Any]) -> bytes | None:
     try:
-        visit_key = base64.urlsafe_b64decode(request.COOKIES.get(VISIT_COOKIE, ""))
+        visit_key = base64.urlsafe_b64decode(request.COOKIES.get(visit_cookie(), ""))
         return crypto.open_sealed(visit_key, base64.b64decode(str(held.get("key", ""))),
                                   aad=_visit_aad(str(held.get("code", ""))))
     except (ValueError, crypto.CryptoError):
@@ -264,7 +268,7 @@ def delete(request: HttpRequest, report: Report) -> HttpResponse:
     services.report_delete(report=report)
     request.session.flush()
     response = _page(request, "reports/deleted.html", {})
-    response.delete_cookie(VISIT_COOKIE, path="/", samesite="Strict")
+    response.delete_cookie(visit_cookie(), path="/", samesite="Strict")
     return response
 
 
@@ -290,5 +294,5 @@ def leave(request: HttpRequest) -> HttpResponse:
     if lang:
         request.session[LANG_KEY] = lang
     response = redirect("reports:open")
-    response.delete_cookie(VISIT_COOKIE, path="/", samesite="Strict")
+    response.delete_cookie(visit_cookie(), path="/", samesite="Strict")
     return response
