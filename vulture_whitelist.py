@@ -155,3 +155,7 @@ Report.matched_at  # when a sealed report was found to match; shown on the coord
 from aigaq.lib.crypto import receipt
 
 receipt.ENTROPY_BITS  # the receipt code's strength, checked by tests/reports/test_public_form.py
+from aigaq.keys import store as key_store
+
+# Which wraps of a report's key the key store holds: the properties tests/reports/test_survivor_key.py proves.
+key_store.report_key_exists, key_store.report_survivor_wrap_exists

@@ -98,6 +98,7 @@ class Action(models.IntegerChoices):
     REPORT_TO_CASE = 129, _("turned a survivor's report into a case")
     REPORT_MATCHED = 131, _("a sealed report was found to name the same man as a case or another report")
     REPORT_SHARED = 132, _("a survivor answered whether to share her sealed report")
+    REPORT_MERGED = 133, _("added a survivor's report to a case")
     EVIDENCE_FROM_SURVIVOR = 130, _("added a file submitted by the survivor with her report")
 
 

@@ -11,9 +11,9 @@ never import each other, and `cases` never imports them.
   (insights).
 - `case_erasing`: a case is about to be erased, its rows still there; a receiver may return a
   function to run once the erasure has committed (evidence: its files; insights: its counts).
-- `survivor_files_received`: a case was made from a survivor's own report that had files attached
-  (reports calls it, inside the transaction; evidence stores them, custody starting "submitted by
-  the survivor").
+- `survivor_files_received`: a case was made from a survivor's own report that had files attached,
+  or such a report was added to a case (reports calls it, inside the transaction; evidence stores
+  them, custody starting "submitted by the survivor").
 - `linked_cases`: a question, not news: which of these organisations' cases share a confirmed
   perpetrator (matching answers).
 - `case_evidence`: a question: the case's evidence files as a list a document may cite (evidence

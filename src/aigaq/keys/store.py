@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from aigaq.lib import crypto
+from aigaq.lib.crypto import receipt
 
 _lock = threading.Lock()
 _rings: dict[Path, crypto.KeyRing] = {}
@@ -64,6 +65,10 @@ def blind_index(purpose: str, value: str) -> str:
 
 
 _SCHEMA = "CREATE TABLE IF NOT EXISTS case_key (case_code TEXT PRIMARY KEY, wrapped BLOB NOT NULL)"
+# A survivor's report's data key wrapped a second time, under a key only her receipt code and PIN
+# give (aigaq.lib.crypto.receipt.receipt_key): "report:<code>", the salt of that key, the wrap.
+_SURVIVOR_SCHEMA = ("CREATE TABLE IF NOT EXISTS survivor_key "
+                    "(name TEXT PRIMARY KEY, salt BLOB NOT NULL, wrapped BLOB NOT NULL)")
 
 
 def key_store_path() -> Path:
@@ -89,6 +94,7 @@ def _connect(path: Path | None = None) -> Iterator[sqlite3.Connection]:
         conn.execute("PRAGMA secure_delete = ON")
         conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute(_SCHEMA)
+        conn.execute(_SURVIVOR_SCHEMA)
         yield conn
 
 
@@ -171,6 +177,62 @@ def report_key_destroy(report_code: str) -> bool:
     return case_key_destroy(report_key_name(report_code))
 
 
+def report_key_exists(report_code: str) -> bool:
+    return case_key_exists(report_key_name(report_code))
+
+
+def report_key_put(report_code: str, dek: bytes) -> None:
+    """The server's wrap of an existing report key, made again (her "yes", or a choice other than
+    sealed) from the key her code and PIN unwrapped."""
+    name = report_key_name(report_code)
+    wrapped = crypto.wrap_data_key(keyring(), dek, context=_context(name))
+    with _store() as conn:
+        conn.execute("INSERT OR REPLACE INTO case_key (case_code, wrapped) VALUES (?, ?)", (name, wrapped))
+
+
+# The survivor's wrap: her report's data key sealed under receipt_key(code, PIN, salt). The key
+# file plays no part in it, so neither the server's keys nor a copy of this store open it without
+# her code and PIN; it is not touched by key rotation.
+
+
+def _survivor_aad(report_code: str) -> str:
+    return f"survivor-wrap:{report_key_name(report_code)}"
+
+
+def report_key_wrap_for_survivor(report_code: str, dek: bytes, *, code: str, pin: str) -> None:
+    salt = receipt.new_receipt_salt()
+    wrapped = crypto.seal(receipt.receipt_key(code, pin, salt), dek, aad=_survivor_aad(report_code))
+    with _store() as conn:
+        conn.execute("INSERT OR REPLACE INTO survivor_key (name, salt, wrapped) VALUES (?, ?, ?)",
+                     (report_key_name(report_code), salt, wrapped))
+
+
+def report_key_from_survivor(report_code: str, *, code: str, pin: str) -> bytes | None:
+    """The report's data key as her code and PIN unwrap it; None if there is no survivor's wrap
+    (a report from before it existed). Raises DecryptionError for a wrong code or PIN."""
+    with _connect() as conn:
+        row = conn.execute("SELECT salt, wrapped FROM survivor_key WHERE name = ?",
+                           (report_key_name(report_code),)).fetchone()
+    if row is None:
+        return None
+    key = receipt.receipt_key(code, pin, bytes(row[0]))
+    return crypto.open_sealed(key, bytes(row[1]), aad=_survivor_aad(report_code))
+
+
+def report_survivor_wrap_exists(report_code: str) -> bool:
+    with _connect() as conn:
+        return conn.execute("SELECT 1 FROM survivor_key WHERE name = ?",
+                            (report_key_name(report_code),)).fetchone() is not None
+
+
+def report_keys_destroy(report_code: str) -> None:
+    """Crypto-shredding of a report: the server's wrap and hers, in one transaction."""
+    name = report_key_name(report_code)
+    with _store() as conn:
+        conn.execute("DELETE FROM case_key WHERE case_code = ?", (name,))
+        conn.execute("DELETE FROM survivor_key WHERE name = ?", (name,))
+
+
 def case_codes_with_keys() -> set[str]:
     """The cases that have a key (reports' keys left out)."""
     with _connect() as conn:
@@ -212,6 +274,10 @@ def restore_key_store(source: Path, *, erased: set[str]) -> int:
     an erased case back. Returns the number of keys restored."""
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
         rows = src.execute("SELECT case_code, wrapped FROM case_key").fetchall()
+        has_survivor = src.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'survivor_key'").fetchone()
+        # A snapshot from before survivors' wraps existed has none: its reports were server-wrapped.
+        survivor = src.execute("SELECT name, salt, wrapped FROM survivor_key").fetchall() if has_survivor else []
     ring = keyring()
     kept = [(code, bytes(w)) for code, w in rows if code not in erased]
     for code, wrapped in kept:
@@ -219,4 +285,7 @@ def restore_key_store(source: Path, *, erased: set[str]) -> int:
     with _store() as conn:
         conn.execute("DELETE FROM case_key")
         conn.executemany("INSERT INTO case_key (case_code, wrapped) VALUES (?, ?)", kept)
+        conn.execute("DELETE FROM survivor_key")
+        conn.executemany("INSERT INTO survivor_key (name, salt, wrapped) VALUES (?, ?, ?)",
+                         [(name, bytes(salt), bytes(w)) for name, salt, w in survivor if name not in erased])
     return len(kept)

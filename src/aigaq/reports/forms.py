@@ -75,8 +75,11 @@ class AttachmentMixin(GuardedForm):
 
 
 class ChoiceFields(GuardedForm):
-    choice = forms.ChoiceField(label=_("What may happen with your report"), choices=Choice.choices,
-                               widget=forms.RadioSelect, initial=Choice.RECORD)
+    choice = forms.ChoiceField(
+        label=_("What may happen with your report"), choices=Choice.choices, widget=forms.RadioSelect,
+        initial=Choice.RECORD,
+        help_text=_("A sealed report opens only with your receipt code and PIN: not the organisation, not the "
+                    "server's keys. If you lose the code or the PIN, nobody can open it again."))
     contact_way = forms.ChoiceField(label=_("May we contact you?"), choices=Contact.choices,
                                     widget=forms.RadioSelect, initial=Contact.NONE)
     contact_details = forms.CharField(
@@ -190,3 +193,24 @@ class ReplyForm(GuardedForm):
 
 class DeleteForm(GuardedForm):
     confirm = forms.BooleanField(label=_("Yes, delete my report for ever"))
+
+
+class MergeCaseForm(GuardedForm):
+    """Step one of adding a report to an existing case: which case."""
+
+    case = forms.CharField(label=_("Case code"), max_length=32,
+                           help_text=_("The code at the top of the case's page (8 letters and digits)."))
+
+
+class MergeConfirmForm(GuardedForm):
+    """Step two: what to do with the man she names, and the confirmation."""
+
+    case = forms.CharField(widget=forms.HiddenInput, max_length=32)
+    suspect = forms.ChoiceField(label=_("The man she names"), widget=forms.RadioSelect)
+    confirm = forms.BooleanField(label=_("Yes, add this report to this case"))
+
+    def __init__(self, *args: Any, suspects: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["suspect"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = suspects

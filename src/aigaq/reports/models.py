@@ -2,7 +2,11 @@
 
 Everything she writes is a SealedTextField under the report's own data key, kept in the key store
 (`aigaq.keys.store.report_key_create`), never in the database: deleting the report destroys the
-key first, and from then on no database backup can open what she wrote. What stays in plaintext
+key first, and from then on no database backup can open what she wrote. The key store holds the
+data key twice: wrapped by the server's key file, and wrapped under a key only her receipt code
+and PIN give (`report_key_wrap_for_survivor`). A sealed report (choice c) keeps only her wrap
+(`key_wrap`), so the server's own keys do not open it: her code and PIN do, and her "yes" to a
+match wraps it for the server again. What stays in plaintext
 is what the coordinators' queue needs: the organisation, when it came, her choice (a, b or c) and
 its status. The receipt code itself is never stored: only a keyed look-up index of it and an
 Argon2id hash of code and PIN together (`aigaq.lib.crypto.receipt`).
@@ -35,6 +39,7 @@ class Report(models.Model):
         NEW = "new", _("new")
         CASE = "case", _("turned into a case")
         SPAM = "spam", _("spam")
+        MERGED = "merged", _("added to a case")
 
     code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="survivor_reports")
@@ -55,6 +60,16 @@ class Report(models.Model):
         REFUSED = "refused", _("she did not agree to share it")
 
     release = models.CharField(max_length=8, choices=Release.choices, default="", blank=True)
+
+    # Who holds a wrap of the report's data key. "survivor": only her code and PIN open it (a
+    # sealed report before her "yes"); "both": the server's key file too; "server": a report from
+    # before survivors' wraps existed, wrapped for her too at her next visit with code and PIN.
+    class KeyWrap(models.TextChoices):
+        SERVER = "server", _("the server's keys only (from before survivors' keys)")
+        BOTH = "both", _("the server's keys and her receipt code")
+        SURVIVOR = "survivor", _("her receipt code and PIN only")
+
+    key_wrap = models.CharField(max_length=8, choices=KeyWrap.choices, default=KeyWrap.SERVER)
     matched_at = models.DateTimeField(null=True, blank=True)
     # What she wrote, sealed. Dates are kept as she gave them (ISO text), so they are sealed too.
     date_from = SealedTextField(blank=True)

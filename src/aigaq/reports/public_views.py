@@ -3,11 +3,15 @@
 The visit's session cookie (deleted when the browser closes) carries the form's CSRF token, the
 language she picked on these pages (`?lang=`, never the year-long language cookie of staff
 pages) and, for a quarter of an hour after she gives code and PIN, which report she opened.
+A sealed report's key is not kept by the server, so for that quarter of an hour the visit holds
+it: sealed in the server's session under a random visit key, and the visit key in a second
+cookie that also ends with the browser (visit_cookie()). Neither half alone opens her report.
 Nothing else is kept in her browser. Wrong code and wrong PIN give the same answer, and every
 try spends one of a small number per address (accounts.ratelimit)."""
 
 from __future__ import annotations
 
+import base64
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -24,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from aigaq.accounts import ratelimit
 from aigaq.accounts.models import Organisation
+from aigaq.lib import crypto
 from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import services
@@ -35,6 +40,13 @@ LANG_KEY = "report_lang"
 OPEN_KEY = "report_open"
 RECEIPT_KEY = "report_receipt"
 OPEN_SECONDS = 15 * 60
+
+
+def visit_cookie() -> str:
+    """The cookie with the half of the opened report's key that stays in her browser (HttpOnly,
+    SameSite=Strict, no expiry: gone when the browser closes, like the session cookie, whose name
+    it extends, so it is a __Host- cookie where that one is)."""
+    return settings.SESSION_COOKIE_NAME + "-report"
 
 RECEIPT_PER_ADDRESS = ratelimit.Limit("rate:report-receipt", 10, 15 * 60)
 SUBMIT_PER_ADDRESS = ratelimit.Limit("rate:report-submit", 5, 60 * 60)
@@ -131,11 +143,35 @@ def open_report(request: HttpRequest) -> HttpResponse:
         report = services.report_open(code=form.cleaned_data["code"], pin=form.cleaned_data["pin"])
         if report is not None:
             request.session.cycle_key()
-            request.session[OPEN_KEY] = {"code": report.code, "at": time.time()}
-            return redirect("reports:mine")
+            response = redirect("reports:mine")
+            _hold(request, response, report)
+            return response
         form.add_error(None, _("The receipt code or the PIN is not right."))
     status = 400 if request.method == "POST" else 200
     return _page(request, "reports/open.html", {"form": form}, status=status)
+
+
+def _visit_aad(report_code: str) -> str:
+    return f"report-visit:{report_code}"
+
+
+def _hold(request: HttpRequest, response: HttpResponse, report: Report) -> None:
+    """Her opened report for the visit: its key sealed in the session, the visit key in her browser."""
+    visit_key = crypto.new_data_key()
+    sealed = crypto.seal(visit_key, report.data_key(), aad=_visit_aad(report.code))
+    request.session[OPEN_KEY] = {"code": report.code, "at": time.time(),
+                                 "key": base64.b64encode(sealed).decode("ascii")}
+    response.set_cookie(visit_cookie(), base64.urlsafe_b64encode(visit_key).decode("ascii"), httponly=True,
+                        secure=settings.SESSION_COOKIE_SECURE, samesite="Strict", path="/")
+
+
+def _visit_key(request: HttpRequest, held: dict[str, Any]) -> bytes | None:
+    try:
+        visit_key = base64.urlsafe_b64decode(request.COOKIES.get(visit_cookie(), ""))
+        return crypto.open_sealed(visit_key, base64.b64decode(str(held.get("key", ""))),
+                                  aad=_visit_aad(str(held.get("code", ""))))
+    except (ValueError, crypto.CryptoError):
+        return None
 
 
 def _opened(request: HttpRequest) -> Report | None:
@@ -144,11 +180,13 @@ def _opened(request: HttpRequest) -> Report | None:
         request.session.pop(OPEN_KEY, None)
         return None
     report = Report.objects.filter(code=held.get("code", "")).select_related("organisation").first()
-    if report is None:
+    dek = _visit_key(request, held) if report is not None else None
+    if report is None or dek is None:
         request.session.pop(OPEN_KEY, None)
-    else:
-        held["at"] = time.time()
-        request.session[OPEN_KEY] = held
+        return None
+    report._dek = dek
+    held["at"] = time.time()
+    request.session[OPEN_KEY] = held
     return report
 
 
@@ -229,7 +267,9 @@ def delete(request: HttpRequest, report: Report) -> HttpResponse:
         return _mine_page(request, report, delete=form, status=400)
     services.report_delete(report=report)
     request.session.flush()
-    return _page(request, "reports/deleted.html", {})
+    response = _page(request, "reports/deleted.html", {})
+    response.delete_cookie(visit_cookie(), path="/", samesite="Strict")
+    return response
 
 
 @require_POST
@@ -253,4 +293,6 @@ def leave(request: HttpRequest) -> HttpResponse:
     request.session.flush()
     if lang:
         request.session[LANG_KEY] = lang
-    return redirect("reports:open")
+    response = redirect("reports:open")
+    response.delete_cookie(visit_cookie(), path="/", samesite="Strict")
+    return response

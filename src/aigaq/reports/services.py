@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 
 from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import Organisation, User
@@ -20,9 +21,20 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.cases import hooks
 from aigaq.cases import services as case_services
+from aigaq.cases.access import can_edit
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
-from aigaq.cases.models import Case
-from aigaq.keys.store import blind_index, report_key_create, report_key_destroy
+from aigaq.cases.models import Case, Suspect
+from aigaq.cases.pathway import choice_items
+from aigaq.keys.store import (
+    blind_index,
+    report_key,
+    report_key_create,
+    report_key_destroy,
+    report_key_from_survivor,
+    report_key_put,
+    report_key_wrap_for_survivor,
+    report_keys_destroy,
+)
 from aigaq.lib.crypto import receipt
 
 from . import escrow, files
@@ -88,6 +100,10 @@ class TooManyFiles(Exception):
     """A report holds at most files.MAX_FILES files."""
 
 
+class AlreadyHandled(ValueError):
+    """The report was turned into a case or added to one already."""
+
+
 @transaction.atomic
 def report_submit(
     *, organisation: Organisation, data: ReportInput, pin: str, upload: tuple[str, bytes] | None = None
@@ -100,10 +116,15 @@ def report_submit(
                     receipt_hash=receipt.receipt_hash(code, pin))
     # The key is stored before the row commits (as for cases): a crash leaves an unused key only.
     report._dek = report_key_create(report.code)
+    report_key_wrap_for_survivor(report.code, report._dek, code=code, pin=pin)
+    report.key_wrap = Report.KeyWrap.BOTH
     _write(report, data)
     report.save()
     _file_add(report, upload)
     escrow.report_changed(report)
+    if report.choice == Choice.SEALED:
+        # The matching tokens are made: from now on only her code and PIN open the report.
+        _server_wrap_destroy(report)
     record(actor=None, action=Action.REPORT_SUBMITTED, organisation_code=organisation.code, object_code=report.code)
     return report, code
 
@@ -120,9 +141,35 @@ def report_open(*, code: str, pin: str) -> Report | None:
     if not receipt.receipt_verify(report.receipt_hash, code, pin):
         record(actor=None, action=Action.REPORT_RECEIPT_FAILED, organisation_code=report.organisation.code)
         return None
+    dek = report_key_from_survivor(report.code, code=code, pin=pin)
+    if dek is None:
+        # A report from before survivors' wraps: wrapped for her now, and, if sealed, no longer for the server.
+        dek = report_key(report.code)
+        report_key_wrap_for_survivor(report.code, dek, code=code, pin=pin)
+        report.key_wrap = Report.KeyWrap.BOTH
+        report.save(update_fields=["key_wrap"])
+        if report.choice == Choice.SEALED and report.release != Report.Release.AGREED:
+            _server_wrap_destroy(report)
+    report._dek = dek
     record(actor=None, action=Action.REPORT_OPENED, organisation_code=report.organisation.code,
            object_code=report.code)
     return report
+
+
+def _server_wrap_destroy(report: Report) -> None:
+    """The server's copy of the report's key goes (her own wrap stays): the report is sealed."""
+    report_key_destroy(report.code)
+    report.key_wrap = Report.KeyWrap.SURVIVOR
+    report.save(update_fields=["key_wrap"])
+
+
+def _server_wrap_restore(report: Report) -> None:
+    """The key her code and PIN unwrapped is wrapped for the server again: staff may read it."""
+    if report.key_wrap != Report.KeyWrap.SURVIVOR:
+        return
+    report_key_put(report.code, report.data_key())
+    report.key_wrap = Report.KeyWrap.BOTH
+    report.save(update_fields=["key_wrap"])
 
 
 @transaction.atomic
@@ -148,12 +195,22 @@ def report_choice_change(
                if getattr(report, name) != value]
     if not changed:
         return report
+    sealing = choice == Choice.SEALED and report.choice != Choice.SEALED
+    unsealing = choice != Choice.SEALED and report.choice == Choice.SEALED
+    if sealing:
+        # Sealed again: whatever she agreed to before, staff read it only after a new match and her yes.
+        report.release = ""
+        report.matched_at = None
     report.choice = choice
     report.contact_way = contact_way
     report.contact_details = contact_details
     report.safe_times = safe_times
     report.save()
     escrow.report_changed(report)
+    if sealing:
+        _server_wrap_destroy(report)
+    elif unsealing:
+        _server_wrap_restore(report)
     record(actor=None, action=Action.REPORT_CHOICE_CHANGED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"fields": changed})
     return report
@@ -166,16 +223,19 @@ def report_share_answer(*, report: Report, agree: bool) -> Report:
         raise ValueError("she has not been asked")
     report.release = Report.Release.AGREED if agree else Report.Release.REFUSED
     report.save(update_fields=["release", "updated_at"])
+    if agree:
+        _server_wrap_restore(report)
     record(actor=None, action=Action.REPORT_SHARED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"agreed": agree})
     return report
 
 
 def report_delete(*, report: Report) -> None:
-    """Deletes her report: its key first (crypto-shredding; from then on nothing she wrote can be
-    read from any copy of the database), then its rows. A case made from it stays the case's."""
+    """Deletes her report: both wraps of its key first, the server's and hers (crypto-shredding;
+    from then on nothing she wrote can be read from any copy of the database, even with her code
+    and PIN), then its rows. A case made from it, or one it was added to, keeps what it holds."""
     org_code, code = report.organisation.code, report.code
-    report_key_destroy(code)
+    report_keys_destroy(code)
     files.remove(code)
     with transaction.atomic():
         Report.objects.filter(pk=report.pk).delete()
@@ -235,8 +295,8 @@ def report_to_case(
     """A case from her report (the intake form prefilled from it); the report then points to it."""
     _check_coordinator_of(actor, report)
     _check_readable(report)
-    if report.status == Report.Status.CASE:
-        raise ValueError("this report is a case already")
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
+        raise AlreadyHandled("this report is a case, or in one, already")
     case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
     attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
                 for f in report.files.all()]
@@ -245,4 +305,103 @@ def report_to_case(
     report.case_code = case.code
     report.save(update_fields=["status", "case_code", "updated_at"])
     record(actor=actor, action=Action.REPORT_TO_CASE, case_code=case.code, object_code=report.code)
+    return case
+
+
+# --- Merging a report into an existing case -----------------------------------------------------
+
+
+def _lines(*texts: str) -> list[str]:
+    return [line.strip() for text in texts for line in text.splitlines() if line.strip()]
+
+
+def merge_note_text(report: Report) -> str:
+    """Her report as a note of the case, in the coordinator's language: what happened, in her
+    words, and what she added later. How to reach her is in it only if she chose to be contacted."""
+    received = formats.date_format(timezone.localtime(report.created_at), "SHORT_DATE_FORMAT")
+    places = dict(choice_items("place_types"))
+    when = " – ".join(d for d in (report.date_from, report.date_to) if d)
+    parts = [_("From a survivor's own report %(code)s, received on %(date)s.") % {"code": report.short_code,
+                                                                               "date": received}]
+    for label, value in ((_("When it happened"), when), (_("City or village"), report.city),
+                         (_("Place"), places.get(report.place_type, report.place_type))):
+        if value:
+            parts.append(f"{label}: {value}")
+    if report.account:
+        parts.append(_("What he did, in her words") + ":\n" + report.account)
+    if report.choice == Choice.CONTACT and (report.contact_details or report.safe_times):
+        way = dict(Contact.choices).get(report.contact_way, "")
+        reach = " ".join(str(v) for v in (way, report.contact_details, report.safe_times) if v)
+        parts.append(_("How to reach her safely") + ": " + reach)
+    for message in report.messages.filter(from_survivor=True):
+        added = formats.date_format(timezone.localtime(message.created_at), "SHORT_DATE_FORMAT")
+        parts.append(_("She added on %(date)s") % {"date": added} + ":\n" + message.text)
+    return "\n\n".join(parts)
+
+
+def report_suspect_input(report: Report) -> SuspectInput | None:
+    """The man as she described him, as a suspect; None if she gave nothing of him."""
+    data = SuspectInput(full_name=report.his_name.strip(), phones=report.his_phones.strip(),
+                        handles=report.his_handles.strip(), plates=report.his_plates.strip(),
+                        description=report.his_description.strip())
+    return data if any((data.full_name, data.phones, data.handles, data.plates, data.description)) else None
+
+
+def _merged_lines(old: str, new: str) -> str:
+    kept = _lines(old)
+    return "\n".join(kept + [line for line in _lines(new) if line not in kept])
+
+
+def _merged_suspect(suspect: Suspect, ours: SuspectInput) -> SuspectInput:
+    """His identifiers as the case has them, plus those of her report the case does not have yet."""
+    current = SuspectInput.of(suspect)
+    names = _lines(current.full_name, current.aliases)
+    aliases = current.aliases
+    if ours.full_name and ours.full_name not in names:
+        aliases = _merged_lines(aliases, ours.full_name) if current.full_name else aliases
+    return replace(current, full_name=current.full_name or ours.full_name, aliases=aliases,
+                   phones=_merged_lines(current.phones, ours.phones),
+                   handles=_merged_lines(current.handles, ours.handles),
+                   plates=_merged_lines(current.plates, ours.plates),
+                   description=_merged_lines(current.description, ours.description))
+
+
+NEW_SUSPECT = "new"
+NO_SUSPECT = "none"
+
+
+@transaction.atomic
+def report_merge(*, actor: User, report: Report, case: Case, suspect: str = NO_SUSPECT) -> Case:
+    """Adds her report to a case the coordinator may write to: its facts as a note, the man's
+    identifiers as a new suspect (`suspect="new"`), added to one of the case's suspects (his
+    code), or not at all ("none"); her files become the case's evidence, custody starting
+    "submitted by the survivor". The report is then marked merged. A sealed report is refused
+    until she agreed to share it."""
+    _check_coordinator_of(actor, report)
+    _check_readable(report)
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
+        raise AlreadyHandled("this report is a case, or in one, already")
+    if case.organisation_id != report.organisation_id or not can_edit(actor, case):
+        raise PermissionError("she may not add to this case")
+    target = None
+    if suspect not in (NEW_SUSPECT, NO_SUSPECT):
+        target = case.suspects.filter(code=suspect).first()
+        if target is None:
+            raise PermissionError("no such suspect in this case")
+    case_services.note_add(actor=actor, case=case, text=merge_note_text(report))
+    ours = report_suspect_input(report)
+    if ours is not None and suspect == NEW_SUSPECT:
+        case_services.suspect_add(actor=actor, case=case, data=ours)
+    elif ours is not None and target is not None:
+        case_services.suspect_update(actor=actor, suspect=target, data=_merged_suspect(target, ours),
+                                     version=target.version)
+    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
+                for f in report.files.all()]
+    hooks.survivor_files_received(actor=actor, case=case, files=attached)
+    report.status = Report.Status.MERGED
+    report.case_code = case.code
+    report.save(update_fields=["status", "case_code", "updated_at"])
+    record(actor=actor, action=Action.REPORT_MERGED, case_code=case.code, object_code=report.code,
+           extra={"suspect": "new" if suspect == NEW_SUSPECT else "none" if suspect == NO_SUSPECT else "added to",
+                  "files": len(attached)})
     return case

@@ -1,6 +1,6 @@
-"""The coordinators' queue of survivors' reports: read one, reply through it, mark it spam, or
-turn it into a case with the intake form prefilled from it. A sealed report (choice c) shows only
-that it exists and when it came; none of these pages opens it."""
+"""The coordinators' queue of survivors' reports: read one, reply through it, mark it spam, turn
+it into a case with the intake form prefilled from it, or add it to an existing case. A sealed
+report (choice c) shows only that it exists and when it came; none of these pages opens it."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.models import Membership, Role, User
 from aigaq.accounts.nav import NavLink
 from aigaq.cases.forms import IncidentForm, SurvivorForm, SuspectFormSet
+from aigaq.cases.models import Case
+from aigaq.cases.pathway import choice_items
 
 from . import selectors, services
-from .forms import ReplyForm
+from .forms import MergeCaseForm, MergeConfirmForm, ReplyForm
 from .models import Report
 
 
@@ -102,7 +104,7 @@ def to_case(request: HttpRequest, code: str) -> HttpResponse:
     """The intake form filled from her report; the coordinator completes what the survivor's form
     does not ask (region, urban or rural, the GBVIMS questions) and saves."""
     report = _readable(_user(request), code)
-    if report.status == Report.Status.CASE:
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
         return redirect("cases:detail", code=report.case_code)
     if request.method == "POST":
         data = request.POST
@@ -127,3 +129,57 @@ def to_case(request: HttpRequest, code: str) -> HttpResponse:
         status = 200
     return render(request, "reports/to_case.html", {
         "report": report, "survivor": survivor, "incident": incident, "suspects": suspects}, status=status)
+
+
+def _suspect_choices(report: Report, case: Case) -> list[tuple[str, str]]:
+    if services.report_suspect_input(report) is None:
+        return [(services.NO_SUSPECT, _("She names no one: nothing to add"))]
+    relations = dict(choice_items("relations"))
+    return [
+        (services.NEW_SUSPECT, _("Add him to the case as a new suspect")),
+        *[(s.code, _("Add what she says of him to suspect %(n)s (%(relation)s)")
+           % {"n": n, "relation": relations.get(s.relation, s.relation)})
+          for n, s in enumerate(case.suspects.order_by("id"), start=1)],
+        (services.NO_SUSPECT, _("Do not add his identifiers")),
+    ]
+
+
+@coordinator_required
+def merge(request: HttpRequest, code: str) -> HttpResponse:
+    """Adds her report to an existing case: first which case (its code), then, on a second page
+    showing what will be added, what to do with the man she names, and a confirmation."""
+    user = _user(request)
+    report = _readable(user, code)
+    if report.status in (Report.Status.CASE, Report.Status.MERGED):
+        return redirect("cases:detail", code=report.case_code)
+    choose = MergeCaseForm(prefix="merge")
+    confirm: MergeConfirmForm | None = None
+    case: Case | None = None
+    status = 200
+    if request.method == "POST" and request.POST.get("step") == "confirm":
+        case = selectors.case_to_merge_into(user, request.POST.get("merge-case", ""))
+        if case is None:
+            raise Http404("No such case")
+        confirm = MergeConfirmForm(request.POST, prefix="merge", suspects=_suspect_choices(report, case))
+        if confirm.is_valid():
+            services.report_merge(actor=user, report=report, case=case, suspect=confirm.cleaned_data["suspect"])
+            messages.success(request, _("The report was added to the case."))
+            return redirect("cases:detail", code=case.code)
+        status = 400
+    elif request.method == "POST":
+        choose = MergeCaseForm(request.POST, prefix="merge")
+        if choose.is_valid():
+            case = selectors.case_to_merge_into(user, choose.cleaned_data["case"])
+            if case is None:
+                choose.add_error("case", _("No case you can add to has this code."))
+        if case is None:
+            status = 400
+        else:
+            suspects = _suspect_choices(report, case)
+            confirm = MergeConfirmForm(prefix="merge", suspects=suspects,
+                                       initial={"case": case.code, "suspect": suspects[0][0]})
+    return render(request, "reports/merge.html", {
+        "report": report, "case": case, "choose": choose, "confirm": confirm,
+        "note": services.merge_note_text(report) if case is not None else "",
+        "files": list(report.files.all()) if case is not None else [],
+    }, status=status)

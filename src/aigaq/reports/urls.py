@@ -19,5 +19,6 @@ urlpatterns = [
     path("queue/<str:code>/reply/", staff_views.reply, name="reply"),
     path("queue/<str:code>/spam/", staff_views.spam, name="spam"),
     path("queue/<str:code>/case/", staff_views.to_case, name="to_case"),
+    path("queue/<str:code>/merge/", staff_views.merge, name="merge"),
     path("<str:org>/", public_views.report_form, name="form"),
 ]

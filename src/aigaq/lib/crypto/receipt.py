@@ -6,6 +6,10 @@ the phone, written down and typed on any Cyrillic keyboard: 8 words x 8 bits = 6
 `secrets`. It is shown in four groups of two words. The server keeps only an Argon2id hash of code
 and PIN together (and a keyed look-up index of the code alone, made by the caller's key ring), so
 a copy of the database does not give the code back.
+
+`receipt_key` derives a second secret from code and PIN, with a salt of its own (Argon2id again,
+so it cannot be computed from the stored hash): the key that wraps her report's data key a second
+time, so that her report opens with her code and PIN even where the server keeps no key for it.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import unicodedata
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from argon2.low_level import Type, hash_secret_raw
 
 _WORD_LIST = """
 алма арба арман арша асар аспан атлас аул бал балта банан барс бидай бокс бота бура бурак
@@ -92,3 +97,17 @@ _DUMMY = _hasher.hash(secrets.token_hex(16))
 def receipt_verify_nothing(code: str, pin: str) -> bool:
     receipt_verify(_DUMMY, code, pin)
     return False
+
+
+SALT_BYTES = 16
+
+
+def new_receipt_salt() -> bytes:
+    return secrets.token_bytes(SALT_BYTES)
+
+
+def receipt_key(code: str, pin: str, salt: bytes) -> bytes:
+    """A 256-bit key from code and PIN (Argon2id, the receipt hash's costs, a salt of its own)."""
+    return hash_secret_raw(_secret(code, pin).encode("utf-8"), salt, time_cost=_hasher.time_cost,
+                           memory_cost=_hasher.memory_cost, parallelism=_hasher.parallelism, hash_len=32,
+                           type=Type.ID)
