@@ -243,3 +243,26 @@ def test_a_key_backup_keeps_her_wrap_and_not_a_deleted_reports(org: Organisation
     call_command("restore", "--key-store", str(out))
     assert store.report_key_from_survivor(kept.code, code=kept_code, pin=PIN) is not None
     assert not store.report_survivor_wrap_exists(gone.code) and not store.report_key_exists(gone.code)
+
+
+def test_a_server_copy_left_by_a_failed_transaction_is_destroyed_at_her_next_visit(org: Organisation) -> None:
+    """The key store commits before the database: if a choice change wrapped her key for the server
+    and then failed, a sealed report would be readable with the server's keys. Her visit fixes it."""
+    _, code = send_report(org, **SEALED)
+    report = _fresh(Report.objects.get())
+    dek = store.report_key_from_survivor(report.code, code=code, pin=PIN)
+    assert dek is not None
+    store.report_key_put(report.code, dek)  # as a rolled-back unsealing would leave it
+    open_with(Client(HTTP_ACCEPT_LANGUAGE="en"), code)
+    assert not store.report_key_exists(report.code)
+    _every_server_key_fails(report)
+
+
+def test_a_server_copy_lost_by_a_failed_transaction_comes_back_at_her_next_visit(org: Organisation) -> None:
+    _, code = send_report(org, choice="record")
+    report = _fresh(Report.objects.get())
+    assert report.key_wrap == Report.KeyWrap.BOTH
+    store.report_key_destroy(report.code)  # as a rolled-back sealing would leave it
+    open_with(Client(HTTP_ACCEPT_LANGUAGE="en"), code)
+    assert store.report_key_exists(report.code)
+    assert _fresh(report).account == ACCOUNT

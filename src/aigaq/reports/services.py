@@ -30,6 +30,7 @@ from aigaq.keys.store import (
     report_key,
     report_key_create,
     report_key_destroy,
+    report_key_exists,
     report_key_from_survivor,
     report_key_put,
     report_key_wrap_for_survivor,
@@ -142,6 +143,8 @@ def report_open(*, code: str, pin: str) -> Report | None:
         record(actor=None, action=Action.REPORT_RECEIPT_FAILED, organisation_code=report.organisation.code)
         return None
     dek = report_key_from_survivor(report.code, code=code, pin=pin)
+    if dek is not None:
+        _reconcile_server_wrap(report, dek)
     if dek is None:
         # A report from before survivors' wraps: wrapped for her now, and, if sealed, no longer for the server.
         dek = report_key(report.code)
@@ -154,6 +157,18 @@ def report_open(*, code: str, pin: str) -> Report | None:
     record(actor=None, action=Action.REPORT_OPENED, organisation_code=report.organisation.code,
            object_code=report.code)
     return report
+
+
+def _reconcile_server_wrap(report: Report, dek: bytes) -> None:
+    """The key store commits on its own, before the database: a transaction that failed after a
+    wrap was destroyed or made again leaves the two disagreeing. Her visit, which holds the key,
+    puts the store back in line with the row: a sealed report keeps no server copy, and a report
+    the row says staff may read gets its server copy back."""
+    on_server = report_key_exists(report.code)
+    if report.key_wrap == Report.KeyWrap.SURVIVOR and on_server:
+        report_key_destroy(report.code)
+    elif report.key_wrap == Report.KeyWrap.BOTH and not on_server:
+        report_key_put(report.code, dek)
 
 
 def _server_wrap_destroy(report: Report) -> None:
