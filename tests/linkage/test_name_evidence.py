@@ -199,3 +199,21 @@ def test_a_surname_with_initials_links_to_the_whole_name_in_the_same_city_and_ag
     a = Mention(id="a", full_name="Галибеков О.У.", city="Орал", age_at_incident=38, incident_date="2021-03-01")
     b = Mention(id="b", full_name="Өмiржан Ғалибеков", city="Уральск", age_at_incident=40, incident_date="2023-05-02")
     assert _same(link([*_background(), a, b], key=key), "a", "b")
+
+
+def test_private_a_rare_surname_with_initials_inside_a_whole_name_weighs_more_than_a_common_one() -> None:
+    common = [Mention(id=f"c{k}", full_name=f"Ахметов {'АБВГДЕЖЗИК'[k % 10]}.") for k in range(30)]
+    ms = [
+        *common,
+        Mention(id="rare", full_name="Канышбеков Д."),
+        Mention(id="rare-whole", full_name="Dauren Kanyshbekov"),
+        Mention(id="common-whole", full_name="Ақжол Ахметов"),
+        Mention(id="one-common", full_name="Ахметов А."),
+    ]
+    index = EncodedIndex(encode_mentions(ms, KEY))
+    pos = {m.id: k for k, m in enumerate(ms)}
+    pairs = np.array([[pos["rare"], pos["rare-whole"]], [pos["one-common"], pos["common-whole"]]])
+    lv, key, _ = index.levels_many(pairs)
+    assert lv[:, F_NAME].tolist() == [3, 3] and (key >= 0).all()  # no shared token, a word frequency each
+    rare, common_u = index.tf_u(key, lv[:, F_NAME]).tolist()
+    assert rare < common_u / 5

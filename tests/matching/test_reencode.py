@@ -107,3 +107,24 @@ def test_aigaq_check_names_encodings_of_an_older_version(
     call_command("relink", "--quiet")
     call_command("aigaq_check")
     assert "configuration looks right" in capsys.readouterr().out
+
+
+def test_the_scoring_model_counts_the_candidates_one_word_names_and_scales_their_share(
+    alice: User, make_case: Callable[..., Case]
+) -> None:
+    from aigaq.matching import weights
+    from aigaq.matching.models import MatchingModel
+
+    first = make_case(alice, suspects=[SuspectInput(full_name="Галибеков О.У.", sex="male")])
+    make_case(alice, suspects=[SuspectInput(full_name="Галибеков О.", sex="male")])
+    org = first.organisation_id
+    stored = [EncodedMention.from_json(t) for t in _stored()]
+    (new,) = encode_mentions([mention_for(Suspect.objects.first())], linkage_key())
+    new.tokens.pop("name1", None)
+    model = weights.scoring_model(organisation_id=org, new=new, candidates=stored)
+    (one_word,) = {t for e in stored for t in e.tokens["name1"]}
+    assert model.tf[one_word] == 2
+    assert model.tf_one == 0  # no fit yet: such pairs stay unadjusted
+    call_command("relink", "--quiet")
+    fitted = weights.scoring_model(organisation_id=org, new=new, candidates=stored)
+    assert MatchingModel.objects.get(organisation_id=org) and fitted.tf_one == fitted.tf_total == 2
