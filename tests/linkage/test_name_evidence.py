@@ -89,25 +89,34 @@ def test_a_forename_with_the_surname_from_a_handle_matches_the_whole_name(level_
     assert level_of(Mention(id="a", handles=["k.abaev"]), Mention(id="b", full_name="Абаев Бауыржан")) == 2
 
 
-def test_private_encodings_leave_implied_names_out_so_stored_encodings_stay_the_same() -> None:
+def test_private_encodings_carry_implied_names_from_version_3_and_version_2_left_them_out() -> None:
     tt = TokenTable()
     m = Mention(id="a", full_name="Кайрат", handles=["@abaev_k"])
     assert len(build_features(m, tt).variants) == 2
     assert len(build_features(m, tt, implied_names=False).variants) == 1
+    (v3,) = encode_mentions([m], KEY)
+    (v2,) = encode_mentions([m], KEY, version=2)
+    assert (v3.version, len(v3.name_bf)) == (3, 2)
+    assert (v2.version, len(v2.name_bf)) == (2, 1)
+    # The implied whole name is a keyed whole-name token: it meets "Абаев Қайрат" as the same name.
+    (whole,) = encode_mentions([Mention(id="b", full_name="Абаев Қайрат")], KEY)
+    assert set(v3.tokens["name"]) & set(whole.tokens["name"])
+    assert "name" not in v2.tokens
 
 
 def _city_mention(id: str, name: str, **kw: object) -> Mention:
     return Mention(id=id, full_name=name, city="Орал", age_at_incident=31, incident_date="2023-04-01", **kw)  # type: ignore[arg-type]
 
 
-def test_a_handle_surname_links_a_forename_only_mention_to_the_full_name() -> None:
+@pytest.mark.parametrize("key", [None, KEY], ids=["plain", "private"])
+def test_a_handle_surname_links_a_forename_only_mention_to_the_full_name(key: bytes | None) -> None:
     a = _city_mention("a", "Кайрат", handles=["@abaev_k"])
     b = _city_mention("b", "Абаев Қайрат Серікұлы")
-    result = link([*_background(), a, b])
+    result = link([*_background(), a, b], key=key)
     assert _same(result, "a", "b")
     # The same two mentions without the handle: a forename alone is not enough.
     plain_a = _city_mention("a", "Кайрат")
-    assert not _same(link([*_background(), plain_a, b]), "a", "b")
+    assert not _same(link([*_background(), plain_a, b], key=key), "a", "b")
 
 
 # --- a surname is not the forename it was made from ----------------------------------------------
@@ -159,22 +168,52 @@ def test_a_surname_with_initials_probes_the_whole_names_with_that_surname_and_in
     assert not probes & _probes(Mention(id="c", full_name="Бауыржан Ғалибеков"))[1]
 
 
-def test_one_sided_blocks_pair_a_probe_with_its_targets_and_never_two_targets() -> None:
+@pytest.mark.parametrize("private", [False, True], ids=["plain", "private"])
+def test_one_sided_blocks_pair_a_probe_with_its_targets_and_never_two_targets(private: bool) -> None:
     ms = [
         Mention(id="probe", full_name="Галибеков О."),
         Mention(id="t1", full_name="Омиржан Галибеков", city="Орал"),
         Mention(id="t2", full_name="Оралбек Галибеков", city="Астана"),
+        Mention(id="probe2", full_name="Галибеков О.Б."),
     ]
-    pairs = {tuple(sorted((int(a), int(b)))) for a, b in candidate_pairs(plain_index(ms))}
-    assert (0, 1) in pairs and (0, 2) in pairs
+    index = EncodedIndex(encode_mentions(ms, KEY)) if private else plain_index(ms)
+    pairs = {tuple(sorted((int(a), int(b)))) for a, b in candidate_pairs(index)}
+    assert {(0, 1), (0, 2), (1, 3), (2, 3)} <= pairs
     assert (1, 2) not in pairs
 
 
-def test_private_encodings_file_no_one_sided_keys() -> None:
-    assert not hasattr(EncodedIndex(encode_mentions([Mention(id="a", full_name="Галибеков О.")], KEY)), "probe_hashes")
+def test_private_one_sided_keys_are_the_plain_ones_under_the_block_key_and_version_2_has_none() -> None:
+    from aigaq.lib.crypto.linkage import LinkageKeys
+
+    m = Mention(id="a", full_name="Галибеков О.У.")
+    (enc,) = encode_mentions([m], KEY)
+    probes, _ = _probes(m)
+    assert enc.probes == sorted(LinkageKeys(KEY).token("block", k) for k in probes) and not enc.targets
+    assert not set(enc.probes) & set(enc.blocks)  # a probe key is never an ordinary block key
+    (old,) = encode_mentions([m], KEY, version=2)
+    assert old.probes == old.targets == []
 
 
-def test_a_surname_with_initials_links_to_the_whole_name_in_the_same_city_and_age() -> None:
+@pytest.mark.parametrize("key", [None, KEY], ids=["plain", "private"])
+def test_a_surname_with_initials_links_to_the_whole_name_in_the_same_city_and_age(key: bytes | None) -> None:
     a = Mention(id="a", full_name="Галибеков О.У.", city="Орал", age_at_incident=38, incident_date="2021-03-01")
     b = Mention(id="b", full_name="Өмiржан Ғалибеков", city="Уральск", age_at_incident=40, incident_date="2023-05-02")
-    assert _same(link([*_background(), a, b]), "a", "b")
+    assert _same(link([*_background(), a, b], key=key), "a", "b")
+
+
+def test_private_a_rare_surname_with_initials_inside_a_whole_name_weighs_more_than_a_common_one() -> None:
+    common = [Mention(id=f"c{k}", full_name=f"Ахметов {'АБВГДЕЖЗИК'[k % 10]}.") for k in range(30)]
+    ms = [
+        *common,
+        Mention(id="rare", full_name="Канышбеков Д."),
+        Mention(id="rare-whole", full_name="Dauren Kanyshbekov"),
+        Mention(id="common-whole", full_name="Ақжол Ахметов"),
+        Mention(id="one-common", full_name="Ахметов А."),
+    ]
+    index = EncodedIndex(encode_mentions(ms, KEY))
+    pos = {m.id: k for k, m in enumerate(ms)}
+    pairs = np.array([[pos["rare"], pos["rare-whole"]], [pos["one-common"], pos["common-whole"]]])
+    lv, key, _ = index.levels_many(pairs)
+    assert lv[:, F_NAME].tolist() == [3, 3] and (key >= 0).all()  # no shared token, a word frequency each
+    rare, common_u = index.tf_u(key, lv[:, F_NAME]).tolist()
+    assert rare < common_u / 5

@@ -18,7 +18,8 @@ A pure library (it never imports Django). Public API, kept stable for the benchm
 Incremental private matching (one new suspect against stored encodings)::
 
     enc = encode_mentions([new_mention], key)[0]
-    stored = lookup_by_any(block_keys(enc))      # the caller's index of stored block keys
+    stored = lookup_by_any(block_keys(enc))      # the caller's index of stored block keys, and
+    # one-sided (version 3): stored targets of enc.probes, stored probes of enc.targets
     scored = score_encoded(enc, stored, result.model)   # vectorised: thousands in milliseconds
 
 Weights fitted on encodings alone, with reviewers' decisions as labels (semi-supervised EM)::
@@ -38,7 +39,7 @@ from collections.abc import Iterable, Sequence
 
 from aigaq.lib.crypto.linkage import generate_key, load_key
 
-from .encode import EncodedMention, block_keys, encode_mentions
+from .encode import ENCODING_VERSION, EncodedMention, block_keys, encode_mentions
 from .encoded import EncodedIndex
 from .engine import DEFAULT_THRESHOLD, run
 from .index import Progress
@@ -51,6 +52,7 @@ from .private import EncodedFit, EncodedLink, fit_encoded, score_encoded, warm_u
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "ENCODING_VERSION",
     "EncodedFit",
     "EncodedIndex",
     "EncodedLink",
@@ -150,5 +152,5 @@ def link_encoded(
         pos = {x.id: k for k, x in enumerate(encoded)}
         for mid, cid in result.clusters.items():
             groups[pos[mid]] = pos[cid]
-        result.model.tf, result.model.tf_total = index.name_counts(groups)
+        result.model.tf, result.model.tf_total, result.model.tf_one = index.name_counts(groups)
     return result

@@ -5,11 +5,20 @@
   numbers, fathers' names and dates get tokens of their own, so a slip still meets.
 * Name words and addresses become keyed Bloom filters of padded bigrams; names and addresses use
   separate filters.
-* Blocking keys are the plain blocking keys under their own key.
+* Blocking keys are the plain blocking keys under their own key; from version 3 also the
+  one-sided keys of a surname with initials (probes) and of whole names (targets).
 * Birth is kept only as a coarse year interval.
 
 The keyed primitives are aigaq.lib.crypto.linkage's; tests/linkage/test_encoding_fixed.py pins
-the bytes, which stored suspects are encoded with.
+the bytes of every version, which stored suspects are encoded with.
+
+Versions (``EncodedMention.version``; docs/linkage.md, "Private mode"):
+
+* 2 — XOR-folded 512-bit filters (written without a version number).
+* 3 — issue 17: the names an alias or a handle implies (``names.extra_name_texts``) are name
+  variants too; the one-sided block keys of a surname with initials (``features.
+  initial_probe_keys``). Encodings of versions 2 and 3 are not to be compared with each other:
+  ``aigaq.matching`` re-encodes stored suspects (migration 0007).
 """
 
 from __future__ import annotations
@@ -25,7 +34,7 @@ import numpy as np
 
 from aigaq.lib.crypto.linkage import BLOOM_BITS, KEY_MIN_BYTES, WORDS, LinkageKeys
 
-from .features import build_features, plain_block_keys
+from .features import build_features, initial_probe_keys, plain_block_keys
 from .index import Progress
 from .mention import Mention
 from .names import TokenTable, name_key, one_edit_keys
@@ -65,6 +74,10 @@ def slip_variants(s: str) -> list[str]:
     return out
 
 
+ENCODING_VERSION = 3  # what encode_mentions writes; see the module's docstring
+VERSIONS = (2, 3)  # what EncodedMention.from_json reads and encode_mentions can still write
+
+
 @dataclass(slots=True)
 class EncodedMention:
     """Everything linkage needs about one mention, with no plaintext left (besides the id)."""
@@ -75,26 +88,36 @@ class EncodedMention:
     addr_bf: np.ndarray | None  # (WORDS,) uint64
     birth: tuple[int, int] | None  # coarse: earliest and latest possible birth year
     blocks: list[str] = field(default_factory=list)
+    # Version 3: one-sided block keys. A probe (a surname with initials) is compared with the
+    # targets (whole names) of its keys, never a probe with a probe or a target with a target.
+    probes: list[str] = field(default_factory=list)
+    targets: list[str] = field(default_factory=list)
+    version: int = ENCODING_VERSION
 
     def to_json(self) -> str:
-        return json.dumps(
-            {
-                "id": self.id,
-                "tokens": self.tokens,
-                "name_bf": [base64.b64encode(r.tobytes()).decode() for r in self.name_bf],
-                "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode() if self.addr_bf is not None else None,
-                "birth": list(self.birth) if self.birth else None,
-                "blocks": self.blocks,
-            },
-            separators=(",", ":"),
-        )
+        d: dict[str, object] = {"v": self.version} if self.version >= 3 else {}
+        d |= {
+            "id": self.id,
+            "tokens": self.tokens,
+            "name_bf": [base64.b64encode(r.tobytes()).decode() for r in self.name_bf],
+            "addr_bf": base64.b64encode(self.addr_bf.tobytes()).decode() if self.addr_bf is not None else None,
+            "birth": list(self.birth) if self.birth else None,
+            "blocks": self.blocks,
+        }
+        if self.version >= 3:
+            d |= {"probes": self.probes, "targets": self.targets}
+        return json.dumps(d, separators=(",", ":"))
 
     @classmethod
     def from_json(cls, text: str) -> EncodedMention:
-        """Read what ``to_json`` wrote. Raises ValueError for filters of another length: an
-        encoding of an earlier version (1024-bit unfolded filters), which must be encoded again
-        (``aigaq.matching.relink.relink``, run by migration 0003)."""
+        """Read what ``to_json`` wrote, of any version in ``VERSIONS`` (no "v": version 2). Raises
+        ValueError for filters of another length: an encoding of the first version (1024-bit
+        unfolded filters), which must be encoded again (``aigaq.matching.relink.relink``), and for
+        a version this code does not know."""
         d = json.loads(text)
+        version = int(d.get("v", 2))
+        if version not in VERSIONS:
+            raise ValueError(f"encoding {d.get('id')!r} is of version {version}; this version reads {VERSIONS}")
         rows = [np.frombuffer(base64.b64decode(x), dtype="<u8") for x in d["name_bf"]]
         addr = np.frombuffer(base64.b64decode(d["addr_bf"]), dtype="<u8").copy() if d["addr_bf"] else None
         if any(len(r) != WORDS for r in rows) or (addr is not None and len(addr) != WORDS):
@@ -104,19 +127,20 @@ class EncodedMention:
             )
         name_bf = np.stack(rows) if rows else np.zeros((0, WORDS), dtype=np.uint64)
         birth = (int(d["birth"][0]), int(d["birth"][1])) if d["birth"] else None
-        return cls(d["id"], d["tokens"], name_bf.astype(np.uint64), addr, birth, list(d["blocks"]))
+        return cls(d["id"], d["tokens"], name_bf.astype(np.uint64), addr, birth, list(d["blocks"]),
+                   list(d.get("probes", ())), list(d.get("targets", ())), version)  # fmt: skip
 
 
 ENCODE_CHUNK = 5000  # mentions a forked worker encodes per task
 # Forked workers read the mentions, the key and city_key from here (copy-on-write), so nothing
 # but a span goes out and only the encodings come back.
-_ENCODE_SHARED: tuple[Sequence[Mention], bytes, CityKey] | None = None
+_ENCODE_SHARED: tuple[Sequence[Mention], bytes, CityKey, int] | None = None
 
 
 def _encode_span(span: tuple[int, int]) -> list[EncodedMention]:
     assert _ENCODE_SHARED is not None
-    mentions, key, city_key = _ENCODE_SHARED
-    return _encode(mentions[span[0] : span[1]], key, city_key, None)
+    mentions, key, city_key, version = _ENCODE_SHARED
+    return _encode(mentions[span[0] : span[1]], key, city_key, None, version)
 
 
 def encode_mentions(
@@ -126,18 +150,24 @@ def encode_mentions(
     city_key: CityKey = default_city_key,
     progress: Progress | None = None,
     workers: int = 1,
+    version: int = ENCODING_VERSION,
 ) -> list[EncodedMention]:
     """Encode mentions under a key. Two organisations holding the same key can link encodings.
+
+    version: ``ENCODING_VERSION``, or an earlier one of ``VERSIONS`` (only to check that stored
+    encodings of that version are re-encoded: tests/linkage/test_encoding_fixed.py, tests/matching).
 
     workers: processes (fork) that encode chunks of ``ENCODE_CHUNK`` mentions when there are at
     least two chunks; encoding is pure Python, about 0.3 ms a mention, so a relink of 100,000
     suspects spends most of its CPU here."""
     if len(key) < KEY_MIN_BYTES:
         raise ValueError(f"key must be at least {KEY_MIN_BYTES} bytes")
+    if version not in VERSIONS:
+        raise ValueError(f"encoding version must be one of {VERSIONS}")
     if workers < 2 or len(mentions) < 2 * ENCODE_CHUNK or "fork" not in mp.get_all_start_methods():
-        return _encode(mentions, key, city_key, progress)
+        return _encode(mentions, key, city_key, progress, version)
     global _ENCODE_SHARED
-    _ENCODE_SHARED = (mentions, key, city_key)
+    _ENCODE_SHARED = (mentions, key, city_key, version)
     try:
         spans = [(s, min(s + ENCODE_CHUNK, len(mentions))) for s in range(0, len(mentions), ENCODE_CHUNK)]
         out: list[EncodedMention] = []
@@ -152,7 +182,7 @@ def encode_mentions(
 
 
 def _encode(
-    mentions: Sequence[Mention], key: bytes, city_key: CityKey, progress: Progress | None
+    mentions: Sequence[Mention], key: bytes, city_key: CityKey, progress: Progress | None, version: int
 ) -> list[EncodedMention]:
     kd = LinkageKeys(key)
     tt = TokenTable()
@@ -160,7 +190,8 @@ def _encode(
     out: list[EncodedMention] = []
     step = max(1, len(mentions) // 20)
     for k, m in enumerate(mentions):
-        f = build_features(m, tt, city_key, implied_names=False)
+        v3 = version >= 3
+        f = build_features(m, tt, city_key, implied_names=v3)
         tok: dict[str, list[str]] = {}
 
         def put(purpose: str, values: object, _tok: dict[str, list[str]] = tok) -> None:
@@ -201,7 +232,13 @@ def _encode(
         addr_bf = kd.bloom("bloom-address", _bigrams(f.address)) if f.address else None
         birth = (int(f.birth.lo), int(f.birth.hi)) if f.birth is not None else None
         blocks = sorted({kd.token("block", b) for b in plain_block_keys(f, tt)})
-        out.append(EncodedMention(m.id, tok, name_bf, addr_bf, birth, blocks))
+        probes: list[str] = []
+        targets: list[str] = []
+        if v3:
+            p_keys, t_keys = initial_probe_keys(f, tt)
+            probes = sorted({kd.token("block", b) for b in p_keys})
+            targets = sorted({kd.token("block", b) for b in t_keys})
+        out.append(EncodedMention(m.id, tok, name_bf, addr_bf, birth, blocks, probes, targets, version))
         if progress and (k % step == 0 or k == len(mentions) - 1):
             progress("encoding", k + 1, len(mentions))
     return out

@@ -48,15 +48,19 @@ class EncodedIndex:
 
     mode = "private"
 
-    def __init__(self, enc: Sequence[EncodedMention], tf: dict[str, int] | None = None, tf_total: int = 0) -> None:
-        """tf/tf_total: keyed whole-name counts from a fitted model (scoring new mentions);
-        without them the counts come from ``enc`` itself."""
+    def __init__(
+        self, enc: Sequence[EncodedMention], tf: dict[str, int] | None = None, tf_total: int = 0, tf_one: int = 0
+    ) -> None:
+        """tf/tf_total/tf_one: keyed whole-name counts from a fitted model (scoring new mentions;
+        tf_one 0, a model fitted before it was counted: no word frequency for level-3 pairs that
+        share no token); without them the counts come from ``enc`` itself."""
         self.e = list(enc)
         self.ids = [x.id for x in self.e]
         n = len(self.e)
         per_field: list[list[str]] = [[] for _ in TOKEN_FIELDS]
         single_flags: list[bool] = []
         one_word = np.zeros(len(self.e), dtype=np.bool_)
+        one_word_any = np.zeros(len(self.e), dtype=np.bool_)
         lengths = np.zeros((len(TOKEN_FIELDS), n), dtype=np.int64)
         name_rows: list[np.ndarray] = []
         name_len = np.zeros(n, dtype=np.int64)
@@ -73,6 +77,7 @@ class EncodedIndex:
                     values = [*(values or []), *ones]
                     single_flags.extend([False] * (len(values) - len(ones)) + [True] * len(ones))
                     one_word[i] = bool(ones) and len(ones) == len(values)
+                    one_word_any[i] = bool(ones)
                 if values:
                     per_field[f].extend(values)
                     lengths[f, i] = len(values)
@@ -101,15 +106,29 @@ class EncodedIndex:
         self._name_lo = lo
         self.n_keys = len(distinct)
         self.mention_keys = np.repeat(np.arange(n), lengths[_T_NAME])
-        self.external: tuple[dict[str, int], int] | None = None
+        self.external: tuple[dict[str, int], int, int] | None = None
         if tf is not None:
-            self.external = (dict(tf), tf_total)
+            self.external = (dict(tf), tf_total, tf_one)
+        self.has_one = one_word_any
+        self.word_tf = tf is None or tf_one > 0
         self.f0 = self.tf_tables(None)[0]
         self.freq = np.zeros(len(self.vals))
         self.freq[lo:hi] = self.f0[self.name_tid]
         self.single = np.zeros(len(self.vals), dtype=np.bool_)
         self.single[lo:hi] = np.asarray(single_flags, dtype=np.bool_)
         self.one_word = one_word
+        self.own1 = self._own_one_word_tokens(n)
+
+    def _own_one_word_tokens(self, n: int) -> np.ndarray:
+        """Per mention, its commonest one-word name token (dense id, −1: none): the word frequency
+        of a level-3 pair that shares no token ("Канышбеков Д." inside "Dauren Kanyshbekov")."""
+        own = np.full(n, -1, dtype=np.int64)
+        sel = np.flatnonzero(self.single[self._name_lo : self._name_lo + len(self.name_tid)])
+        if len(sel):
+            order = sel[np.lexsort((self.f0[self.name_tid[sel]], self.mention_keys[sel]))]
+            last = np.concatenate((self.mention_keys[order][1:] != self.mention_keys[order][:-1], [True]))
+            own[self.mention_keys[order][last]] = self.name_tid[order][last]
+        return own
 
     def _key_counts(self, groups: Sequence[int] | None) -> tuple[np.ndarray, int]:
         """Per distinct name token, the number of mentions (or groups) carrying it."""
@@ -120,12 +139,16 @@ class EncodedIndex:
         return np.bincount(code // (len(self.ids) + 1), minlength=self.n_keys).astype(float), len(set(groups))
 
     def tf_tables(self, groups: Sequence[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """Per TF key, the chance that a random person carries the name: the first ``n_keys``
+        entries for a shared token, the next ``n_keys`` for a one-word token standing for its word
+        in a level-3 pair that shares none (``levels_many``)."""
         if self.external is not None and groups is None:
-            counts, total = self.external
+            counts, total, one = self.external
             tok = np.zeros(self.n_keys)
             tok[self.name_tid] = [counts.get(t, 0) for t in self.name_tokens]
         else:
             tok, total = self._key_counts(groups)
+            one = self._one_word_count(groups)
         # The two mentions being compared are left out of their own name's count, as on the plain
         # path (model.LEAVE_OUT): a name token only they carry is not evidence of a namesake. The
         # plain path then falls back on the product of the words' frequencies, which the keyed
@@ -133,12 +156,25 @@ class EncodedIndex:
         # about what that product comes to on the benchmark sets (a common forename times a common
         # surname, times the number of persons). Measured, private F1 (census / stress / FEBRL4):
         # floor 0.25: 0.857 / 0.768 / 0.995; 0.5: 0.835 / 0.765 / 0.995; 1.0: 0.810 / 0.753 / 0.995.
-        return (np.maximum(tok - LEAVE_OUT, 0) + TOKEN_FLOOR) / (total + TF_PSEUDO), np.zeros(0)
+        shared = (np.maximum(tok - LEAVE_OUT, 0) + TOKEN_FLOOR) / (total + TF_PSEUDO)
+        # A one-word token (a surname with initials, a bare forename) counts the mentions that
+        # wrote that word alone; out of the mentions that wrote any word alone, it estimates how
+        # common the word is (what the plain path counts), with only the mention itself left out.
+        word = (np.maximum(tok - 1, 0) + TOKEN_FLOOR) / (max(one, 1) + TF_PSEUDO)
+        return np.concatenate((shared, word)), np.zeros(0)
 
-    def name_counts(self, groups: Sequence[int] | None) -> tuple[dict[str, int], int]:
-        """Keyed whole-name token → number of groups carrying it, and the number of groups."""
+    def _one_word_count(self, groups: Sequence[int] | None) -> int:
+        """Mentions (or groups) carrying a one-word name token."""
+        if groups is None:
+            return int(self.has_one.sum())
+        return len(set(np.asarray(groups, dtype=np.int64)[self.has_one].tolist()))
+
+    def name_counts(self, groups: Sequence[int] | None) -> tuple[dict[str, int], int, int]:
+        """Keyed whole-name token → number of groups carrying it, the number of groups, and of
+        those that carry a one-word name token."""
         tok, total = self._key_counts(groups)
-        return {t: int(tok[k]) for t, k in zip(self.name_tokens, self.name_tid.tolist(), strict=True) if tok[k]}, total
+        counts = {t: int(tok[k]) for t, k in zip(self.name_tokens, self.name_tid.tolist(), strict=True) if tok[k]}
+        return counts, total, self._one_word_count(groups)
 
     def levels_many(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(levels int8 (P, fields), TF key per pair (−1: none), best name Dice (−1: no name))."""
@@ -152,6 +188,14 @@ class EncodedIndex:
         if not len(self.name_tid):  # no mention has a name token: no pair shares one
             return lv, np.full(len(pairs), -1, dtype=np.int64), dice
         key = np.where(pos >= 0, self.name_tid[np.maximum(pos - self._name_lo, 0)], -1)
+        if self.word_tf:
+            want = np.flatnonzero((key < 0) & (lv[:, 0] == 3))
+            if len(want):
+                a, b = self.own1[pairs[want, 0]], self.own1[pairs[want, 1]]
+                fa = np.where(a >= 0, self.f0[np.maximum(a, 0)], -1.0)
+                fb = np.where(b >= 0, self.f0[np.maximum(b, 0)], -1.0)
+                one = np.where(fa >= fb, a, b)
+                key[want] = np.where(one >= 0, one + self.n_keys, -1)  # the second half of tf_tables
         return lv, key, dice
 
     def tf_u(self, key: np.ndarray, name_level: np.ndarray) -> np.ndarray:
@@ -184,6 +228,18 @@ class EncodedIndex:
 
     def block_keys(self, i: int) -> list[str]:
         return self.e[i].blocks
+
+    def probe_hashes(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """One-sided blocking keys of version 3 encodings (keyed ``features.initial_probe_keys``):
+        probes and their members, targets and theirs (blocking.candidate_pairs)."""
+
+        def flat(lists: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+            h = np.fromiter((hash(t) for x in lists for t in x), dtype=np.int64, count=sum(map(len, lists)))
+            return h, np.repeat(np.arange(len(lists), dtype=np.int64), [len(x) for x in lists])
+
+        ph, pm = flat([x.probes for x in self.e])
+        th, tm = flat([x.targets for x in self.e])
+        return ph, pm, th, tm
 
     def place_key(self, i: int) -> str | None:
         city = self.e[i].tokens.get("city")

@@ -110,6 +110,7 @@ class Model:
     n_mentions: int
     tf: dict[str, int] = field(default_factory=dict)  # private mode: keyed whole name → persons
     tf_total: int = 0  # persons (first-pass clusters) the tf counts are out of
+    tf_one: int = 0  # of those, the persons carrying a one-word name token (0: not counted)
 
     def weight_table(self) -> np.ndarray:
         w = np.zeros((len(FIELDS), LMAX + 1))
@@ -124,7 +125,7 @@ class Model:
     def to_json(self) -> str:
         return json.dumps(
             {"mode": self.mode, "m": self.m, "u": self.u, "lambda_all": self.lambda_all,
-             "n_mentions": self.n_mentions, "tf": self.tf, "tf_total": self.tf_total}
+             "n_mentions": self.n_mentions, "tf": self.tf, "tf_total": self.tf_total, "tf_one": self.tf_one}
         )  # fmt: skip
 
     @classmethod
@@ -144,6 +145,7 @@ class Model:
             int(d["n_mentions"]),
             d.get("tf", {}),
             int(d.get("tf_total", 0)),
+            int(d.get("tf_one", 0)),
         )
 
     @classmethod

@@ -42,11 +42,12 @@ def score_encoded(
     All candidates are scored in one vectorised pass (tokens as 64-bit integers, Dice of the
     packed filters, levels to weights by table lookup), about a microsecond a candidate, so the
     caller can hand it every mention sharing a block key with the new one. Evidence is written
-    only for the pairs returned. ``model.tf``/``model.tf_total`` give the name frequencies.
+    only for the pairs returned. ``model.tf``/``model.tf_total``/``model.tf_one`` give the name
+    frequencies; ``tf`` should count the new mention's name tokens and the candidates' one-word ones.
     """
     if not candidates:
         return []
-    index = EncodedIndex([new, *candidates], tf=model.tf, tf_total=max(model.tf_total, 1))
+    index = EncodedIndex([new, *candidates], tf=model.tf, tf_total=max(model.tf_total, 1), tf_one=model.tf_one)
     pairs = np.stack([np.zeros(len(candidates), dtype=np.int64), np.arange(1, len(candidates) + 1)], axis=1)
     lv, key, dice = index.levels_many(pairs)
     total, per_field = score(model, lv, index.tf_u(key, lv[:, F_NAME]))
@@ -152,7 +153,7 @@ def fit_encoded(
             clamp[row[code(a, b)]] = 1.0 if same else 0.0
     model = em(lv, tf_u, estimate_u(index), max(n * (n - 1) // 2, 1), clamp)
     model.mode, model.n_mentions = "private", n
-    model.tf, model.tf_total = index.name_counts(None)
+    model.tf, model.tf_total, model.tf_one = index.name_counts(None)
     weight, _ = score(model, lv, tf_u, ())
     return EncodedFit(model, index, pairs, lv, tf_u, weight, probability(weight))
 

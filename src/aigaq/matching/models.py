@@ -27,6 +27,9 @@ class SuspectEncoding(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     encoded = models.TextField()
+    # EncodedMention.version: encodings of an older version than aigaq.linkage's are re-encoded
+    # by migration 0007 (or `aigaq manage relink`); `aigaq check` counts any left.
+    version = models.PositiveSmallIntegerField(default=2)
 
     class Meta:
         indexes = [models.Index(fields=["organisation"])]
@@ -36,11 +39,21 @@ class SuspectEncoding(models.Model):
 
 
 
+class BlockRole(models.IntegerChoices):
+    """How a block key pairs suspects: with everyone filed under it, or one-sided (encoding version
+    3): a probe (a surname with initials) with the targets (whole names) of its key only."""
+
+    BOTH = 0, "both"
+    PROBE = 1, "probe"
+    TARGET = 2, "target"
+
+
 class SuspectBlockKey(models.Model):
     """A keyed blocking token: a new suspect's candidates share at least one with him."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     token = models.CharField(max_length=32)
+    role = models.PositiveSmallIntegerField(choices=BlockRole.choices, default=BlockRole.BOTH)
     suspect = models.ForeignKey(Suspect, on_delete=models.CASCADE, related_name="+")
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
 
@@ -99,8 +112,7 @@ class MatchingRefit(models.Model):
     and deletes the row in the transaction that stores the new weights. Until then alerts are
     scored with the previous weights.
 
-    Relinking, which refits too, leaves this table alone: migration 0003 relinks with the models
-    of its own time, before this table exists."""
+    Relinking, which refits too, leaves this table alone (it stores the new weights itself)."""
 
     organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,8 @@
 """Relinking: every suspect in matching encoded again, the weights refitted with the reviewed
 pairs as labels, and the alerts raised again, organisation by organisation. Decisions stay: a
-rejected pair stays rejected. Run by ``aigaq manage relink`` and migration 0003."""
+rejected pair stays rejected. Run by ``aigaq manage relink`` and migration 0007, which re-encodes
+every suspect for the current encoding version (``outdated_encodings`` counts any left behind,
+for ``aigaq check``)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,15 @@ from aigaq.accounts.models import Organisation
 from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Suspect
 from aigaq.keys import store as keys
-from aigaq.linkage import EncodedLink, EncodedMention, Mention, Progress, encode_mentions, fit_encoded
+from aigaq.linkage import (
+    ENCODING_VERSION,
+    EncodedLink,
+    EncodedMention,
+    Mention,
+    Progress,
+    encode_mentions,
+    fit_encoded,
+)
 
 from .encoding import linkage_key
 from .groups import repeat_suspects_regroup
@@ -26,6 +36,12 @@ from .models import MatchAlert, Status, SuspectBlockKey, SuspectCount, SuspectEn
 from .services import THRESHOLD, suspects_withdraw
 from .storage import BATCH, encodings_store
 from .weights import model_save, reviewed_labels
+
+
+def outdated_encodings() -> int:
+    """How many stored encodings are of an older version than the engine writes (none after
+    migration 0007 or a relink): they would not meet new suspects' encodings as they should."""
+    return SuspectEncoding.objects.filter(version__lt=ENCODING_VERSION).count()
 
 
 @dataclass(frozen=True)

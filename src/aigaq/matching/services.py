@@ -14,6 +14,7 @@ repeat-suspect groups (groups.py).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -29,11 +30,12 @@ from aigaq.linkage import (
 
 from .encoding import encode
 from .groups import repeat_suspects_regroup
-from .models import CloseReason, MatchAlert, Status, SuspectBlockKey, SuspectEncoding
+from .models import BlockRole, CloseReason, MatchAlert, Status, SuspectBlockKey, SuspectEncoding
 from .storage import encodings_forget, encodings_store
 from .weights import scoring_model
 
 THRESHOLD = DEFAULT_THRESHOLD
+_K = TypeVar("_K", bound=str | tuple[int, str])
 # Most suspects a new one is scored against. Block keys are taken from the most selective up,
 # whole blocks at a time, while the total stays under this; a bigger block is a common name's
 # namesakes, which the batch engine too compares only through finer keys (name + birth year,
@@ -97,7 +99,7 @@ def _sync_alerts(organisation_id: int, suspect_id: int, case_id: int, hits: list
     return out
 
 
-def selective_keys(sizes: dict[str, int], limit: int) -> list[str]:
+def selective_keys(sizes: dict[_K, int], limit: int) -> list[_K]:
     """Block keys, smallest block first, whose blocks together hold at most ``limit`` suspects."""
     chosen, total = [], 0
     for token, size in sorted(sizes.items(), key=lambda kv: (kv[1], kv[0])):
@@ -108,12 +110,30 @@ def selective_keys(sizes: dict[str, int], limit: int) -> list[str]:
     return chosen
 
 
+def _sought(enc: EncodedMention) -> Q:
+    """The stored block keys that pair with the encoding's: its ordinary keys, the targets of its
+    probes and the probes of its targets (one-sided blocks, never probe with probe)."""
+    q = Q(role=BlockRole.BOTH, token__in=enc.blocks)
+    if enc.probes:
+        q |= Q(role=BlockRole.TARGET, token__in=enc.probes)
+    if enc.targets:
+        q |= Q(role=BlockRole.PROBE, token__in=enc.targets)
+    return q
+
+
 def _match_encoded(suspect: Suspect, enc: EncodedMention) -> list[MatchAlert]:
     org_id, case_id = suspect.case.organisation_id, suspect.case_id
-    keys = SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=enc.blocks)
-    sizes = dict(keys.values_list("token").annotate(n=Count("id")).values_list("token", "n"))
+    keys = SuspectBlockKey.objects.filter(_sought(enc), organisation_id=org_id)
+    counted = keys.values_list("role", "token").annotate(n=Count("id")).values_list("role", "token", "n")
+    sizes = {(r, t): n for r, t, n in counted}
+    chosen = selective_keys(sizes, MAX_CANDIDATES)
+    if not chosen:
+        return _sync_alerts(org_id, suspect.pk, case_id, [])
+    by_role = Q()
+    for role in {r for r, _ in chosen}:
+        by_role |= Q(role=role, token__in=[t for r, t in chosen if r == role])
     candidates = (
-        SuspectBlockKey.objects.filter(organisation_id=org_id, token__in=selective_keys(sizes, MAX_CANDIDATES))
+        SuspectBlockKey.objects.filter(by_role, organisation_id=org_id)
         .exclude(case_id=case_id)
         .values("suspect_id")
     )
@@ -124,7 +144,8 @@ def _match_encoded(suspect: Suspect, enc: EncodedMention) -> list[MatchAlert]:
         e = EncodedMention.from_json(text)
         encoded.append(e)
         case_of[e.id] = other_case
-    scored = score_encoded(enc, encoded, scoring_model(organisation_id=org_id, new=enc), min_probability=THRESHOLD)
+    model = scoring_model(organisation_id=org_id, new=enc, candidates=encoded)
+    scored = score_encoded(enc, encoded, model, min_probability=THRESHOLD)
     hits = [
         Hit(int(p.b), case_of[p.b], p.match_probability, p.match_weight, _outcomes(p))
         for p in scored

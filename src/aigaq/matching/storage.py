@@ -12,7 +12,7 @@ from django.db.models import Count, F
 
 from aigaq.linkage import EncodedMention
 
-from .models import SuspectBlockKey, SuspectCount, SuspectEncoding, SuspectNameToken
+from .models import BlockRole, SuspectBlockKey, SuspectCount, SuspectEncoding, SuspectNameToken
 
 BATCH = 2000  # rows read, written or deleted a statement when whole organisations are rewritten
 
@@ -36,6 +36,12 @@ def name_tokens(e: EncodedMention) -> list[str]:
     return [*e.tokens.get("name", ()), *e.tokens.get("name1", ())]
 
 
+def block_rows(e: EncodedMention) -> list[tuple[str, int]]:
+    """(token, role) of every block key the encoding is filed under."""
+    return ([(t, BlockRole.BOTH.value) for t in e.blocks] + [(t, BlockRole.PROBE.value) for t in e.probes]
+            + [(t, BlockRole.TARGET.value) for t in e.targets])  # fmt: skip
+
+
 def _count(change: dict[int, int]) -> None:
     """Adds to organisations' SuspectCount (created at its first suspect)."""
     for org_id, n in change.items():
@@ -53,10 +59,10 @@ def encodings_store(*, rows: Iterable[tuple[int, int, int, EncodedMention]], fre
     for _s, _c, o, _e in rows:
         added[o] = added.get(o, 0) + 1
     _count(added)
-    _insert(SuspectEncoding, ("suspect_id", "case_id", "organisation_id", "encoded"),
-            [(s, c, o, e.to_json()) for s, c, o, e in rows])  # fmt: skip
-    _insert(SuspectBlockKey, ("organisation_id", "token", "suspect_id", "case_id"),
-            [(o, t, s, c) for s, c, o, e in rows for t in e.blocks])  # fmt: skip
+    _insert(SuspectEncoding, ("suspect_id", "case_id", "organisation_id", "encoded", "version"),
+            [(s, c, o, e.to_json(), e.version) for s, c, o, e in rows])  # fmt: skip
+    _insert(SuspectBlockKey, ("organisation_id", "token", "role", "suspect_id", "case_id"),
+            [(o, t, r, s, c) for s, c, o, e in rows for t, r in block_rows(e)])  # fmt: skip
     _insert(SuspectNameToken, ("organisation_id", "token", "suspect_id"),
             [(o, t, s) for s, c, o, e in rows for t in name_tokens(e)])  # fmt: skip
 

@@ -4,6 +4,7 @@ the request)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -27,11 +28,16 @@ def _stored_model(organisation_id: int) -> Model:
     return Model.from_json(row.model) if row is not None else Model.default("private")
 
 
-def scoring_model(*, organisation_id: int, new: EncodedMention) -> Model:
-    """The stored weights, with the name frequencies the new suspect's names need (counted now,
-    so a name grows common as it is recorded, without a refit)."""
+def scoring_model(
+    *, organisation_id: int, new: EncodedMention, candidates: Sequence[EncodedMention] = ()
+) -> Model:
+    """The stored weights, with the name frequencies the new suspect's names need and the
+    candidates' one-word names (a surname with initials met inside a whole name weighs by how
+    common that surname is), counted now, so a name grows common as it is recorded, without a
+    refit."""
     model = _stored_model(organisation_id)
-    names = name_tokens(new)
+    fitted_total = max(model.tf_total, 1)
+    names = list(dict.fromkeys([*name_tokens(new), *(t for c in candidates for t in c.tokens.get("name1", ()))]))
     model.tf = (
         dict(
             SuspectNameToken.objects.filter(organisation_id=organisation_id, token__in=names)
@@ -45,6 +51,8 @@ def scoring_model(*, organisation_id: int, new: EncodedMention) -> Model:
     # Frequencies are out of all the organisation's suspects in matching.
     count = SuspectCount.objects.filter(organisation_id=organisation_id).values_list("suspects", flat=True).first()
     model.tf_total = model.n_mentions = max(count or 0, 1)
+    # The share of suspects written with a one-word name, as the fit counted it (0: not counted).
+    model.tf_one = round(model.tf_one * model.tf_total / fitted_total) if model.tf_one else 0
     return model
 
 

@@ -3,8 +3,11 @@ names as their own keyed tokens with one-slip keys, -ұлы words kept apart fro
 whole-name token for a single word, initials in the name filters, and XOR-folded 512-bit filters.
 
 Encodings written by the first version do not meet the new ones on names, so every suspect is
-encoded again and the alerts are raised again; reviewers' decisions stay. A database without
-suspects in matching (a new installation, the test database) has nothing to do.
+encoded again and the alerts are raised again; reviewers' decisions stay.
+
+Now a no-op: relink writes the layout of the latest migration (block key roles and encoding
+versions, 0006), which a database at 0003 does not have yet, and migration 0007 relinks every
+suspect anyway (encoding version 3).
 """
 
 from __future__ import annotations
@@ -15,14 +18,7 @@ from django.db import migrations
 
 
 def reencode(apps: Any, schema_editor: Any) -> None:
-    encoding = apps.get_model("matching", "SuspectEncoding")
-    if not encoding.objects.exists():
-        return
-    # relink works on the current models, which are this migration's models: it is the latest one
-    # touching matching, and a database that reaches it later with suspects is migrated in order.
-    from aigaq.matching.relink import relink
-
-    relink()
+    """Superseded by 0007_reencode_for_linkage_v3 (the module's docstring)."""
 
 
 class Migration(migrations.Migration):

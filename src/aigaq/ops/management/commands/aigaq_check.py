@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
 from aigaq.lib import crypto
+from aigaq.matching.relink import outdated_encodings
 from aigaq.ops.filemodes import too_open
 
 
@@ -30,6 +31,9 @@ class Command(BaseCommand):
             pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
             if pending:
                 problems.append(f"{len(pending)} database migrations are not applied: run `aigaq manage migrate`")
+            elif outdated := outdated_encodings():
+                problems.append(f"{outdated} suspects in matching are encoded with an older encoding version and "
+                                "would not meet new suspects as they should: run `aigaq manage relink`")
         except Exception as exc:
             problems.append(f"cannot reach the database ({exc.__class__.__name__}: {exc}); check AIGAQ_DATABASE_URL")
         key_file = Path(settings.KEY_FILE)
