@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from aigaq.lib import crypto
+from aigaq.lib.crypto.signing import new_signing_key
 
 _lock = threading.Lock()
 _rings: dict[Path, crypto.KeyRing] = {}
@@ -171,11 +172,34 @@ def report_key_destroy(report_code: str) -> bool:
     return case_key_destroy(report_key_name(report_code))
 
 
+# An organisation's Ed25519 signing key (court bundles, evidence sealed at receipt) is kept here
+# too, as "org-signing:<organisation code>": its 32-byte private seed wrapped like a data key, so
+# it is backed up, restored and re-wrapped with the case keys and, like them, useless without the
+# key file. Made on first use, never replaced: bundles signed under it must stay checkable.
+SIGNING_KEY_PREFIX = "org-signing:"
+
+
+def organisation_signing_key(organisation_code: str) -> tuple[bytes, bool]:
+    """The organisation's private signing key, made and stored if it has none yet; and whether
+    it was made now. Two processes making it at once keep the first one stored."""
+    name = SIGNING_KEY_PREFIX + organisation_code
+    with _connect() as conn:
+        row = conn.execute("SELECT wrapped FROM case_key WHERE case_code = ?", (name,)).fetchone()
+    if row is not None:
+        return crypto.unwrap_data_key(keyring(), bytes(row[0]), context=_context(name)), False
+    wrapped = crypto.wrap_data_key(keyring(), new_signing_key(), context=_context(name))
+    with _store() as conn:
+        made = conn.execute("INSERT OR IGNORE INTO case_key (case_code, wrapped) VALUES (?, ?)",
+                            (name, wrapped)).rowcount > 0
+    key, _ = organisation_signing_key(organisation_code)
+    return key, made
+
+
 def case_codes_with_keys() -> set[str]:
-    """The cases that have a key (reports' keys left out)."""
+    """The cases that have a key (reports' and organisations' signing keys left out)."""
     with _connect() as conn:
         return {code for (code,) in conn.execute("SELECT case_code FROM case_key")
-                if not code.startswith(REPORT_KEY_PREFIX)}
+                if not code.startswith((REPORT_KEY_PREFIX, SIGNING_KEY_PREFIX))}
 
 
 def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:

@@ -1,0 +1,248 @@
+"""`aigaq bundle` then `aigaq bundle verify`: OK for a bundle as made; every file altered, added or
+removed is named; a replaced manifest signature is refused; receipts made at receipt are checked;
+and the documented standard-tools checks (sha256sum -c, openssl) actually work."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from aigaq.audit.models import Action, AuditEntry
+from aigaq.cases.models import Case
+from aigaq.evidence import seal
+from aigaq.evidence.models import EvidenceItem
+from aigaq.lib import bundle as fmt
+from aigaq.lib.crypto.signing import public_key_from_text, public_key_pem, signature_valid
+
+
+def make(case: Case, tmp_path: Path, *extra: str, name: str = "bundle.zip") -> Path:
+    out = tmp_path / name
+    call_command("bundle", case.code, "-o", str(out), *extra, stdout=io.StringIO())
+    return out
+
+
+def verify(path: Path, *extra: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        call_command("bundle", "verify", str(path), *extra, stdout=out, stderr=err)
+        code = 0
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    return code, out.getvalue(), err.getvalue()
+
+
+def rewrite(path: Path, change: dict[str, bytes | None], add: dict[str, bytes] | None = None) -> None:
+    """The same ZIP with members replaced (bytes) or removed (None), and others added."""
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    for name, data in change.items():
+        if data is None:
+            del members[name]
+        else:
+            members[name] = data
+    members.update(add or {})
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def evidence_names(path: Path) -> list[str]:
+    return sorted(n for n in members(path) if n.startswith("evidence/"))
+
+
+def test_a_bundle_as_made_verifies_ok(bundled_case: Case, items: list[EvidenceItem], tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    code, out, err = verify(path)
+    assert code == 0, err
+    assert out.startswith("OK: ") and "2 receipts checked" in out and "proves nothing" in out
+    contents = members(path)
+    assert set(contents) >= {"manifest.json", "manifest.json.sig", "public-key.pem", "SHA256SUMS", "index.pdf"}
+    # The evidence is there byte for byte as stored.
+    first = next(v for k, v in contents.items() if k.startswith("evidence/01-"))
+    assert first == "Ол маған қол көтерді. What she said.\n".encode()
+    manifest = json.loads(contents["manifest.json"])
+    entry = manifest["evidence"][0]
+    assert entry["sha256"] == items[0].sha256 and entry["size"] == items[0].size
+    assert entry["content_type"].startswith("text/plain") and entry["received_by"] == "alice"
+    assert [c["action"] for c in entry["custody"]] == [Action.EVIDENCE_ADDED, Action.EVIDENCE_BUNDLED]
+
+
+def test_verify_with_the_organisations_key_obtained_separately(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    key_file = tmp_path / "org.pem"
+    call_command("bundle", "public-key", "-o", str(key_file), stdout=io.StringIO())
+    assert key_file.read_bytes() == members(path)["public-key.pem"]
+    code, out, _ = verify(path, "--public-key", str(key_file))
+    assert code == 0 and "signed by the key given" in out
+
+
+def test_one_byte_changed_in_one_file_is_named(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    target = evidence_names(path)[1]
+    data = bytearray(members(path)[target])
+    data[len(data) // 2] ^= 0x01
+    rewrite(path, {target: bytes(data)})
+    code, _, err = verify(path)
+    assert code == 1
+    assert f"ALTERED: {target}" in err and "NOT OK" in err
+    assert evidence_names(path)[0] not in err  # the other file is not accused
+
+
+def test_a_file_added_is_named(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    rewrite(path, {}, add={"evidence/03-planted.txt": b"not from the case"})
+    code, _, err = verify(path)
+    assert code == 1 and "ADDED: evidence/03-planted.txt" in err
+
+
+def test_a_file_removed_is_named(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    gone = evidence_names(path)[0]
+    rewrite(path, {gone: None})
+    code, _, err = verify(path)
+    assert code == 1 and f"REMOVED: {gone}" in err
+
+
+def test_a_replaced_manifest_signature_is_refused(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    forged = Ed25519PrivateKey.generate().sign(members(path)["manifest.json"])
+    rewrite(path, {"manifest.json.sig": forged})
+    code, _, err = verify(path)
+    assert code == 1 and "signature of manifest.json does not hold" in err
+
+
+def test_a_rewritten_manifest_signed_with_another_key_is_refused_against_the_published_key(
+        bundled_case: Case, tmp_path: Path) -> None:
+    """Whoever rewrites the manifest and signs it with her own key, swapping public-key.pem too,
+    passes the bundle's own check but not a check against the organisation's published key."""
+    path = make(bundled_case, tmp_path)
+    contents = members(path)
+    manifest = json.loads(contents["manifest.json"])
+    manifest["evidence"][0]["received_by"] = "someone else"
+    body = json.dumps(manifest).encode()
+    other = Ed25519PrivateKey.generate()
+    from cryptography.hazmat.primitives import serialization
+
+    pem = other.public_key().public_bytes(serialization.Encoding.PEM,
+                                          serialization.PublicFormat.SubjectPublicKeyInfo)
+    rewrite(path, {"manifest.json": body, "manifest.json.sig": other.sign(body), "public-key.pem": pem})
+    key_file = tmp_path / "org.pem"
+    call_command("bundle", "public-key", "-o", str(key_file), stdout=io.StringIO())
+    code, _, err = verify(path, "--public-key", str(key_file))
+    assert code == 1 and "under the key given" in err
+
+
+def test_evidence_is_sealed_at_receipt_with_the_organisations_key(items: list[EvidenceItem]) -> None:
+    item = items[0]
+    pem, _ = seal.public_key(item.case.organisation)
+    message = seal.receipt_message(item)
+    fields = fmt.parse_receipt(message)
+    assert fields["sha256"] == item.sha256 and fields["case"] == item.case.code
+    assert fields["size"] == str(item.size)
+    assert signature_valid(public_key_from_text(pem), message, base64.b64decode(item.receipt_signature))
+    added = AuditEntry.objects.get(action=Action.EVIDENCE_ADDED, object_code=item.code)
+    assert added.extra["sealed"] is True and item.sha256 not in json.dumps(added.extra)
+
+
+def test_a_receipt_signature_that_does_not_hold_fails_verify(
+        bundled_case: Case, items: list[EvidenceItem], tmp_path: Path) -> None:
+    """A receipt is checked, not only carried: one that was not made for this file fails."""
+    item = items[1]
+    item.receipt_signature = base64.b64encode(Ed25519PrivateKey.generate().sign(b"x")).decode()
+    item.save(update_fields=["receipt_signature"])
+    path = make(bundled_case, tmp_path)
+    code, _, err = verify(path)
+    assert code == 1 and "receipt signature of evidence/02-" in err
+
+
+def test_a_file_received_before_sealing_is_noted_not_failed(
+        bundled_case: Case, items: list[EvidenceItem], tmp_path: Path) -> None:
+    EvidenceItem.objects.filter(pk=items[0].pk).update(receipt_signature="")
+    code, out, _ = verify(make(bundled_case, tmp_path))
+    assert code == 0 and "received before sealing at receipt existed" in out and "1 receipts checked" in out
+
+
+def test_the_documented_standard_tool_checks_work(bundled_case: Case, tmp_path: Path) -> None:
+    """docs/user-guide.md: `sha256sum -c SHA256SUMS` and `openssl pkeyutl -verify` on the
+    manifest and on each receipt, in the unpacked folder."""
+    path = make(bundled_case, tmp_path)
+    folder = tmp_path / "unpacked"
+    with zipfile.ZipFile(path) as archive:
+        archive.extractall(folder)
+    run = lambda *cmd: subprocess.run(cmd, cwd=folder, capture_output=True, text=True)  # noqa: E731
+    assert run("sha256sum", "-c", "--quiet", "SHA256SUMS").returncode == 0
+    checked = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public-key.pem", "-rawin",
+                  "-in", "manifest.json", "-sigfile", "manifest.json.sig")
+    assert checked.returncode == 0 and "Signature Verified Successfully" in checked.stdout
+    receipt = sorted((folder / "receipts").glob("*.txt"))[0]
+    checked = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public-key.pem", "-rawin",
+                  "-in", f"receipts/{receipt.name}", "-sigfile", f"receipts/{receipt.stem}.sig")
+    assert checked.returncode == 0
+    (folder / sorted((folder / "evidence").iterdir())[0]).write_bytes(b"changed")
+    assert run("sha256sum", "-c", "--quiet", "SHA256SUMS").returncode != 0
+    one_liner = run("python3", "-c", PYTHON_CHECK)
+    assert one_liner.returncode == 0 and one_liner.stdout.strip() == "manifest signature OK", one_liner.stderr
+
+
+# The one-liner of docs/user-guide.md (needs only Python's `cryptography` package).
+PYTHON_CHECK = (
+    "from cryptography.hazmat.primitives.serialization import load_pem_public_key as k;"
+    "k(open('public-key.pem','rb').read()).verify(open('manifest.json.sig','rb').read(),"
+    "open('manifest.json','rb').read());print('manifest signature OK')"
+)
+
+
+def test_the_index_pdf_is_in_the_chosen_language(bundled_case: Case, items: list[EvidenceItem],
+                                                 tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path, "--lang", "kk")
+    pdf = tmp_path / "index.pdf"
+    pdf.write_bytes(members(path)["index.pdf"])
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Сот" in text and bundled_case.short_code in text
+    assert items[0].sha256[:32] in text.replace("\n", "")
+
+
+def test_only_the_chosen_files_go_in_and_it_is_audited(bundled_case: Case, items: list[EvidenceItem],
+                                                       tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path, "--evidence", items[1].code[:8])
+    assert [n.split("-", 1)[1] for n in evidence_names(path)] == [f"{items[1].code[:8]}.png"]
+    made = AuditEntry.objects.get(action=Action.BUNDLE_MADE)
+    assert made.case_code == bundled_case.code and made.extra["files"] == [items[1].code]
+    assert made.organisation_code == bundled_case.organisation.code
+    assert not AuditEntry.objects.filter(action=Action.EVIDENCE_BUNDLED, object_code=items[0].code).exists()
+
+
+def test_bad_input_is_named(bundled_case: Case, tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="no case has the code 'zzzzzzzz'"):
+        make(bundled_case, tmp_path, name="a.zip") if False else call_command(
+            "bundle", "zzzzzzzz", "-o", str(tmp_path / "a.zip"))
+    with pytest.raises(CommandError, match="--evidence nothere: no file of this case"):
+        make(bundled_case, tmp_path, "--evidence", "nothere")
+    with pytest.raises(CommandError, match="--lang must be kk, ru or en"):
+        make(bundled_case, tmp_path, "--lang", "de")
+    assert not (tmp_path / "bundle.zip").exists()
+    not_zip = tmp_path / "x.zip"
+    not_zip.write_bytes(b"hello")
+    with pytest.raises(CommandError, match="not a readable ZIP"):
+        verify(not_zip)
+
+
+def test_the_public_key_is_kept_and_the_same_each_time(bundled_case: Case) -> None:
+    organisation = bundled_case.organisation
+    first, second = seal.public_key(organisation), seal.public_key(organisation)
+    assert first == second and first[0] == public_key_pem(public_key_from_text(first[0]))
+    assert AuditEntry.objects.filter(action=Action.SIGNING_KEY_CREATED).count() == 1
