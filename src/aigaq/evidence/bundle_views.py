@@ -30,7 +30,7 @@ def _form(case: Case, data: object = None) -> BundleForm:
 
 
 def _page(request: HttpRequest, case: Case, form: BundleForm, status: int = 200) -> HttpResponse:
-    pem, fp = seal.public_key(case.organisation, actor=request.user)  # type: ignore[arg-type]
+    _pem, fp = seal.public_key(case.organisation, actor=request.user)  # type: ignore[arg-type]
     return render(request, "evidence/bundle.html", {"case": case, "form": form, "fingerprint": fp},
                   status=status)
 

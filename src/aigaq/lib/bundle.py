@@ -199,9 +199,8 @@ def verify(source: str | Path | IO[bytes], *, public_key: bytes | None = None) -
         entry = listed.get(name)
         if entry is None:
             verdict.added.append(name)
-        elif sha256(data) != entry.get("sha256") or len(data) != entry.get("size"):
-            if name not in verdict.altered:
-                verdict.altered.append(name)
+        elif (sha256(data) != entry.get("sha256") or len(data) != entry.get("size")) and name not in verdict.altered:
+            verdict.altered.append(name)
     verdict.removed = sorted(name for name in listed if name not in contents)
     verdict.files = len(listed)
     if SUMS not in contents:
@@ -218,7 +217,10 @@ def _check_sums(contents: dict[str, bytes], verdict: Verdict) -> None:
     """SHA256SUMS must still say what the files are (otherwise `sha256sum -c` would mislead)."""
     try:
         lines = contents[SUMS].decode("utf-8").splitlines()
-        sums = dict(reversed(line.split("  ", 1)) for line in lines if line)
+        sums: dict[str, str] = {}
+        for line in lines:
+            digest, name = line.split("  ", 1)
+            sums[name] = digest
     except ValueError:
         verdict.altered.append(SUMS)
         return
