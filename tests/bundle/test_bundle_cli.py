@@ -176,34 +176,44 @@ def test_a_file_received_before_sealing_is_noted_not_failed(
     assert code == 0 and "received before sealing at receipt existed" in out and "1 receipts checked" in out
 
 
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user-guide.md"
+
+
+def documented(marker: str) -> str:
+    """The ```sh block that follows `marker` in the user guide."""
+    text = GUIDE.read_text(encoding="utf-8")
+    rest = text[text.index(marker):]
+    start = rest.index("```sh\n") + len("```sh\n")
+    return rest[start:rest.index("```\n", start)]
+
+
+def bash(script: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", "set -e\n" + script], cwd=cwd, capture_output=True, text=True)
+
+
 def test_the_documented_standard_tool_checks_work(bundled_case: Case, tmp_path: Path) -> None:
-    """docs/user-guide.md: `sha256sum -c SHA256SUMS` and `openssl pkeyutl -verify` on the
-    manifest and on each receipt, in the unpacked folder."""
+    """docs/user-guide.md's commands, run as they are written: unzip, cmp, openssl, sha256sum,
+    the Python one-liner and the fingerprint."""
     path = make(bundled_case, tmp_path)
-    folder = tmp_path / "unpacked"
-    with zipfile.ZipFile(path) as archive:
-        archive.extractall(folder)
-    run = lambda *cmd: subprocess.run(cmd, cwd=folder, capture_output=True, text=True)  # noqa: E731
-    assert run("sha256sum", "-c", "--quiet", "SHA256SUMS").returncode == 0
-    checked = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public-key.pem", "-rawin",
-                  "-in", "manifest.json", "-sigfile", "manifest.json.sig")
-    assert checked.returncode == 0 and "Signature Verified Successfully" in checked.stdout
-    receipt = sorted((folder / "receipts").glob("*.txt"))[0]
-    checked = run("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public-key.pem", "-rawin",
-                  "-in", f"receipts/{receipt.name}", "-sigfile", f"receipts/{receipt.stem}.sig")
-    assert checked.returncode == 0
-    (folder / sorted((folder / "evidence").iterdir())[0]).write_bytes(b"changed")
-    assert run("sha256sum", "-c", "--quiet", "SHA256SUMS").returncode != 0
-    one_liner = run("python3", "-c", PYTHON_CHECK)
-    assert one_liner.returncode == 0 and one_liner.stdout.strip() == "manifest signature OK", one_liner.stderr
+    call_command("bundle", "public-key", "-o", str(tmp_path / "org-public-key.pem"), stdout=io.StringIO())
+    done = bash(documented("<!-- bundle-check"), tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("Signature Verified Successfully") == 3  # the manifest and two receipts
+    assert done.stdout.count(": OK") == len(members(path)) - 1 and done.stdout.count("same file") == 2
+    checked = bash(documented("<!-- bundle-python"), tmp_path / "bundle")
+    assert checked.stdout.strip() == "manifest signature OK", checked.stderr
+    printed = bash(documented("<!-- bundle-fingerprint"), tmp_path / "bundle").stdout.strip()
+    assert printed == fmt.verify(path).key_fingerprint.replace(" ", "")
 
 
-# The one-liner of docs/user-guide.md (needs only Python's `cryptography` package).
-PYTHON_CHECK = (
-    "from cryptography.hazmat.primitives.serialization import load_pem_public_key as k;"
-    "k(open('public-key.pem','rb').read()).verify(open('manifest.json.sig','rb').read(),"
-    "open('manifest.json','rb').read());print('manifest signature OK')"
-)
+def test_the_documented_checks_fail_on_a_changed_file(bundled_case: Case, tmp_path: Path) -> None:
+    path = make(bundled_case, tmp_path)
+    call_command("bundle", "public-key", "-o", str(tmp_path / "org-public-key.pem"), stdout=io.StringIO())
+    target = evidence_names(path)[0]
+    rewrite(path, {target: b"changed"})
+    done = subprocess.run(["bash", "-c", "set -e\n" + documented("<!-- bundle-check")], cwd=tmp_path,
+                          capture_output=True, text=True)
+    assert done.returncode != 0 and f"{target}: FAILED" in done.stdout
 
 
 def test_the_index_pdf_is_in_the_chosen_language(bundled_case: Case, items: list[EvidenceItem],
