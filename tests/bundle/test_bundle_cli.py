@@ -16,6 +16,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
 from aigaq.evidence import seal
@@ -256,3 +257,56 @@ def test_the_public_key_is_kept_and_the_same_each_time(bundled_case: Case) -> No
     first, second = seal.public_key(organisation), seal.public_key(organisation)
     assert first == second and first[0] == public_key_pem(public_key_from_text(first[0]))
     assert AuditEntry.objects.filter(action=Action.SIGNING_KEY_CREATED).count() == 1
+
+
+def test_the_signing_key_survives_key_rotation_and_is_not_counted_as_a_case(
+        bundled_case: Case, tmp_path: Path) -> None:
+    """Kept in the key store, it is re-wrapped with the case keys: bundles signed before a KEK
+    rotation still verify against the same published key afterwards."""
+    import shutil
+
+    from django.conf import settings
+    from django.test import override_settings
+
+    from aigaq.keys import store
+
+    before, _ = seal.public_key(bundled_case.organisation)
+    key_file, key_store = tmp_path / "keys.json", tmp_path / "keys.casekeys.sqlite3"
+    shutil.copy(settings.KEY_FILE, key_file)
+    shutil.copy(settings.KEY_STORE, key_store)
+    key_file.chmod(0o600)
+    try:
+        with override_settings(KEY_FILE=str(key_file), KEY_STORE=str(key_store)):
+            store.forget_keyring()
+            call_command("keys", "rotate", stdout=io.StringIO())
+            store.forget_keyring()
+            after, _ = seal.public_key(bundled_case.organisation)
+            assert bundled_case.code in store.case_codes_with_keys()
+            assert not any(n.startswith(store.SIGNING_KEY_PREFIX) for n in store.case_codes_with_keys())
+    finally:
+        store.forget_keyring()
+    assert after == before
+
+
+def test_a_file_the_survivor_sent_is_sealed_at_receipt_too(alice: User, bundled_case: Case) -> None:
+    from aigaq.evidence.services import survivor_files_received
+
+    survivor_files_received(actor=alice, case=bundled_case, files=[("her.txt", b"what I saw")])
+    item = EvidenceItem.objects.get(case=bundled_case, size=len(b"what I saw"))
+    pem, _ = seal.public_key(bundled_case.organisation)
+    assert signature_valid(public_key_from_text(pem), seal.receipt_message(item),
+                           base64.b64decode(item.receipt_signature))
+
+
+def test_the_command_explains_itself() -> None:
+    from aigaq.ops.cli import main
+
+    out = io.StringIO()
+    import contextlib
+
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        main(["bundle", "--help"])
+    text = out.getvalue()
+    for expected in ("aigaq bundle CASE -o bundle.zip", "aigaq bundle verify", "--public-key",
+                     "aigaq bundle public-key", "--evidence", "--lang"):
+        assert expected in text
