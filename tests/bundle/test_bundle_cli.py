@@ -310,3 +310,21 @@ def test_the_command_explains_itself() -> None:
     for expected in ("aigaq bundle CASE -o bundle.zip", "aigaq bundle verify", "--public-key",
                      "aigaq bundle public-key", "--evidence", "--lang"):
         assert expected in text
+
+
+def test_python_m_checks_a_bundle_without_an_instance(bundled_case: Case, tmp_path: Path) -> None:
+    """`python -m aigaq.lib.bundle` needs no settings, database or key file: only the package."""
+    import os
+    import sys
+
+    path = make(bundled_case, tmp_path)
+    key_file = tmp_path / "org.pem"
+    call_command("bundle", "public-key", "-o", str(key_file), stdout=io.StringIO())
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIGAQ_", "DJANGO_"))}
+    run = lambda: subprocess.run([sys.executable, "-m", "aigaq.lib.bundle", str(path), "--public-key",  # noqa: E731
+                                  str(key_file)], capture_output=True, text=True, env=env)
+    done = run()
+    assert done.returncode == 0 and done.stdout.startswith("OK: ") and "signed by the key given" in done.stdout
+    rewrite(path, {"SHA256SUMS": members(path)["SHA256SUMS"].replace(b"  index.pdf", b"  index2.pdf")})
+    done = run()
+    assert done.returncode == 1 and "ALTERED: SHA256SUMS" in done.stderr

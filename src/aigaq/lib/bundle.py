@@ -130,10 +130,22 @@ class Verdict:
         return not (self.altered or self.added or self.removed or self.problems)
 
     def lines(self) -> list[str]:
+        """What failed, one line each (empty when ok)."""
         out = [f"ALTERED: {name}" for name in self.altered]
         out += [f"ADDED: {name}" for name in self.added]
         out += [f"REMOVED: {name}" for name in self.removed]
         out += [f"FAILED: {problem}" for problem in self.problems]
+        return out
+
+    def summary(self) -> list[str]:
+        """What held, for a bundle that is ok."""
+        source = "the key given" if self.key_given else "the key inside the bundle"
+        out = [f"note: {name} was received before sealing at receipt existed (no receipt)" for name in self.unsealed]
+        out.append(f"OK: {self.files} files as listed, manifest signed by {source} "
+                   f"(fingerprint {self.key_fingerprint}), {self.receipts} receipts checked")
+        if not self.key_given:
+            out.append("Compare that fingerprint with the organisation's published key "
+                       "(or pass it with --public-key): a key inside the bundle alone proves nothing.")
         return out
 
 
@@ -255,3 +267,35 @@ def _check_receipts(evidence: Iterable[dict[str, Any]], contents: dict[str, byte
             verdict.problems.append(f"{name} is not the file that was sealed when it was received")
             continue
         verdict.receipts += 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m aigaq.lib.bundle bundle.zip [--public-key FILE]`: the same check as
+    `aigaq bundle verify`, for a computer with the aigaq package but no instance."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m aigaq.lib.bundle",
+                                     description="Check an Aigaq court bundle: OK, or every file altered, "
+                                                 "added or removed (exit status 1).")
+    parser.add_argument("bundle", help="the bundle's ZIP file")
+    parser.add_argument("--public-key", default="", metavar="FILE",
+                        help="the organisation's public key (PEM or base64), obtained outside the bundle")
+    args = parser.parse_args(argv)
+    try:
+        key = public_key_from_text(Path(args.public_key).read_text("ascii")) if args.public_key else None
+        verdict = verify(args.bundle, public_key=key)
+    except (NotABundle, OSError, UnicodeDecodeError, ValueError) as exc:
+        print(f"{args.bundle}: {exc}", file=sys.stderr)
+        return 2
+    if not verdict.ok:
+        for line in verdict.lines():
+            print(line, file=sys.stderr)
+        print(f"{args.bundle}: NOT OK", file=sys.stderr)
+        return 1
+    print("\n".join(verdict.summary()))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

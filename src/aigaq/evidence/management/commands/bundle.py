@@ -111,19 +111,13 @@ class Command(BaseCommand):
             verdict = bundle_format.verify(path, public_key=key)
         except (bundle_format.NotABundle, OSError) as exc:
             raise CommandError(f"{path}: {exc}") from None
-        source = "the key given" if verdict.key_given else "the key inside the bundle"
         if not verdict.ok:
             for line in verdict.lines():
                 self.stderr.write(line)
             self.stderr.write(f"{path}: NOT OK")
             sys.exit(1)
-        for name in verdict.unsealed:
-            self.stdout.write(f"note: {name} was received before sealing at receipt existed (no receipt)")
-        self.stdout.write(f"OK: {verdict.files} files as listed, manifest signed by {source} "
-                          f"(fingerprint {verdict.key_fingerprint}), {verdict.receipts} receipts checked")
-        if not verdict.key_given:
-            self.stdout.write("Compare that fingerprint with the organisation's published key "
-                              "(or pass it with --public-key): a key inside the bundle alone proves nothing.")
+        for line in verdict.summary():
+            self.stdout.write(line)
 
     def _public_key(self, organisation_code: str, output: str) -> None:
         organisations = Organisation.objects.order_by("name")
