@@ -8,6 +8,7 @@ urlpatterns = [
     path("lang/", account_views.set_language, name="set_language"),
     path("cases/", include("aigaq.cases.urls")),
     path("cases/<str:code>/evidence/", include("aigaq.evidence.urls")),
+    path("organisation/signing-key/", include("aigaq.evidence.key_urls")),
     path("cases/<str:code>/documents/", include("aigaq.documents.urls")),
     path("documents/templates/", include("aigaq.documents.template_urls")),
     path("audit/", include("aigaq.accounts.audit_urls")),

@@ -245,6 +245,22 @@ def test_a_key_backup_keeps_her_wrap_and_not_a_deleted_reports(org: Organisation
     assert not store.report_survivor_wrap_exists(gone.code) and not store.report_key_exists(gone.code)
 
 
+def test_restoring_an_older_key_backup_does_not_bring_back_the_server_copy_of_a_report_sealed_since(
+    org: Organisation, tmp_path: Path
+) -> None:
+    _, code = send_report(org)  # choice (b): the server holds a wrap when the backup is made
+    report = Report.objects.get()
+    out = tmp_path / "keys.aigaqbak"
+    call_command("backup", "--key-store", "-o", str(out))
+    survivor = Client(HTTP_ACCEPT_LANGUAGE="en")
+    open_with(survivor, code)
+    assert survivor.post("/report/mine/choice/", {"choice-choice": "sealed", **CHOICE}).status_code == 302
+    call_command("restore", "--key-store", str(out))
+    assert not store.report_key_exists(report.code)
+    _every_server_key_fails(_fresh(report))
+    assert store.report_key_from_survivor(report.code, code=code, pin=PIN) is not None
+
+
 def test_a_server_copy_left_by_a_failed_transaction_is_destroyed_at_her_next_visit(org: Organisation) -> None:
     """The key store commits before the database: if a choice change wrapped her key for the server
     and then failed, a sealed report would be readable with the server's keys. Her visit fixes it."""

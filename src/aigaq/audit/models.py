@@ -100,6 +100,10 @@ class Action(models.IntegerChoices):
     REPORT_SHARED = 132, _("a survivor answered whether to share her sealed report")
     REPORT_MERGED = 133, _("added a survivor's report to a case")
     EVIDENCE_FROM_SURVIVOR = 130, _("added a file submitted by the survivor with her report")
+    # The court bundle (aigaq.evidence.bundle): made, each file put into it, the signing key made.
+    BUNDLE_MADE = 140, _("made a court bundle")
+    EVIDENCE_BUNDLED = 141, _("put an evidence file into a court bundle")
+    SIGNING_KEY_CREATED = 142, _("created the organisation's signing key")
 
 
 class AuditEntry(models.Model):

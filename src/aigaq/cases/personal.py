@@ -18,8 +18,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
     "Cost": ("note",),
     "PathwayEvent": ("details_sealed", "correction_reason", "retraction_reason"),
     # Evidence files are sealed in the file store; their row seals the description, the original
-    # name and the hashes (a plain hash would tell whether a known file is held).
-    "EvidenceItem": ("title", "filename", "sha256", "received_sha256"),
+    # name and the hashes (a plain hash would tell whether a known file is held), and the
+    # signature made at receipt over the hash (with the public key, it would tell the same).
+    "EvidenceItem": ("title", "filename", "sha256", "received_sha256", "receipt_signature"),
     "EvidenceRevision": ("title", "reason"),
     "AlertDecision": ("note",),
     # Not case data, but a seized database must not name the staff either: sealed under a

@@ -46,3 +46,18 @@ class EvidenceDescribeForm(GuardedForm):
     reason = forms.CharField(label=_("Reason for the correction"), max_length=2000,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              help_text=_("The earlier description stays in the file's history with this reason."))
+
+
+BUNDLE_LANGUAGES = (("kk", "Қазақша"), ("ru", "Русский"), ("en", "English"))
+
+
+class BundleForm(GuardedForm):
+    """Which of the case's files go into a court bundle, and the language of its index."""
+
+    evidence = forms.MultipleChoiceField(label=_("Files to include"), widget=forms.CheckboxSelectMultiple,
+                                         error_messages={"required": _("Choose at least one file.")})
+    language = forms.ChoiceField(label=_("Language of the index"), choices=BUNDLE_LANGUAGES)
+
+    def __init__(self, *args: object, files: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence"].choices = files  # type: ignore[attr-defined]

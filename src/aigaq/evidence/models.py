@@ -28,6 +28,11 @@ class EvidenceItem(CaseRecord):
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Sealed at receipt (evidence.seal): the organisation's Ed25519 signature, base64, of the
+    # stored file's hash, size, case and time of receipt, made when it was received. Sealed like
+    # the hash itself: with the public key, a plain signature would test a guessed file as well.
+    # Empty for files received before sealing existed.
+    receipt_signature = SealedTextField(blank=True)
 
     class Meta:
         ordering = ["uploaded_at", "id"]

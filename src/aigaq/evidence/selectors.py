@@ -13,7 +13,7 @@ from aigaq.cases.models import Case
 from .models import EvidenceItem, EvidenceRevision
 
 CUSTODY_ACTIONS = (Action.EVIDENCE_ADDED, Action.EVIDENCE_FROM_SURVIVOR, Action.EVIDENCE_DOWNLOADED,
-                   Action.EVIDENCE_INTEGRITY_FAILED, Action.EVIDENCE_CHANGED)
+                   Action.EVIDENCE_INTEGRITY_FAILED, Action.EVIDENCE_CHANGED, Action.EVIDENCE_BUNDLED)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from aigaq.lib.crypto import DecryptionError
 
 from . import files
 from .models import EvidenceItem, EvidenceRevision
+from .seal import seal_at_receipt
 
 
 class EvidenceRefused(ValueError):
@@ -47,9 +48,10 @@ def evidence_add(
     item.sha256 = files.write_sealed(case.data_key(), io.BytesIO(stored), case_code=case.code,
                                      item_code=item.code, stored_name=item.stored_name)
     item.save()
+    seal_at_receipt(actor=actor, item=item)
     record(actor=actor, action=Action.EVIDENCE_FROM_SURVIVOR if from_survivor else Action.EVIDENCE_ADDED,
            case_code=case.code, object_code=item.code,
-           extra={"kind": kind.extension, "metadata_removed": item.metadata_removed})
+           extra={"kind": kind.extension, "metadata_removed": item.metadata_removed, "sealed": True})
     return item
 
 
@@ -92,9 +94,10 @@ class EvidenceUnreadable(Exception):
         self.reason = reason
 
 
-def evidence_download(*, actor: User, item: EvidenceItem, dst: BinaryIO) -> str:
+def evidence_download(*, actor: User, item: EvidenceItem, dst: BinaryIO, bundle_code: str = "") -> str:
     """Decrypts the file into `dst` and logs who took it; returns its SHA-256, which the caller
-    may compare with the recorded one.
+    may compare with the recorded one. `bundle_code`: it goes into that court bundle (the
+    custody entry says so, EVIDENCE_BUNDLED, instead of a download).
 
     If the stored file was altered, is missing or cannot be read, nothing is logged as
     downloaded; instead an EVIDENCE_INTEGRITY_FAILED entry (codes and the coded reason only) is
@@ -103,7 +106,7 @@ def evidence_download(*, actor: User, item: EvidenceItem, dst: BinaryIO) -> str:
     case = item.case
     dek = case.data_key()  # outside the try: an erased case's KeyDestroyed is not a file problem
     try:
-        return _download(actor=actor, item=item, dek=dek, dst=dst)
+        return _download(actor=actor, item=item, dek=dek, dst=dst, bundle_code=bundle_code)
     except DecryptionError:
         reason = "altered"
     except FileNotFoundError:
@@ -115,10 +118,14 @@ def evidence_download(*, actor: User, item: EvidenceItem, dst: BinaryIO) -> str:
 
 
 @transaction.atomic
-def _download(*, actor: User, item: EvidenceItem, dek: bytes, dst: BinaryIO) -> str:
+def _download(*, actor: User, item: EvidenceItem, dek: bytes, dst: BinaryIO, bundle_code: str) -> str:
     case = item.case
     digest = files.read_sealed(dek, dst, case_code=case.code, item_code=item.code, stored_name=item.stored_name)
-    record(actor=actor, action=Action.EVIDENCE_DOWNLOADED, case_code=case.code, object_code=item.code)
+    if bundle_code:
+        record(actor=actor, action=Action.EVIDENCE_BUNDLED, organisation_code=case.organisation.code,
+               case_code=case.code, object_code=item.code, extra={"bundle": bundle_code})
+    else:
+        record(actor=actor, action=Action.EVIDENCE_DOWNLOADED, case_code=case.code, object_code=item.code)
     return digest
 
 

@@ -18,6 +18,7 @@ from aigaq.cases.views import records_required
 from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import services
+from .bundle import may_bundle
 from .files import KINDS
 from .forms import EvidenceDescribeForm, EvidenceForm
 from .models import EvidenceItem
@@ -36,7 +37,7 @@ def _page(request: HttpRequest, case: Case, form: EvidenceForm, status: int = 20
     ]
     return render(request, "evidence/page.html", {
         "case": case, "rows": rows, "form": form, "can_add": can_edit(request.user, case),
-        "describe_code": invalid_code,
+        "describe_code": invalid_code, "can_bundle": may_bundle(request.user, case),  # type: ignore[arg-type]
     }, status=status)
 
 

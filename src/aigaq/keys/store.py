@@ -29,6 +29,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from aigaq.lib import crypto
 from aigaq.lib.crypto import receipt
+from aigaq.lib.crypto.signing import new_signing_key
 
 _lock = threading.Lock()
 _rings: dict[Path, crypto.KeyRing] = {}
@@ -233,11 +234,34 @@ def report_keys_destroy(report_code: str) -> None:
         conn.execute("DELETE FROM survivor_key WHERE name = ?", (name,))
 
 
+# An organisation's Ed25519 signing key (court bundles, evidence sealed at receipt) is kept here
+# too, as "org-signing:<organisation code>": its 32-byte private seed wrapped like a data key, so
+# it is backed up, restored and re-wrapped with the case keys and, like them, useless without the
+# key file. Made on first use, never replaced: bundles signed under it must stay checkable.
+SIGNING_KEY_PREFIX = "org-signing:"
+
+
+def organisation_signing_key(organisation_code: str) -> tuple[bytes, bool]:
+    """The organisation's private signing key, made and stored if it has none yet; and whether
+    it was made now. Two processes making it at once keep the first one stored."""
+    name = SIGNING_KEY_PREFIX + organisation_code
+    with _connect() as conn:
+        row = conn.execute("SELECT wrapped FROM case_key WHERE case_code = ?", (name,)).fetchone()
+    if row is not None:
+        return crypto.unwrap_data_key(keyring(), bytes(row[0]), context=_context(name)), False
+    wrapped = crypto.wrap_data_key(keyring(), new_signing_key(), context=_context(name))
+    with _store() as conn:
+        made = conn.execute("INSERT OR IGNORE INTO case_key (case_code, wrapped) VALUES (?, ?)",
+                            (name, wrapped)).rowcount > 0
+    key, _ = organisation_signing_key(organisation_code)
+    return key, made
+
+
 def case_codes_with_keys() -> set[str]:
-    """The cases that have a key (reports' keys left out)."""
+    """The cases that have a key (reports' and organisations' signing keys left out)."""
     with _connect() as conn:
         return {code for (code,) in conn.execute("SELECT case_code FROM case_key")
-                if not code.startswith(REPORT_KEY_PREFIX)}
+                if not code.startswith((REPORT_KEY_PREFIX, SIGNING_KEY_PREFIX))}
 
 
 def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:
@@ -268,10 +292,11 @@ def snapshot_key_store(target: Path) -> int:
         return int(dst.execute("SELECT count(*) FROM case_key").fetchone()[0])
 
 
-def restore_key_store(source: Path, *, erased: set[str]) -> int:
+def restore_key_store(source: Path, *, erased: set[str], sealed: frozenset[str] = frozenset()) -> int:
     """Replaces the key store's contents with a snapshot's, minus the keys of `erased` cases
     (those the audit log records as erased since), so restoring an old key backup does not bring
-    an erased case back. Returns the number of keys restored."""
+    an erased case back, and minus the server's wraps of the `sealed` key names (reports sealed
+    since: only her wrap may open them). Returns the number of keys restored."""
     with closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True)) as src:
         rows = src.execute("SELECT case_code, wrapped FROM case_key").fetchall()
         has_survivor = src.execute(
@@ -279,7 +304,7 @@ def restore_key_store(source: Path, *, erased: set[str]) -> int:
         # A snapshot from before survivors' wraps existed has none: its reports were server-wrapped.
         survivor = src.execute("SELECT name, salt, wrapped FROM survivor_key").fetchall() if has_survivor else []
     ring = keyring()
-    kept = [(code, bytes(w)) for code, w in rows if code not in erased]
+    kept = [(code, bytes(w)) for code, w in rows if code not in erased and code not in sealed]
     for code, wrapped in kept:
         crypto.unwrap_data_key(ring, wrapped, context=_context(code))  # refuse a store for other keys
     with _store() as conn:

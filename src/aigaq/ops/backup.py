@@ -246,7 +246,9 @@ def backup_key_store(out: Path) -> tuple[dict[str, Any], int]:
             return _seal_to(out, "keys", payload), count
 
 
-def restore_key_store(path: Path, *, erased: set[str]) -> tuple[dict[str, Any], int]:
+def restore_key_store(
+    path: Path, *, erased: set[str], sealed: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], int]:
     header, line = read_header(path)
     if header["kind"] != "keys":
         raise BackupError(f"{path} is a {header['kind']} backup; restore it without --key-store")
@@ -254,5 +256,5 @@ def restore_key_store(path: Path, *, erased: set[str]) -> tuple[dict[str, Any], 
         plain = folder / "keys.sqlite3"
         with plain.open("wb") as dst:
             _open_to(path, line, dst)
-        return header, keys.restore_key_store(plain, erased=erased)
+        return header, keys.restore_key_store(plain, erased=erased, sealed=sealed)
 

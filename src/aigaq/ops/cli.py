@@ -19,6 +19,12 @@
                            import cases from a spreadsheet (xlsx or csv); nothing is written if a row is bad
     aigaq import template -o template.xlsx
                            the spreadsheet template (column keys, then their labels)
+    aigaq bundle CASE -o bundle.zip [--evidence CODE ...] [--lang kk|ru|en]
+                           a case's court bundle: evidence as stored, manifest, custody, timeline, signed
+    aigaq bundle verify bundle.zip [--public-key FILE]
+                           OK, or every file altered, added or removed (exit status 1)
+    aigaq bundle public-key
+                           the organisation's public signing key, to publish apart from any bundle
     aigaq manage ...       any Django management command (migrate, createsuperuser, ...)
 """
 
@@ -104,6 +110,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "link-eval": (_link_eval, "pairwise precision, recall and F1 of linkage against labels"),
     "report": (_command("report"), "print the PDF report"),
     "import": (_command("import_data"), "import cases from a spreadsheet (xlsx, csv), or write its template"),
+    "bundle": (_command("bundle"), "a case's signed court bundle; `bundle verify FILE` checks one"),
     "network": (_network, "the network of organisations: key service, hub, and this member (see docs/network.md)"),
     "manage": (_manage, "run a Django management command"),
 }

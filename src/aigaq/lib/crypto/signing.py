@@ -100,3 +100,59 @@ def verify_request(*, public_key: str, headers: Mapping[str, str], method: str, 
     except (InvalidSignature, ValueError) as exc:
         raise SignatureError("wrong signature") from exc
     return Verified(sender=sender, nonce=nonce, at=when)
+
+
+# --- Detached signatures of files (court bundles, evidence sealed at receipt) ------------------
+
+
+def sign_bytes(private_key: bytes, message: bytes) -> bytes:
+    """The 64-byte Ed25519 signature of `message`: what `openssl pkeyutl -verify -rawin` checks."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).sign(message)
+
+
+def public_key_raw(private_key: bytes) -> bytes:
+    """The public half as its 32 raw bytes."""
+    return Ed25519PrivateKey.from_private_bytes(private_key).public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def public_key_pem(public_raw: bytes) -> str:
+    """The public key as PEM (SubjectPublicKeyInfo), the form openssl reads with -pubin."""
+    return Ed25519PublicKey.from_public_bytes(public_raw).public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo).decode("ascii")
+
+
+def public_key_from_text(text: str) -> bytes:
+    """The 32 raw bytes of a public key written as PEM, or as base64 of its raw bytes (standard
+    or URL-safe, padded or not). SignatureError when it is neither."""
+    text = text.strip()
+    if text.startswith("-----BEGIN"):
+        try:
+            key = serialization.load_pem_public_key(text.encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raise SignatureError("not a PEM public key") from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise SignatureError("not an Ed25519 public key")
+        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    try:
+        raw = base64.b64decode(text.replace("-", "+").replace("_", "/") + "=" * (-len(text) % 4), validate=True)
+    except ValueError:
+        raise SignatureError("not a public key (PEM or base64)") from None
+    if len(raw) != 32:
+        raise SignatureError("not an Ed25519 public key (32 bytes)")
+    return raw
+
+
+def fingerprint(public_raw: bytes) -> str:
+    """A short name for a public key to compare by eye or over the phone: the first 16 bytes of
+    its SHA-256, in groups of four hex digits."""
+    digest = hashlib.sha256(public_raw).hexdigest()[:32]
+    return " ".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def signature_valid(public_raw: bytes, message: bytes, signature: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(public_raw).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

@@ -14,6 +14,7 @@ from aigaq.cases import erasure
 from aigaq.cases.models import Case
 from aigaq.keys.store import case_codes_with_keys, report_key_name
 from aigaq.ops import backup
+from aigaq.reports.models import Report
 
 
 class Command(BaseCommand):
@@ -60,7 +61,11 @@ class Command(BaseCommand):
         # Survivors' reports she deleted since: their keys stay destroyed too.
         erased |= {report_key_name(code) for code in AuditEntry.objects.filter(
             action=Action.REPORT_DELETED).values_list("object_code", flat=True)}
-        header, count = backup.restore_key_store(path, erased=erased)
+        # Reports sealed since (or before and never released): the backup may hold the server's
+        # wrap of their key, which must not come back; her own wrap is restored.
+        sealed = frozenset(report_key_name(code) for code in Report.objects.filter(
+            key_wrap=Report.KeyWrap.SURVIVOR).values_list("code", flat=True))
+        header, count = backup.restore_key_store(path, erased=erased, sealed=sealed)
         record(actor=None, action=Action.BACKUP_RESTORED, extra={"kind": "keys", "backup": header["id"]})
         self.stdout.write(f"Restored {count} case keys from backup {header['id']} of {header['created']}; "
                           f"keys of cases erased since were left out.")
