@@ -155,3 +155,9 @@ Report.matched_at  # when a sealed report was found to match; shown on the coord
 from aigaq.lib.crypto import receipt
 
 receipt.ENTROPY_BITS  # the receipt code's strength, checked by tests/reports/test_public_form.py
+
+from aigaq.abuse import selectors as abuse_selectors
+
+abuse_selectors.Revision.revision  # read in abuse/_history.html
+abuse_selectors.Figures.platforms  # read in abuse/figures.html
+abuse_selectors.Figures.any_suppressed  # read in abuse/figures.html

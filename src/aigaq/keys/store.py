@@ -171,11 +171,24 @@ def report_key_destroy(report_code: str) -> bool:
     return case_key_destroy(report_key_name(report_code))
 
 
+# An entry of the abuse log (aigaq.abuse) has a data key of its own too, "abuse:<code>": what an
+# activist records of the abuse she received is sealed under it, never under a case's key.
+ABUSE_KEY_PREFIX = "abuse:"
+
+
+def abuse_key_create(entry_code: str) -> bytes:
+    return case_key_create(ABUSE_KEY_PREFIX + entry_code)
+
+
+def abuse_key(entry_code: str) -> bytes:
+    return case_key(ABUSE_KEY_PREFIX + entry_code)
+
+
 def case_codes_with_keys() -> set[str]:
-    """The cases that have a key (reports' keys left out)."""
+    """The cases that have a key (reports' and abuse log entries' keys left out)."""
     with _connect() as conn:
         return {code for (code,) in conn.execute("SELECT case_code FROM case_key")
-                if not code.startswith(REPORT_KEY_PREFIX)}
+                if not code.startswith((REPORT_KEY_PREFIX, ABUSE_KEY_PREFIX))}
 
 
 def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:
