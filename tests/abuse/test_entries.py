@@ -139,3 +139,17 @@ def test_an_edit_that_changes_the_phone_moves_the_entry_to_its_new_sender(alice:
     services.entry_update(actor=alice, entry=second, version=1, reason="wrong number",
                           data=entry_input(sender_handle="", sender_name="", sender_phone="+7 777 111 22 33"))
     assert same_sender_counts([first, second]) == {first.code: 0, second.code: 0}
+
+
+def test_an_altered_file_is_never_served_and_the_attempt_is_audited(alice: User) -> None:
+    entry = make_entry(alice, attachments=[("note.txt", b"what he wrote")])
+    item = AbuseFile.objects.get()
+    path = Path(settings.DATA_DIR) / "files" / f"abuse-{entry.code}" / item.stored_name
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 1
+    path.write_bytes(bytes(blob))
+    response = client_for(alice).get(f"/abuse/{entry.code}/files/{item.code}/")
+    assert response.status_code == 409 and b"what he wrote" not in response.content
+    failed = AuditEntry.objects.get(action=Action.ABUSE_FILE_INTEGRITY_FAILED)
+    assert failed.extra == {"file": item.code, "reason": "altered"}
+    assert not AuditEntry.objects.filter(action=Action.ABUSE_FILE_DOWNLOADED).exists()
