@@ -15,7 +15,7 @@ from aigaq.accounts.models import User
 from aigaq.formats.paper import Part, Rendered, to_docx, to_pdf
 
 from .models import AbuseEntry
-from .selectors import sender_groups
+from .selectors import files_of, sender_groups
 
 FORMATS = ("pdf", "docx")
 LANGUAGES = ("kk", "ru", "en")
@@ -51,7 +51,7 @@ def _entry_parts(number: int, entry: AbuseEntry, same: list[int]) -> list[Part]:
                                                                 "day": _day(timezone.localdate(entry.received_at))},
                   items=tuple(items)),
              Part(text=_("The message: %(text)s") % {"text": entry.message})]
-    files = list(entry.files.all())
+    files = files_of(entry)
     if files:
         parts.append(Part(text=ngettext("Attached file:", "Attached files:", len(files)), items=tuple(
             _("%(name)s (%(size)d bytes), received %(day)s. SHA-256 as kept: %(sha256)s; as received: %(received)s")

@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Role
+from aigaq.keys.store import abuse_keys
 from aigaq.lib.suppression import Cell, count_cell, suppress
 
 from .inputs import FIELDS
@@ -55,9 +56,26 @@ def entry_for_user(user: Actor, code: str) -> AbuseEntry:
 def entries_for_user(user: Actor, codes: list[str]) -> list[AbuseEntry]:
     """The chosen entries in the order received; Http404 if any is not hers to see."""
     wanted = set(codes)
-    entries = list(visible_entries(user).filter(code__in=wanted).order_by("received_at", "id"))
+    entries = with_keys(list(visible_entries(user).filter(code__in=wanted).order_by("received_at", "id")))
     if len(entries) != len(wanted):
         raise Http404("No such entry")
+    return entries
+
+
+def files_of(entry: AbuseEntry) -> list[AbuseFile]:
+    """The entry's files, oldest first, each knowing its entry (and so its key, read once)."""
+    files = list(entry.files.all())
+    for item in files:
+        item.entry = entry
+    return files
+
+
+def with_keys(entries: list[AbuseEntry]) -> list[AbuseEntry]:
+    """The entries with their data keys read through one connection to the key store, not one each."""
+    keys = abuse_keys(e.code for e in entries)
+    for entry in entries:
+        if entry.code in keys:
+            entry._dek = keys[entry.code]
     return entries
 
 
@@ -130,8 +148,10 @@ class Revision:
 
 def revisions(entry: AbuseEntry) -> list[Revision]:
     """The entry's earlier versions, newest first, each with the values it had then."""
-    return [Revision(r, json.loads(r.values))
-            for r in entry.revisions.select_related("changed_by").order_by("-changed_at", "-id")]
+    found = list(entry.revisions.select_related("changed_by").order_by("-changed_at", "-id"))
+    for r in found:
+        r.entry = entry
+    return [Revision(r, json.loads(r.values)) for r in found]
 
 
 # --- Figures --------------------------------------------------------------------------------

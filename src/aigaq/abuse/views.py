@@ -58,7 +58,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _list_page(request: HttpRequest, form: ReportForm | None = None, status: int = 200) -> HttpResponse:
-    entries = list(selectors.visible_entries(request.user))
+    entries = selectors.with_keys(list(selectors.visible_entries(request.user)))
     counts = selectors.same_sender_counts(entries)
     codes = [e.code for e in entries]
     form = form or ReportForm(codes=codes, initial={"language": active_language()})
@@ -109,10 +109,10 @@ def entry_new(request: HttpRequest) -> HttpResponse:
 
 def _detail_page(request: HttpRequest, entry: AbuseEntry, file_form: FileForm | None = None,
                  status: int = 200) -> HttpResponse:
-    visible = list(selectors.visible_entries(request.user))
+    visible = selectors.with_keys(list(selectors.visible_entries(request.user)))
     group = next((g for g in selectors.sender_groups(visible) if any(e.code == entry.code for e in g)), [entry])
     return render(request, "abuse/detail.html", {
-        "entry": entry, "files": list(entry.files.all()), "revisions": selectors.revisions(entry),
+        "entry": entry, "files": selectors.files_of(entry), "revisions": selectors.revisions(entry),
         "same_sender": [e for e in group if e.code != entry.code], "file_form": file_form or FileForm(),
     }, status=status)
 
@@ -223,7 +223,7 @@ def report(request: HttpRequest) -> HttpResponse:
 @require_GET
 @member_required
 def senders(request: HttpRequest) -> HttpResponse:
-    groups = selectors.sender_groups(list(selectors.visible_entries(request.user)))
+    groups = selectors.sender_groups(selectors.with_keys(list(selectors.visible_entries(request.user))))
     return render(request, "abuse/senders.html", {"groups": [g for g in groups if len(g) > 1],
                                                   "single": sum(1 for g in groups if len(g) == 1)})
 

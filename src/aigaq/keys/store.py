@@ -184,6 +184,12 @@ def abuse_key(entry_code: str) -> bytes:
     return case_key(ABUSE_KEY_PREFIX + entry_code)
 
 
+def abuse_keys(entry_codes: Iterable[str]) -> dict[str, bytes]:
+    """Data keys of many abuse log entries through one connection (a coordinator's list)."""
+    keys = case_keys(ABUSE_KEY_PREFIX + code for code in entry_codes)
+    return {name.removeprefix(ABUSE_KEY_PREFIX): dek for name, dek in keys.items()}
+
+
 def case_codes_with_keys() -> set[str]:
     """The cases that have a key (reports' and abuse log entries' keys left out)."""
     with _connect() as conn:
