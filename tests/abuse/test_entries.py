@@ -153,3 +153,8 @@ def test_an_altered_file_is_never_served_and_the_attempt_is_audited(alice: User)
     failed = AuditEntry.objects.get(action=Action.ABUSE_FILE_INTEGRITY_FAILED)
     assert failed.extra == {"file": item.code, "reason": "altered"}
     assert not AuditEntry.objects.filter(action=Action.ABUSE_FILE_DOWNLOADED).exists()
+
+
+def test_a_date_long_ago_is_refused(alice: User) -> None:
+    response = client_for(alice).post("/abuse/new/", form_data(received_on="0001-01-01", received_time="00:00"))
+    assert response.status_code == 400 and not AbuseEntry.objects.exists()

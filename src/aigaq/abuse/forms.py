@@ -15,6 +15,7 @@ from .inputs import FIELDS, EntryInput
 from .models import AbuseEntry, Platform, ThreatLevel
 from .report import LANGUAGES
 
+EARLIEST = dt.date(1990, 1, 1)  # no message of the internet era is older (and year 1 overflows in UTC)
 ACCEPT = ",".join(f".{e}" for e in {**locker.KINDS, **locker.WEB_ARCHIVE_KINDS})
 FILE_HELP = _("A screenshot (JPEG, PNG), a saved page (WARC, .warc or .warc.gz), PDF, text, audio or video. "
               "Location and camera details are removed from photos.")
@@ -48,6 +49,10 @@ class EntryForm(GuardedForm):
         received = data.get("received_on")
         if received and received > today:
             self.add_error("received_on", forms.ValidationError(_("This date is in the future."), code="future"))
+        elif received and received < EARLIEST:
+            self.add_error("received_on", forms.ValidationError(
+                _("This date is before %(year)d: please check it.") % {"year": EARLIEST.year}, code="early"))
+            data.pop("received_on", None)
         for name in ("platform_reported_on", "police_reported_on"):
             day = data.get(name)
             if day and day > today:
