@@ -53,7 +53,7 @@ def test_what_she_wrote_is_sealed_in_the_database(alice: User) -> None:
         for table in ("abuse_abuseentry", "abuse_abusefile", "abuse_sendertoken"):
             cursor.execute(f"SELECT * FROM {table}")  # noqa: S608 - fixed table names
             blob = json.dumps(cursor.fetchall(), default=str)
-            for plaintext in (MESSAGE, "threatener", "555", "Ахметов", "KUSP", "note.txt"):
+            for plaintext in (MESSAGE, "threatener", "555-12-34", "7015551234", "Ахметов", "KUSP 123", "note.txt"):
                 assert plaintext not in blob, (table, plaintext)
 
 
