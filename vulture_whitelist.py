@@ -159,3 +159,9 @@ from aigaq.keys import store as key_store
 
 # Which wraps of a report's key the key store holds: the properties tests/reports/test_survivor_key.py proves.
 key_store.report_key_exists, key_store.report_survivor_wrap_exists
+
+from aigaq.abuse import selectors as abuse_selectors
+
+abuse_selectors.Revision.revision  # read in abuse/_history.html
+abuse_selectors.Figures.platforms  # read in abuse/figures.html
+abuse_selectors.Figures.any_suppressed  # read in abuse/figures.html

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "aigaq.network",
     "aigaq.imports",
     "aigaq.reports",
+    "aigaq.abuse",
     "aigaq.ops",
     "aigaq.demo",
 ]

@@ -17,6 +17,7 @@ urlpatterns = [
     path("network/", include("aigaq.network.urls")),
     path("imports/", include("aigaq.imports.urls")),
     path("report/", include("aigaq.reports.urls")),
+    path("abuse/", include("aigaq.abuse.urls")),
 ]
 
 # Aigaq's own error pages (translated, with the quick exit): aigaq/errors.py.

@@ -6,7 +6,7 @@ import re
 
 from aigaq.insights.charts import _draw, chart_svg
 from aigaq.insights.metrics import Chart
-from aigaq.insights.suppression import HIDDEN, SMALL, Cell
+from aigaq.lib.suppression import HIDDEN, SMALL, Cell
 
 KAZAKH = ["Полицияға арыз берілді", "Жыныстық қылмыс бабы бойынша айып тағылды", "Бас бостандығынан айыру"]
 

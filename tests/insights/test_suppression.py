@@ -7,7 +7,7 @@ import itertools
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aigaq.insights.suppression import SHOWN, SMALL, THRESHOLD, count_cell, rate_cell, suppress
+from aigaq.lib.suppression import SHOWN, SMALL, THRESHOLD, count_cell, rate_cell, suppress
 
 
 def with_totals(body: list[list[int]], *, partition: bool) -> list[list[int]]:

@@ -104,6 +104,14 @@ class Action(models.IntegerChoices):
     BUNDLE_MADE = 140, _("made a court bundle")
     EVIDENCE_BUNDLED = 141, _("put an evidence file into a court bundle")
     SIGNING_KEY_CREATED = 142, _("created the organisation's signing key")
+    # The abuse log of the organisation's activists (aigaq.abuse): codes only, never what she wrote.
+    ABUSE_ENTRY_ADDED = 160, _("recorded abuse she received")
+    ABUSE_ENTRY_VIEWED = 161, _("opened an abuse log entry")
+    ABUSE_ENTRY_CHANGED = 162, _("corrected an abuse log entry")
+    ABUSE_FILE_ADDED = 163, _("added a file to an abuse log entry")
+    ABUSE_FILE_DOWNLOADED = 164, _("downloaded a file of an abuse log entry")
+    ABUSE_FILE_INTEGRITY_FAILED = 165, _("tried to open an abuse log file that failed its integrity check")
+    ABUSE_REPORT_MADE = 166, _("made a report of abuse log entries")
 
 
 class AuditEntry(models.Model):

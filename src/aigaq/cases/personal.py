@@ -33,4 +33,9 @@ PERSONAL_FIELDS: dict[str, tuple[str, ...]] = {
                "his_plates", "his_description", "contact_way", "contact_details", "safe_times"),
     "ReportMessage": ("text",),
     "ReportFile": ("filename",),
+    # The abuse log of the organisation's activists (aigaq.abuse): everything she writes, the sender's
+    # identifiers, earlier versions and the files' names and hashes, under the entry's own key.
+    "AbuseEntry": ("sender_handle", "sender_phone", "sender_name", "message", "platform_outcome", "police_outcome"),
+    "AbuseRevision": ("values", "reason"),
+    "AbuseFile": ("filename", "sha256", "received_sha256"),
 }

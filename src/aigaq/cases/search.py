@@ -40,6 +40,13 @@ def _plain_tokens(purpose: str, values: Iterable[str]) -> set[tuple[str, str]]:
     return out
 
 
+def identifier_tokens(purpose: str, values: Iterable[str]) -> set[str]:
+    """The blind-index tokens of identifiers given elsewhere than on a suspect (the sender of abuse
+    an activist logs): `purpose` is "phone", "handle", "plate", "iin" or "name" (one per word), the
+    values normalised exactly as a suspect's are, so the same number or account meets in any form."""
+    return {blind_index(p, key) for p, key in _plain_tokens(purpose, values)}
+
+
 def suspect_tokens(suspect: Suspect) -> list[tuple[str, str]]:
     plain = set()
     plain |= _plain_tokens("phone", identifier_lines(suspect.phones))

@@ -1,35 +1,14 @@
-"""A filled template as an editable .docx (python-docx) and as a PDF (WeasyPrint, as the insights
-report). Both are built from the same paragraphs, so they say the same thing."""
+"""A filled template as the parts of a document; aigaq.formats.paper makes the .docx and the PDF
+from them (`to_docx`, `to_pdf`), so both say the same thing."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
-from pathlib import Path
-
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from aigaq.lib.text import neutralise
+from aigaq.formats.paper import Part, Rendered
 
 from .catalogue import BLOCKS, PLACEHOLDER, DocTemplate
 from .fields import Filled
-
-STYLESHEET = Path(__file__).resolve().parent / "static" / "css" / "document.css"
-
-
-@dataclass(frozen=True)
-class Part:
-    text: str = ""
-    items: tuple[str, ...] = ()  # a list (events, evidence, legal basis) in place of a paragraph
-
-
-@dataclass(frozen=True)
-class Rendered:
-    title: str
-    addressee: str
-    parts: tuple[Part, ...]
-    footer: tuple[str, ...]
 
 
 def compose(doc: DocTemplate, filled: Filled, *, lang: str) -> Rendered:
@@ -55,43 +34,3 @@ def starter(doc: DocTemplate, *, lang: str) -> Rendered:
     """The built-in text with its placeholders as they are: a .docx for a coordinator to start from."""
     return Rendered(title=doc.title[lang], addressee=doc.addressee[lang],
                     parts=tuple(Part(text=p) for p in doc.body[lang]), footer=("",))
-
-
-def to_docx(rendered: Rendered) -> bytes:
-    from docx import Document
-    from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.shared import Pt
-
-    document = Document()
-    style = document.styles["Normal"]
-    style.font.name = "Times New Roman"
-    style.font.size = Pt(12)
-    if rendered.addressee:
-        addressee = document.add_paragraph(rendered.addressee)
-        addressee.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    if rendered.title:
-        document.add_heading(rendered.title, level=1)
-    for part in rendered.parts:
-        if part.items:
-            for item in part.items:
-                document.add_paragraph(item, style="List Bullet")
-        else:
-            document.add_paragraph(part.text)
-    footer = document.sections[0].footer
-    footer.paragraphs[0].text = rendered.footer[0]
-    for line in rendered.footer[1:]:
-        footer.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
-
-
-def to_pdf(rendered: Rendered, *, lang: str) -> bytes:
-    # WeasyPrint is imported here: it loads Pango and fonts, which the web pages never need.
-    from weasyprint import CSS, HTML
-
-    html = render_to_string("documents/document.html", {"doc": rendered, "lang": lang})
-    # No base_url: the document refers to nothing outside itself. Invisible and reordering
-    # characters (in her words, the officer's) become visible markers, as on the web pages.
-    pdf: bytes = HTML(string=neutralise(html)).write_pdf(stylesheets=[CSS(filename=str(STYLESHEET))])
-    return pdf

@@ -13,12 +13,13 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.cases.access import can_edit
 from aigaq.cases.models import Case
+from aigaq.formats.paper import Part, Rendered, to_docx, to_pdf
 from aigaq.lib import crypto
 
 from .catalogue import LANGUAGES, template
 from .fields import fill
 from .models import GeneratedDocument, TemplateUpload
-from .render import Part, Rendered, compose, to_docx, to_pdf
+from .render import compose
 from .uploads import fill_upload, placeholders_of
 
 MAKERS = (Role.LAWYER, Role.COORDINATOR)

@@ -12,13 +12,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from aigaq.accounts.decorators import coordinator_required
 from aigaq.accounts.members import acting_member
+from aigaq.formats.paper import to_docx
 from aigaq.i18n import active_language
 
 from . import services
 from .catalogue import BLOCKS, FIELDS, LANGUAGES, template, templates
 from .forms import TemplateUploadForm
 from .models import TemplateUpload
-from .render import starter, to_docx
+from .render import starter
 from .uploads import UploadRefused
 from .views import CONTENT_TYPES
 

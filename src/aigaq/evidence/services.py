@@ -4,7 +4,6 @@ found that its stored copy failed the integrity check)."""
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Callable, Sequence
 from contextlib import suppress
@@ -12,6 +11,7 @@ from typing import BinaryIO
 
 from django.db import transaction
 
+from aigaq import locker
 from aigaq.accounts.models import User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
@@ -22,9 +22,8 @@ from . import files
 from .models import EvidenceItem, EvidenceRevision
 from .seal import seal_at_receipt
 
-
-class EvidenceRefused(ValueError):
-    """The upload is not an accepted kind of file, or is not what its extension says."""
+# The upload is not an accepted kind of file, or is not what its extension says (aigaq.locker).
+EvidenceRefused = locker.FileRefused
 
 
 @transaction.atomic
@@ -34,18 +33,12 @@ def evidence_add(
     """Stores an uploaded file, encrypted under the case's key, with metadata removed from
     images. `data` is the whole file, held in memory: it never touches the disk unencrypted.
     `from_survivor`: she sent it with her own report; its custody starts "submitted by the survivor"."""
-    kind = files.kind_of(filename, data[:64])
-    if kind is None:
-        raise EvidenceRefused(filename.rsplit(".", 1)[-1].lower() if "." in filename else "")
-    received_sha256 = hashlib.sha256(data).hexdigest()
-    cleaned = files.strip_metadata(data, kind)
-    if kind.content_type in ("image/jpeg", "image/png") and cleaned is None:
-        raise EvidenceRefused(kind.extension)  # not a readable image: refuse rather than keep its metadata
-    stored = cleaned if cleaned is not None else data
-    item = EvidenceItem(case=case, title=title, filename=filename, kind=kind.extension, size=len(stored),
-                        metadata_removed=cleaned is not None, uploaded_by=actor,
-                        received_sha256=received_sha256)
-    item.sha256 = files.write_sealed(case.data_key(), io.BytesIO(stored), case_code=case.code,
+    prepared = locker.prepare(filename, data)
+    kind = prepared.kind
+    item = EvidenceItem(case=case, title=title, filename=filename, kind=kind.extension, size=len(prepared.stored),
+                        metadata_removed=prepared.metadata_removed, uploaded_by=actor,
+                        received_sha256=prepared.received_sha256)
+    item.sha256 = files.write_sealed(case.data_key(), io.BytesIO(prepared.stored), case_code=case.code,
                                      item_code=item.code, stored_name=item.stored_name)
     item.save()
     seal_at_receipt(actor=actor, item=item)

@@ -257,11 +257,30 @@ def organisation_signing_key(organisation_code: str) -> tuple[bytes, bool]:
     return key, made
 
 
+# An entry of the abuse log (aigaq.abuse) has a data key of its own too, "abuse:<code>": what an
+# activist records of the abuse she received is sealed under it, never under a case's key.
+ABUSE_KEY_PREFIX = "abuse:"
+
+
+def abuse_key_create(entry_code: str) -> bytes:
+    return case_key_create(ABUSE_KEY_PREFIX + entry_code)
+
+
+def abuse_key(entry_code: str) -> bytes:
+    return case_key(ABUSE_KEY_PREFIX + entry_code)
+
+
+def abuse_keys(entry_codes: Iterable[str]) -> dict[str, bytes]:
+    """Data keys of many abuse log entries through one connection (a coordinator's list)."""
+    keys = case_keys(ABUSE_KEY_PREFIX + code for code in entry_codes)
+    return {name.removeprefix(ABUSE_KEY_PREFIX): dek for name, dek in keys.items()}
+
+
 def case_codes_with_keys() -> set[str]:
-    """The cases that have a key (reports' and organisations' signing keys left out)."""
+    """The cases that have a key (reports', abuse log entries' and organisations' signing keys left out)."""
     with _connect() as conn:
         return {code for (code,) in conn.execute("SELECT case_code FROM case_key")
-                if not code.startswith((REPORT_KEY_PREFIX, SIGNING_KEY_PREFIX))}
+                if not code.startswith((REPORT_KEY_PREFIX, ABUSE_KEY_PREFIX, SIGNING_KEY_PREFIX))}
 
 
 def rewrap_all(ring: crypto.KeyRing) -> Iterator[str]:

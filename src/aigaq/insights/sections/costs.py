@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from aigaq.lib.suppression import Cell, measure_cell
+
 from ..filters import Filter
 from ..rollup import Tallied
-from ..suppression import Cell, measure_cell
 from .tables import Column, Row, Section, Table, by_label, count_table, extended, groups, hidden_cells
 
 

@@ -9,10 +9,10 @@ from django.utils.translation import gettext as _
 
 from aigaq import reference
 from aigaq.i18n import active_language
+from aigaq.lib.suppression import Cell
 
 from ..filters import Filter
 from ..rollup import Tallied
-from ..suppression import Cell
 from .tables import (
     Column,
     Counts,

@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from aigaq import i18n, reference
+from aigaq.lib.suppression import Cell, count_cell, measure_cell, rate_cell, suppress
 
 from ..filters import BREAKDOWNS
 from ..rollup import Tallied, bucket_width
-from ..suppression import Cell, count_cell, measure_cell, rate_cell, suppress
 
 TOTAL = "__total__"
 
