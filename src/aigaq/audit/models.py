@@ -99,6 +99,9 @@ class Action(models.IntegerChoices):
     REPORT_MATCHED = 131, _("a sealed report was found to name the same man as a case or another report")
     REPORT_SHARED = 132, _("a survivor answered whether to share her sealed report")
     EVIDENCE_FROM_SURVIVOR = 130, _("added a file submitted by the survivor with her report")
+    # Exports of the case list: the entry holds the format, the filters' codes and the number of rows,
+    # never the search text (it may be a name).
+    CASES_EXPORTED = 150, _("exported the case list")
 
 
 class AuditEntry(models.Model):
