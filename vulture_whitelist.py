@@ -155,3 +155,5 @@ Report.matched_at  # when a sealed report was found to match; shown on the coord
 from aigaq.lib.crypto import receipt
 
 receipt.ENTROPY_BITS  # the receipt code's strength, checked by tests/reports/test_public_form.py
+quotePrefix  # openpyxl's cell style: Excel keeps a formula-like text as text when edited (lib/sheets.py)
+number_format  # openpyxl's cell attribute: dates shown as yyyy-mm-dd in exported workbooks (lib/sheets.py)

@@ -59,10 +59,10 @@ def insights_export(*, actor: User, f: Filter, fmt: str) -> Download:
     return Download(content, EXPORT_TYPES[fmt], f"aigaq-insights.{fmt}")
 
 
-def report_download(*, actor: User, f: Filter, lang: str) -> Download:
-    """The printable report in `lang` (report.REPORT_LANGUAGES), audited."""
+def report_download(*, actor: User, f: Filter, lang: str, figure: str = "incident") -> Download:
+    """The printable report in `lang` (report.REPORT_LANGUAGES), its map coloured by `figure`, audited."""
     check_scope(actor, f)
-    pdf = render_report(f, lang=lang)
+    pdf = render_report(f, lang=lang, figure=figure)
     _record(actor=actor, action=Action.REPORT_DOWNLOADED, f=f, lang=lang)
     return Download(pdf, "application/pdf", f"aigaq-report-{lang}.pdf")
 
