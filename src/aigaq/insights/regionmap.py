@@ -2,11 +2,11 @@
 step of the attrition funnel, drawn on the server as SVG that sits inline in the page and the PDF.
 
 It is a tile-grid cartogram, one square per region placed roughly where the region lies, not a map
-of borders. Why (docs/metrics.md, "The map"): no boundary file of the 2022 regions with a clear
-licence could be had here (the ones at hand predate 2022: 14 regions and 3 cities, without Abai,
-Zhetysu or Ulytau), an outline map would have to be simplified by hand to stay readable at 375 px,
-and in a choropleth the large, thinly populated regions (Karaganda, Aktobe) dominate the eye while
-the three cities, where most cases are, are dots. Equal squares give every region the same weight
+of borders. Why (docs/metrics.md, "The map of the regions"): no boundary file of the 2022 regions
+with a clear licence could be had (the one outline found predates 2018, without Shymkent, Abai,
+Zhetysu or Ulytau, and has no open licence), and in a choropleth the large, thinly populated regions
+(Karaganda, Aktobe) dominate the eye while the three cities, where most cases are, are dots too
+small to colour or name at 375 px. Equal squares give every region the same weight
 and room for its name and number.
 
 The numbers are the funnel table *by region*, suppressed by the same rules as the dashboard's
