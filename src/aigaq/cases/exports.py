@@ -31,7 +31,7 @@ from aigaq.lib.sheets import Value, csv_bytes, xlsx_bytes
 
 from . import listing
 from .models import Case
-from .pathway import STAGES, Derived
+from .pathway import STAGES
 from .selectors import repeat_case_ids
 
 EXPORT_TYPES = {
@@ -54,26 +54,6 @@ def header() -> list[Value]:
     return [_("Code"), _("Incident"), _("Region"), _("Stage"), _("Flags"), _("Next hearing"), _("Last activity")]
 
 
-def flag_labels(derived: Derived, repeat: bool) -> list[str]:
-    """The flags the list shows for a case, in its order and words (cases/flags.html)."""
-    labels = []
-    if derived.refused_registration:
-        labels.append(_("Registration refused"))
-    if derived.waiting:
-        labels.append(_("Waiting %(days)s days") % {"days": derived.waiting_days})
-    if derived.downgraded:
-        labels.append(_("Downgraded"))
-    if derived.closed_hearing:
-        labels.append(_("Closed hearing"))
-    if derived.custodial is True:
-        labels.append(_("Custodial sentence"))
-    elif derived.custodial is False:
-        labels.append(_("No custody"))
-    if repeat:
-        labels.append(_("Repeat suspect"))
-    return labels
-
-
 def _rows(actor: User, filters: dict[str, Any], today: dt.date) -> Iterator[list[Value]]:
     stages = dict(STAGES)
     repeat = repeat_case_ids(actor)
@@ -86,7 +66,7 @@ def _rows(actor: User, filters: dict[str, Any], today: dt.date) -> Iterator[list
                 incident.date_from,
                 i18n.label(reference.regions(), incident.region),
                 str(stages.get(row.derived.stage, row.derived.stage)),
-                "; ".join(flag_labels(row.derived, row.repeat_suspect)),
+                "; ".join(label for _kind, label in listing.shown_flags(row.derived, row.repeat_suspect)),
                 case.next_hearing_on,
                 timezone.localdate(case.last_activity_at) if case.last_activity_at else None,
             ]
