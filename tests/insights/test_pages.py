@@ -165,6 +165,7 @@ def test_the_report_command_writes_a_pdf_and_refuses_bad_input(cases: list[Case]
         (["--period", "last year"], "cannot read"),
         (["--period", "2025", "--lang", "de"], "kk, ru or en"),
         (["--period", "2025", "--organisation", "nope"], "no organisation"),
+        (["--period", "2025", "--map", "arrests"], "--map must be one of incident, reported"),
     ):
         with pytest.raises(CommandError, match=message):
             call_command("report", *args, "-o", str(out))

@@ -67,8 +67,8 @@ def report_download(*, actor: User, f: Filter, lang: str, figure: str = "inciden
     return Download(pdf, "application/pdf", f"aigaq-report-{lang}.pdf")
 
 
-def report_print(*, f: Filter, lang: str) -> bytes:
+def report_print(*, f: Filter, lang: str, figure: str = "incident") -> bytes:
     """The report for `aigaq report` on the server: no user, any organisations; audited as the command's."""
-    pdf = render_report(f, lang=lang)
+    pdf = render_report(f, lang=lang, figure=figure)
     _record(actor=None, action=Action.REPORT_DOWNLOADED, f=f, lang=lang, command="report")
     return pdf
