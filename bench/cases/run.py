@@ -8,6 +8,11 @@ services (the list never reads a sealed column, which stay empty); the stored st
 (`cases.summary`) are drawn at random, as events would have set them. Each figure is the median of
 5 requests of the list page through Django's test client (the whole request: session, access, the
 page's query, its count and the template), after one warm-up request.
+
+    .venv/bin/python bench/cases/run.py --n 100000 --exports
+
+times instead one whole export of the list (`POST /cases/export.csv` and `.xlsx`, stepped up) for the
+coordinator and the caseworker: the query, the rows, the file and the audit entry.
 """
 
 from __future__ import annotations
@@ -114,14 +119,47 @@ def median_ms(client: Any, params: dict[str, str], repeat: int = 5) -> float:
     return statistics.median(times)
 
 
+def export_seconds(client: Any, fmt: str) -> tuple[float, int, int]:
+    start = time.perf_counter()
+    response = client.post(f"/cases/export.{fmt}")
+    seconds = time.perf_counter() - start
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment")
+    lines = response.content.count(b"\n") if fmt == "csv" else 0
+    return seconds, len(response.content), lines
+
+
+def exports(users: dict[str, Any]) -> None:
+    from django.test import Client
+
+    from aigaq.accounts.sessions import STEP_UP_KEY
+
+    print("| user | format | rows | size | seconds |")
+    print("|---|---|---:|---:|---:|")
+    for name in ("coordinator", "caseworker"):
+        client = Client()
+        client.force_login(users[name])
+        rows = 0
+        for fmt in ("csv", "xlsx"):
+            session = client.session
+            session[STEP_UP_KEY] = time.time()  # she confirmed it is her just now
+            session.save()
+            seconds, size, lines = export_seconds(client, fmt)
+            rows = lines - 1 if fmt == "csv" else rows
+            print(f"| {name} | {fmt} | {rows:,} | {size / 1e6:.1f} MB | {seconds:.1f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--n", type=int, default=100_000)
+    parser.add_argument("--exports", action="store_true", help="time the list's xlsx and CSV exports instead")
     args = parser.parse_args()
     configure()
     start = time.perf_counter()
     users = generate(args.n)
     print(f"generated {args.n:,} cases in {time.perf_counter() - start:.1f} s")
+    if args.exports:
+        exports(users)
+        return
     from django.test import Client
 
     print("| user | view / sort | page 1 (ms) | page 100 (ms) |")

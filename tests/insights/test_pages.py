@@ -50,7 +50,7 @@ def cases(cora: User, build: Callable[..., Case]) -> list[Case]:
 def test_caseworkers_and_lawyers_get_404(alice: User, bob: User, login: Callable[[User], Client]) -> None:
     for user in (alice, bob):
         client = login(user)
-        for url in (URL, URL + "export.csv", URL + "export.json", URL + "report.pdf"):
+        for url in (URL, URL + "export.csv", URL + "export.xlsx", URL + "export.json", URL + "report.pdf"):
             assert client.get(url).status_code == 404
 
 
@@ -85,7 +85,7 @@ def test_exports_and_the_report_ask_for_a_fresh_step_up_before_anything_leaves(
     ann: User, cases: list[Case], login: Callable[[User], Client]
 ) -> None:
     client = login(ann)
-    for url in (URL + "export.csv", URL + "export.json", URL + "report.pdf"):
+    for url in (URL + "export.csv", URL + "export.xlsx", URL + "export.json", URL + "report.pdf"):
         asked = client.get(url, {"by": "region"})
         assert asked.status_code == 200 and asked["Content-Type"].startswith("text/html")
         assert not asked.has_header("Content-Disposition") and "step_up_password" in asked.content.decode()
@@ -93,7 +93,8 @@ def test_exports_and_the_report_ask_for_a_fresh_step_up_before_anything_leaves(
     confirmed = client.post(URL + "export.csv?by=region", {"step_up_method": "GET", "step_up_password": PASSWORD})
     assert confirmed.status_code == 302 and confirmed["Location"] == URL + "export.csv?by=region"
     download = client.get(confirmed["Location"])
-    assert download["Content-Disposition"].startswith("attachment") and download.content.startswith(b"section,")
+    assert download["Content-Disposition"].startswith("attachment")
+    assert download.content.startswith(b"\xef\xbb\xbfsection,")  # UTF-8 with a byte order mark, for Excel
     assert AuditEntry.objects.filter(action=Action.EXPORTED).count() == 1
 
 
@@ -119,7 +120,8 @@ def test_periods_are_whole_months_so_exports_a_day_apart_cannot_single_out_a_day
 def test_a_coordinator_sees_only_her_organisation(
     olga: User, cases: list[Case], login: Callable[[User], Client]
 ) -> None:
-    rows = list(csv.DictReader(io.StringIO(_stepped_up(login(olga)).get(URL + "export.csv").content.decode())))
+    text = _stepped_up(login(olga)).get(URL + "export.csv").content.decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
     funnel_total = [r for r in rows if r["table"] == "funnel" and r["group"] == "total"]
     assert funnel_total and all(r["value"] == "0" for r in funnel_total)
 
@@ -128,7 +130,7 @@ def test_exports_are_suppressed_filtered_audited_and_hold_no_code_date_or_unit(
     ann: User, cases: list[Case], login: Callable[[User], Client]
 ) -> None:
     client = _stepped_up(login(ann))
-    text = client.get(URL + "export.csv", {"by": "region"}).content.decode()
+    text = client.get(URL + "export.csv", {"by": "region"}).content.decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text)))
     funnel = {r["group"]: r["value"] for r in rows if r["table"] == "funnel" and r["measure"] == "incident"}
     assert funnel == {"KZ-71": "6", "KZ-75": "<5", "total": "x"} or funnel["KZ-75"] == "<5"
@@ -163,6 +165,7 @@ def test_the_report_command_writes_a_pdf_and_refuses_bad_input(cases: list[Case]
         (["--period", "last year"], "cannot read"),
         (["--period", "2025", "--lang", "de"], "kk, ru or en"),
         (["--period", "2025", "--organisation", "nope"], "no organisation"),
+        (["--period", "2025", "--map", "arrests"], "--map must be one of incident, reported"),
     ):
         with pytest.raises(CommandError, match=message):
             call_command("report", *args, "-o", str(out))

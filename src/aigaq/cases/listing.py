@@ -183,6 +183,27 @@ def case_list(
     return _ordered(cases, sort or default_sort(user), today)
 
 
+def shown_flags(derived: Derived, repeat: bool) -> list[tuple[str, str]]:
+    """The flags shown for a case, in order, as (kind, label): the list, the case page (flags.html,
+    which styles each kind) and the list's export."""
+    flags: list[tuple[str, object]] = []
+    if derived.refused_registration:
+        flags.append(("refused", _("Registration refused")))
+    if derived.waiting:
+        flags.append(("waiting", _("Waiting %(days)s days") % {"days": derived.waiting_days}))
+    if derived.downgraded:
+        flags.append(("downgraded", _("Downgraded")))
+    if derived.closed_hearing:
+        flags.append(("closed", _("Closed hearing")))
+    if derived.custodial is True:
+        flags.append(("custodial", _("Custodial sentence")))
+    elif derived.custodial is False:
+        flags.append(("noncustodial", _("No custody")))
+    if repeat:
+        flags.append(("repeat", _("Repeat suspect")))
+    return [(kind, str(label)) for kind, label in flags]
+
+
 def case_rows(
     cases: Iterable[Case], *, today: dt.date | None = None, repeat: Collection[int] = ()
 ) -> list[CaseRow]:

@@ -6,6 +6,7 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("new/", views.case_new, name="new"),
+    path("export.<str:fmt>", views.case_export, name="export"),
     path("offices/", office_views.offices_to_map, name="offices_to_map"),
     path("<str:code>/", views.case_detail, name="detail"),
     path("<str:code>/events/<str:event_type>/", event_views.event_add, name="event_add"),

@@ -12,7 +12,6 @@ left alone, so importing the same file again creates nothing.
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +27,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.cases import services as case_services
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
+from aigaq.lib.sheets import xlsx_bytes
 
 from . import values as v
 from .columns import BY_KEY, COLUMNS, KEYS, is_label_row
@@ -248,20 +248,7 @@ def import_cases(
 
 
 def _sheet_bytes(rows: Sequence[Sequence[Any]], title: str) -> bytes:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = title[:31]
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
-            if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-                cell.data_type = "s"  # never a formula, whatever the text begins with
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes([(title, rows)])  # text cells are never formulas (aigaq.lib.sheets)
 
 
 def error_sheet(plan: Plan) -> bytes:

@@ -1,23 +1,30 @@
-"""Open-data exports of the dashboard's tables, CSV or JSON.
+"""Open-data exports of the dashboard's tables: CSV, xlsx or JSON.
 
 They hold exactly what the dashboard shows after suppression, for the public tables only (the
 police-unit table names places below city level and stays on the dashboard). Groups are years,
 regions, urban/rural, GBVIMS types or cities; no case code, no name, no date finer than a year.
+The filter's own period is whole months (`filters`).
+
+CSV and xlsx are written by `aigaq.lib.sheets`: UTF-8 with a byte order mark, and no text cell that
+a spreadsheet would run as a formula. The xlsx has the same rows, with labelled columns in the
+user's language, a shown count as a number and a suppressed one as its text ("<5", "x"), and a
+second sheet with the filter.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from aigaq.lib.sheets import Value, csv_bytes, xlsx_bytes
 from aigaq.lib.text import neutralise
 
 from .filters import Filter
 from .metrics import Section, public_tables
+from .sections.tables import by_label
 
 CSV_HEADER = (
     "section",
@@ -65,25 +72,59 @@ def metadata(f: Filter) -> dict[str, Any]:
     }
 
 
-def to_csv(f: Filter, sections: list[Section]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_HEADER)
+def to_csv(f: Filter, sections: list[Section]) -> bytes:
+    rows: list[list[Value]] = [list(CSV_HEADER)]
     for row in export_rows(f, sections):
-        writer.writerow(
-            [
-                row["section"],
-                row["table"],
-                row["group_by"],
-                row["group"],
-                row["group_label"],
-                row["measure"],
-                row["measure_label"],
-                row["text"],
-                row["suppressed"],
-            ]
-        )
-    return neutralise(out.getvalue())  # an organisation's or a place's name could hold an override
+        rows.append([row[k] if k != "value" else row["text"] for k in CSV_HEADER])
+    return csv_bytes(rows)  # invisible characters shown, formulas defused (an organisation's name…)
+
+
+def to_xlsx(f: Filter, sections: list[Section]) -> bytes:
+    header: list[Value] = [
+        _("Section"), _("Table"), _("Group"), _("Measure"), _("Value"), _("Suppressed"),
+        "section", "table", "group_by", "group", "measure",
+    ]
+    suppressed = {"small": _("fewer than 5"), "hidden": _("hidden")}
+    rows: list[list[Value]] = [header]
+    titles = {s.key: s.title for s in sections}
+    tables = {t.key: t.title for s in sections for t in s.tables}
+    for row in export_rows(f, sections):
+        rows.append([
+            titles.get(row["section"], row["section"]),
+            tables.get(row["table"], row["table"]),
+            row["group_label"],
+            row["measure_label"],
+            _number_or_text(row["value"], row["text"]),
+            suppressed.get(row["suppressed"], row["suppressed"]),
+            row["section"], row["table"], row["group_by"], row["group"], row["measure"],
+        ])
+    meta = metadata(f)
+    about: list[list[Value]] = [
+        [_("Filter"), ""],
+        [_("Period"), meta["period"]],
+        [_("Region"), meta["region"]],
+        [_("Organisation"), meta["organisations"]],
+        [_("Break down by"), by_label(f.by)],
+        [_("Prepared on"), meta["generated"]],
+        [_("Small cells"), suppression_note()],
+    ]
+    return xlsx_bytes([(_("Figures"), rows), (_("Filter"), about)])
+
+
+def _number_or_text(value: float | int | None, text: str) -> Value:
+    """A shown count or measure as a number; a suppressed cell, a share ("12.5%") or a range of days
+    ("3–5") as the text the dashboard shows."""
+    if value is not None and text == (f"{value:g}" if isinstance(value, float) else str(value)):
+        return value
+    return text
+
+
+def suppression_note() -> str:
+    """The dashboard's legend of the suppressed cells, in the active language."""
+    return _(
+        "“<5”: fewer than 5 cases. “x”: hidden so that a small number cannot be worked out from the totals. "
+        "“–”: nothing to compute."
+    )
 
 
 def to_json(f: Filter, sections: list[Section]) -> str:

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
+from django.utils.translation import gettext_lazy
 
 from aigaq import reference
 from aigaq.cases.inputs import SENTENCE_MONTHS_MAX
@@ -35,6 +36,16 @@ FUNNEL_STEPS = (
     "sent_to_court",
     "convicted",
     "custodial",
+)
+# What each step is called on the dashboard, the map's choice of figure and the report.
+FUNNEL_LABELS = (
+    gettext_lazy("Incidents"),
+    gettext_lazy("Reported to police"),
+    gettext_lazy("Registered (ERDR)"),
+    gettext_lazy("Charged under a sexual-offence article"),
+    gettext_lazy("Sent to court"),
+    gettext_lazy("Convicted"),
+    gettext_lazy("Custodial sentence"),
 )
 
 

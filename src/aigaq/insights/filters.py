@@ -28,6 +28,7 @@ from aigaq.accounts.models import Organisation
 from aigaq.formats.text import GuardedForm
 from aigaq.i18n import active_language
 
+from .figures import FUNNEL_LABELS, FUNNEL_STEPS
 from .models import CaseFigures
 from .rollup import Tallied, tally
 
@@ -156,6 +157,12 @@ class FilterForm(GuardedForm):
     region = forms.ChoiceField(label=gettext_lazy("Region"), required=False)
     organisation = forms.ChoiceField(label=gettext_lazy("Organisation"), required=False)
     by = forms.ChoiceField(label=gettext_lazy("Break down by"), required=False, choices=BREAKDOWNS)
+    # What the map of the regions is coloured by; it selects no cases, so it is not part of the Filter.
+    map = forms.ChoiceField(
+        label=gettext_lazy("Colour the map by"),
+        required=False,
+        choices=list(zip(FUNNEL_STEPS, FUNNEL_LABELS, strict=True)),
+    )
 
     def __init__(self, *args: Any, organisations: list[Organisation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -176,6 +183,11 @@ class FilterForm(GuardedForm):
         if since and until and since > until:
             self.add_error("until", _("The end of the period is before its start."))
         return data
+
+    def map_figure(self) -> str:
+        """The funnel step the map shows (figures.FUNNEL_STEPS): the incidents unless she chose another."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return data.get("map") or FUNNEL_STEPS[0]
 
     def to_filter(self) -> Filter:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}

@@ -1,4 +1,5 @@
-"""The printable report: the dashboard's public sections as a PDF, in Kazakh, Russian or English."""
+"""The printable report: the dashboard's public sections and the map of the regions as a PDF, in
+Kazakh, Russian or English."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from aigaq.lib.text import neutralise
 from .charts import section_charts
 from .filters import Filter
 from .metrics import all_sections
+from .regionmap import region_map
 
 REPORT_LANGUAGES = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
 STYLESHEET = Path(__file__).resolve().parent / "static" / "css" / "insights-report.css"
 
 
-def render_report(f: Filter, *, lang: str) -> bytes:
+def render_report(f: Filter, *, lang: str, figure: str = "incident") -> bytes:
     if lang not in REPORT_LANGUAGES:
         raise ValueError(f"the report exists in kk, ru and en, not {lang!r}")
     # WeasyPrint is imported here: it loads Pango and fonts, which the web pages never need.
@@ -33,6 +35,7 @@ def render_report(f: Filter, *, lang: str) -> bytes:
                 "lang": lang,
                 "generated": timezone.localdate(),
                 "charts": section_charts(sections),
+                "region_map": region_map(f, figure=figure, sections=sections),
             },
         )
     # No base_url: the document refers to nothing outside itself, so WeasyPrint fetches nothing.

@@ -14,6 +14,7 @@ from .access import check_scope, organisations_for
 from .charts import section_charts
 from .filters import Filter, FilterForm
 from .metrics import Section, all_sections
+from .regionmap import RegionMap, region_map
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class FilterChoice:
 class Dashboard:
     sections: list[Section]
     charts: dict[str, SafeString]  # each chart's SVG, by its key
+    region_map: RegionMap
 
 
 def filter_choice(user: AbstractBaseUser | AnonymousUser, *, data: QueryDict) -> FilterChoice:
@@ -38,7 +40,8 @@ def filter_choice(user: AbstractBaseUser | AnonymousUser, *, data: QueryDict) ->
     return FilterChoice(form, form.to_filter())
 
 
-def dashboard(user: AbstractBaseUser | AnonymousUser, *, f: Filter) -> Dashboard:
+def dashboard(user: AbstractBaseUser | AnonymousUser, *, f: Filter, figure: str = "incident") -> Dashboard:
+    """The dashboard's sections, charts and map (coloured by the funnel step `figure`)."""
     check_scope(user, f)
     sections = all_sections(f)
-    return Dashboard(sections, section_charts(sections))
+    return Dashboard(sections, section_charts(sections), region_map(f, figure=figure, sections=sections))

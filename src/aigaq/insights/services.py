@@ -23,7 +23,11 @@ from .filters import Filter
 from .metrics import all_sections
 from .report import render_report
 
-EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
 
 
 @dataclass(frozen=True)
@@ -40,26 +44,31 @@ def _record(*, actor: User | None, action: Action, f: Filter, **extra: str) -> N
 
 
 def insights_export(*, actor: User, f: Filter, fmt: str) -> Download:
-    """The dashboard's public tables as CSV or JSON (EXPORT_TYPES), audited."""
+    """The dashboard's public tables as CSV, xlsx or JSON (EXPORT_TYPES), audited."""
     if fmt not in EXPORT_TYPES:
         raise ValueError(f"insights are exported as {', '.join(EXPORT_TYPES)}, not {fmt!r}")
     check_scope(actor, f)
     sections = all_sections(f)
-    text = exports.to_csv(f, sections) if fmt == "csv" else exports.to_json(f, sections)
+    if fmt == "csv":
+        content = exports.to_csv(f, sections)
+    elif fmt == "xlsx":
+        content = exports.to_xlsx(f, sections)
+    else:
+        content = exports.to_json(f, sections).encode()
     _record(actor=actor, action=Action.EXPORTED, f=f, format=fmt)
-    return Download(text.encode(), EXPORT_TYPES[fmt], f"aigaq-insights.{fmt}")
+    return Download(content, EXPORT_TYPES[fmt], f"aigaq-insights.{fmt}")
 
 
-def report_download(*, actor: User, f: Filter, lang: str) -> Download:
-    """The printable report in `lang` (report.REPORT_LANGUAGES), audited."""
+def report_download(*, actor: User, f: Filter, lang: str, figure: str = "incident") -> Download:
+    """The printable report in `lang` (report.REPORT_LANGUAGES), its map coloured by `figure`, audited."""
     check_scope(actor, f)
-    pdf = render_report(f, lang=lang)
+    pdf = render_report(f, lang=lang, figure=figure)
     _record(actor=actor, action=Action.REPORT_DOWNLOADED, f=f, lang=lang)
     return Download(pdf, "application/pdf", f"aigaq-report-{lang}.pdf")
 
 
-def report_print(*, f: Filter, lang: str) -> bytes:
+def report_print(*, f: Filter, lang: str, figure: str = "incident") -> bytes:
     """The report for `aigaq report` on the server: no user, any organisations; audited as the command's."""
-    pdf = render_report(f, lang=lang)
+    pdf = render_report(f, lang=lang, figure=figure)
     _record(actor=None, action=Action.REPORT_DOWNLOADED, f=f, lang=lang, command="report")
     return pdf

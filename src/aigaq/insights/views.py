@@ -35,7 +35,7 @@ def _attachment(download: services.Download) -> HttpResponse:
 @insights_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     choice = selectors.filter_choice(request.user, data=request.GET)
-    page = selectors.dashboard(request.user, f=choice.filter)
+    page = selectors.dashboard(request.user, f=choice.filter, figure=choice.form.map_figure())
     return render(
         request,
         "insights/dashboard.html",
@@ -44,6 +44,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filter": choice.filter,
             "sections": page.sections,
             "charts": page.charts,
+            "region_map": page.region_map,
             "query": request.GET.urlencode(),
             "report_languages": REPORT_LANGUAGES,
         },
@@ -68,5 +69,7 @@ def report(request: HttpRequest) -> HttpResponse:
     lang = request.GET.get("lang", "")
     if lang not in REPORT_LANGUAGES:
         lang = active_language()
-    f = selectors.filter_choice(request.user, data=request.GET).filter
-    return _attachment(services.report_download(actor=_actor(request), f=f, lang=lang))
+    choice = selectors.filter_choice(request.user, data=request.GET)
+    download = services.report_download(actor=_actor(request), f=choice.filter, lang=lang,
+                                         figure=choice.form.map_figure())
+    return _attachment(download)

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from ..figures import FUNNEL_STEPS
+from ..figures import FUNNEL_LABELS, FUNNEL_STEPS
 from ..filters import Filter
 from ..rollup import Tallied
 from .tables import Column, Counts, Section, by_label, chart_from_total, count_table, groups
@@ -22,21 +22,12 @@ def funnel_counts(funnel: list[Tallied]) -> Counts:
 
 
 def funnel_section(f: Filter, *, funnel: list[Tallied]) -> Section:
-    step_labels = [
-        _("Incidents"),
-        _("Reported to police"),
-        _("Registered (ERDR)"),
-        _("Charged under a sexual-offence article"),
-        _("Sent to court"),
-        _("Convicted"),
-        _("Custodial sentence"),
-    ]
     steps = funnel_counts(funnel)
     table = count_table(
         "funnel",
         _("Attrition funnel"),
         by_label(f.by),
-        [Column(k, label) for k, label in zip(FUNNEL_STEPS, step_labels, strict=True)],
+        [Column(k, str(label)) for k, label in zip(FUNNEL_STEPS, FUNNEL_LABELS, strict=True)],
         groups(f.by, steps),
         steps,
         row_kind="nested",

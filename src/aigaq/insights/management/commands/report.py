@@ -1,4 +1,4 @@
-"""`aigaq report --period 2025 --lang kk -o report.pdf [--organisation CODE] [--region KZ-75]`"""
+"""`aigaq report --period 2025 --lang kk -o report.pdf [--organisation CODE] [--region KZ-75] [--map STEP]`"""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django.utils import translation
 
 from aigaq import reference
 from aigaq.accounts.models import Organisation
+from aigaq.insights.figures import FUNNEL_STEPS
 from aigaq.insights.filters import BREAKDOWNS, Filter, parse_period
 from aigaq.insights.report import REPORT_LANGUAGES
 from aigaq.insights.services import report_print
@@ -29,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", default="", help="an organisation's code (default: every organisation)")
         parser.add_argument("--region", default="", help="a region code such as KZ-75 (default: every region)")
         parser.add_argument("--by", default="year", help="break down by year, region, area or gbv_type")
+        parser.add_argument(
+            "--map",
+            default=FUNNEL_STEPS[0],
+            help=f"the funnel step the map of the regions is coloured by: {', '.join(FUNNEL_STEPS)} (default incident)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The command speaks English, as its --help and argparse's own errors do, whatever the
@@ -46,6 +52,8 @@ class Command(BaseCommand):
             raise CommandError(f"--lang must be kk, ru or en, not {lang!r}")
         if options["by"] not in dict(BREAKDOWNS):
             raise CommandError(f"--by must be one of {', '.join(dict(BREAKDOWNS))}, not {options['by']!r}")
+        if options["map"] not in FUNNEL_STEPS:
+            raise CommandError(f"--map must be one of {', '.join(FUNNEL_STEPS)}, not {options['map']!r}")
         region = options["region"]
         if region and reference.region(region) is None:
             raise CommandError(f"unknown region {region!r}: use a code such as KZ-75")
@@ -64,6 +72,6 @@ class Command(BaseCommand):
             region=reference.region(region).code if region else "",  # type: ignore[union-attr]
             by=options["by"],
         )
-        pdf = report_print(f=f, lang=lang)
+        pdf = report_print(f=f, lang=lang, figure=options["map"])
         output.write_bytes(pdf)
         self.stdout.write(f"{output} ({len(pdf) // 1024} KiB, {lang}, {f.period_label()})")
