@@ -1,37 +1,134 @@
-"""A periodic job of the serve process (matching's re-fits, the network's sync): a daemon thread
-that runs `work()` every interval, or after as long as `work()` asks for.
+"""The task queue: work done outside the request (a web import) and the periodic jobs (matching's
+re-fits, the network's sync, the purge of unimported sheets), all run by `aigaq worker`.
 
-It talks to the database through its own connections (Django's are per thread) and closes them
-after each run, so none is left open between runs or broken across a database restart."""
+The queue is django-tasks (the backport of Django 6's Tasks framework) with the django-tasks-db
+backend: a task is a row of the database Aigaq already has (SQLite or PostgreSQL), so there is no
+broker to run, and a task enqueued in a transaction is there exactly when the transaction commits
+(docs/architecture.md, "The task queue").
+
+An app registers a periodic job from its `AppConfig.ready()` with `periodic(task, interval)`:
+the worker enqueues it when due and runs it like any other task. A periodic task returns how many
+seconds to wait before its next run (a job that backs off returns more), or None for its interval.
+Only one of each is waiting or running at a time, however many workers there are.
+
+A task's arguments are codes and numbers, never personal data (the queue's rows are plain), and a
+task logs a failure by the exception's type only: Aigaq's tasks catch their errors and record them
+where they belong (an import's row), so no traceback that could quote a value reaches the queue.
+"""
 
 from __future__ import annotations
 
-import threading
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import connections
+from django.utils.crypto import get_random_string
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 1.0
 
 
-class PeriodicWorker(threading.Thread):
-    def __init__(self, *, name: str, interval: float) -> None:
-        super().__init__(name=name, daemon=True)
-        self.interval = interval
-        self.stopped = threading.Event()
+@dataclass
+class Periodic:
+    task: Any  # a django_tasks Task
+    interval: Callable[[], float]  # seconds between runs; 0 turns the job off
+    due: float = 0.0  # time.monotonic() of the next run
+    result_id: str | None = None  # the run last enqueued
+    name: str = ""
 
-    def run(self) -> None:
-        wait = self.interval
-        while not self.stopped.wait(wait):
-            wait = self.check()
 
-    def check(self) -> float:
-        """One run; returns how long to wait before the next."""
+_periodic: dict[str, Periodic] = {}
+
+
+def periodic(task: Any, *, interval: Callable[[], float]) -> None:
+    """Registers `task` (no arguments) to be enqueued by the worker every `interval()` seconds."""
+    _periodic.setdefault(task.module_path, Periodic(task=task, interval=interval, name=task.module_path))
+
+
+def periodic_jobs() -> list[Periodic]:
+    return list(_periodic.values())
+
+
+def _waiting_or_running(task: Any) -> bool:
+    from django_tasks import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    return DBTaskResult.objects.filter(
+        task_path=task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).exists()
+
+
+def _next_wait(job: Periodic, interval: float) -> float:
+    """How long after now the next run is due, from the run last enqueued: what it returned, or the
+    interval; -1 while it has not ended; 0 when it is gone (pruned, or a test's database)."""
+    from django_tasks import TaskResultStatus
+
+    try:
+        result = job.task.get_result(job.result_id)
+    except Exception:
+        return 0.0
+    if result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
+        return -1.0
+    if result.status == TaskResultStatus.SUCCESSFUL and isinstance(result.return_value, (int, float)):
+        return float(result.return_value)
+    return interval
+
+
+def enqueue_due(now: float | None = None) -> list[str]:
+    """Enqueues every periodic job that is due now and has no run waiting or running; returns their
+    names. The first run of each is due at once; the next one when the last has ended and waited
+    for what it asked (or the interval)."""
+    now = time.monotonic() if now is None else now
+    enqueued = []
+    for job in _periodic.values():
+        interval = float(job.interval())
+        if interval <= 0:
+            continue
+        if job.result_id is not None:
+            wait = _next_wait(job, interval)
+            if wait < 0:
+                continue
+            job.result_id = None
+            job.due = now + wait
+        if now < job.due:
+            continue
+        if _waiting_or_running(job.task):  # another worker's
+            job.due = now + interval
+            continue
+        job.result_id = str(job.task.enqueue().id)
+        enqueued.append(job.name)
+    return enqueued
+
+
+def _worker(*, batch: bool, worker_id: str | None = None) -> Any:
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    return Worker(queue_names=["*"], excluded_queue_names=[], interval=0, batch=batch, backend_name="default",
+                  startup_delay=False, max_tasks=None, worker_id=worker_id or get_random_string(32))
+
+
+def run_ready() -> None:
+    """Runs every task ready now (and those they enqueue), then returns: the tests' worker."""
+    _worker(batch=True).run()
+
+
+def run_forever(*, poll: float = POLL_SECONDS, stop: Callable[[], bool] = lambda: False) -> None:
+    """`aigaq worker`: enqueues the periodic jobs when due and runs the ready tasks, until SIGTERM
+    or SIGINT (a task that is running is let finish) or `stop()`."""
+    worker = _worker(batch=True)
+    worker.configure_signals()
+    log.info("worker started: %d periodic job(s)", sum(1 for j in _periodic.values() if j.interval() > 0))
+    while worker.running and not stop():
         try:
-            return self.work()
+            enqueue_due()
+            worker.run()
+        except Exception as exc:  # the database is down, migrations pending: try again shortly
+            log.error("worker loop failed: %s", type(exc).__name__)
         finally:
             connections.close_all()
-
-    def work(self) -> float:
-        """The job; returns how long to wait before the next run. Must not raise: log instead."""
-        raise NotImplementedError
-
-    def stop(self) -> None:
-        self.stopped.set()
+        if worker.running and not stop():
+            time.sleep(poll)

@@ -150,29 +150,18 @@ def test_the_template_downloads_in_the_organisations_language(cora: User, login:
     assert ImportedCase.objects.count() == 0
 
 
-def test_the_serve_process_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
-    from aigaq.imports.background import PurgeThread
+def test_the_worker_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
+    import time
+
+    from aigaq import worker
+    from aigaq.imports.background import purge_task
 
     code = upload(login(cora), xlsx([HEADER, good_row(1)]))
     fresh = upload(login(cora), xlsx([HEADER, good_row(2)]))
     PendingUpload.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    PurgeThread().work()
+    assert purge_task.module_path in worker.enqueue_due(now=time.monotonic() + 10**9)
+    worker.run_ready()
     assert list(PendingUpload.objects.values_list("code", flat=True)) == [fresh]
-
-
-def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
-    from unittest import mock
-
-    from django.core.management import call_command
-
-    with (
-        mock.patch("aigaq.imports.background.start_purge_thread") as start,
-        mock.patch("aigaq.matching.refit.start_refit_thread"),
-        mock.patch("aigaq.network.background.start_sync_thread"),
-        mock.patch("waitress.serve"),
-    ):
-        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8126")
-    start.assert_called_once_with()
 
 
 def test_a_sheet_over_the_size_limit_is_refused_and_never_stored(
