@@ -18,7 +18,7 @@ class MatchingConfig(AppConfig):
         from .views import nav_links
 
         nav.register(nav_links)
-        hooks.on_suspect_changed(receivers.on_suspect_changed)
+        hooks.on_suspect_changed(receivers.on_suspect_changed, many=receivers.on_suspects_changed)
         hooks.on_consent_changed(receivers.on_consent_changed)
         hooks.on_linked_cases(receivers.linked_cases)
         periodic(refits_task, interval=refit_interval)

@@ -19,7 +19,7 @@ class NetworkAppConfig(AppConfig):
         from .views import nav_links
 
         nav.register(nav_links)
-        hooks.on_suspect_changed(receivers.on_suspect_changed)
+        hooks.on_suspect_changed(receivers.on_suspect_changed, many=receivers.on_suspects_changed)
         hooks.on_consent_changed(receivers.on_consent_changed)
         hooks.on_case_erasing(receivers.on_case_erasing)
         periodic(sync_task, interval=sync_interval)
