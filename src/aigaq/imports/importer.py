@@ -124,7 +124,9 @@ def _column_name(sheet: Sheet, index: int) -> str:
     return f"{column_letter(index)} ({header})" if header else column_letter(index)
 
 
-def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, lenient: bool = False) -> Plan:
+def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, lenient: bool = False,
+         progress: Callable[[int], object] | None = None) -> Plan:
+    """Checks every row (see the module's docstring); `progress(n)`: n rows checked so far."""
     mapping = [(m if m in BY_KEY else "") for m in list(mapping) + [""] * (len(sheet.headers) - len(mapping))]
     rows = list(sheet.rows)
     if rows and is_label_row(rows[0][1], mapping):
@@ -136,8 +138,10 @@ def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, le
             result.problems.append(Problem(sheet.name, 1, "—", reason))
     imported = set(ImportedCase.objects.filter(organisation=organisation).values_list("external_ref", flat=True))
     seen: dict[str, int] = {}
-    for row in result.rows:
+    for done, row in enumerate(result.rows, 1):
         _check_row(sheet, mapping, row, lenient=lenient)
+        if progress is not None:
+            progress(done)
         ref = row.values.get("external_ref")
         if not ref:
             continue
