@@ -81,7 +81,7 @@ def main() -> None:
     Membership.objects.create(user=user, organisation=org, role=Role.COORDINATOR)
     start = time.perf_counter()
     data = workbook(args.rows)
-    written = time.perf_counter()
+    written, cpu_start = time.perf_counter(), time.process_time()
     sheet = read(data, "bench.xlsx")
     was_read = time.perf_counter()
     plan = importer.plan(sheet, suggest(sheet.headers), organisation=org)
@@ -89,7 +89,7 @@ def main() -> None:
     assert not plan.all_problems, plan.all_problems[:3]
     cpu = time.process_time()
     result = importer.import_cases(actor=user, plan=plan, options=importer.Options())
-    done, cpu = time.perf_counter(), time.process_time() - cpu
+    done, cpu, cpu_all = time.perf_counter(), time.process_time() - cpu, time.process_time() - cpu_start
     assert result.created == args.rows
     from django.core.management import call_command
 
@@ -97,10 +97,11 @@ def main() -> None:
     # On a shared machine the wall-clock time counts the time other jobs had the cores; the CPU
     # time of this process is what the import itself cost.
     print("| rows | write xlsx (s) | read (s) | check (s) | import (s) | import CPU (s) | read + check + import (s) "
-          "| import per row (ms) |")
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| its CPU (s) | import per row (ms) |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(f"| {args.rows:,} | {written - start:.1f} | {was_read - written:.1f} | {planned - was_read:.1f} "
-          f"| {done - planned:.1f} | {cpu:.1f} | {done - written:.1f} | {(done - planned) / args.rows * 1000:.1f} |")
+          f"| {done - planned:.1f} | {cpu:.1f} | {done - written:.1f} | {cpu_all:.1f} "
+          f"| {(done - planned) / args.rows * 1000:.1f} |")
 
 
 if __name__ == "__main__":
