@@ -121,6 +121,7 @@ def test_the_worker_unit_runs_the_worker_with_the_web_servers_confinement() -> N
     web = (DEPLOY / "systemd" / "aigaq.service").read_text()
     assert "ExecStart=/opt/aigaq/venv/bin/aigaq worker\n" in worker
     assert "AIGAQ_SERVE_WORKER=0" in worker  # only when serve starts none
-    settings = {line for line in web.splitlines() if line and not line.startswith(("#", "ExecStart=", "Description=", "After="))}
+    own = ("#", "ExecStart=", "Description=", "After=")
+    settings = {line for line in web.splitlines() if line and not line.startswith(own)}
     assert settings - set(worker.splitlines()) == set()  # every setting of the web unit, the sandbox included
     assert "#AIGAQ_SERVE_WORKER=1" in ENV_EXAMPLE.read_text()

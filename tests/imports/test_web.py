@@ -12,7 +12,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
-
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
@@ -76,7 +75,7 @@ def test_an_import_from_the_page_is_a_task_run_by_the_worker_that_creates_the_ca
 ) -> None:
     client = login(cora)
     code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
-    job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
+    _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
     assert response.status_code == 200
     assert "New cases: 2." in response.content.decode()
     assert Case.objects.count() == 2
