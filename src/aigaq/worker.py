@@ -19,9 +19,12 @@ where they belong (an import's row), so no traceback that could quote a value re
 from __future__ import annotations
 
 import logging
+import signal
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from types import FrameType
 from typing import Any
 
 from django.db import connections
@@ -120,7 +123,18 @@ def run_forever(*, poll: float = POLL_SECONDS, stop: Callable[[], bool] = lambda
     """`aigaq worker`: enqueues the periodic jobs when due and runs the ready tasks, until SIGTERM
     or SIGINT (a task that is running is let finish) or `stop()`."""
     worker = _worker(batch=True)
-    worker.configure_signals()
+
+    def shutdown(signum: int, _frame: FrameType | None) -> None:
+        # Unlike django-tasks-db's own handler, a second signal does not end a running task: under
+        # `aigaq serve` the worker may get one from the terminal or systemd and one forwarded, and
+        # an import cut short would leave its job "saving" (its transaction rolls back). SIGKILL,
+        # or systemd's TimeoutStopSec, remains for a task that will not end.
+        worker.running = False
+        if not worker.running_task:
+            sys.exit(0)
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, shutdown)
     log.info("worker started: %d periodic job(s)", sum(1 for j in _periodic.values() if j.interval() > 0))
     while worker.running and not stop():
         try:

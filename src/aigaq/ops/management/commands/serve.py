@@ -144,7 +144,7 @@ class Command(BaseCommand):
         def forward(signum: int, _frame: FrameType | None) -> None:
             child.send_signal(signum)
             if self.worker is not None and signum != signal.SIGHUP and self.worker.poll() is None:
-                self.worker.send_signal(signum)
+                self.worker.terminate()  # it finishes a running task first
 
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, forward)
