@@ -115,8 +115,22 @@ def _worker(*, batch: bool, worker_id: str | None = None) -> Any:
 
 
 def run_ready() -> None:
-    """Runs every task ready now (and those they enqueue), then returns: the tests' worker."""
-    _worker(batch=True).run()
+    """Runs every task ready now (and those they enqueue), one at a time, then returns: the tests'
+    worker. The worker's claim and run of each task as `aigaq worker` does them, without its
+    checks of the database connection between tasks (which would close a test's transaction)."""
+    from django_tasks_db.models import DBTaskResult
+    from django_tasks_db.utils import exclusive_transaction
+
+    worker = _worker(batch=True)
+    while True:
+        ready = DBTaskResult.objects.ready().filter(backend_name="default")
+        with exclusive_transaction(ready.db):
+            claimed = ready.get_locked()
+            if claimed is not None:
+                claimed.claim(worker.worker_id)
+        if claimed is None:
+            return
+        worker.run_task(claimed)
 
 
 def run_forever(*, poll: float = POLL_SECONDS, stop: Callable[[], bool] = lambda: False) -> None:
