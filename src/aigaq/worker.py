@@ -18,6 +18,7 @@ where they belong (an import's row), so no traceback that could quote a value re
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import sys
@@ -28,7 +29,9 @@ from types import FrameType
 from typing import Any
 
 from django.db import connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
+from django_tasks import task
 
 log = logging.getLogger(__name__)
 
@@ -105,6 +108,27 @@ def enqueue_due(now: float | None = None) -> list[str]:
         job.result_id = str(job.task.enqueue().id)
         enqueued.append(job.name)
     return enqueued
+
+
+# The queue keeps a row for each task run (the periodic jobs make a few thousand a day): finished
+# ones are deleted after a day by a periodic job of the worker itself.
+KEEP_FINISHED = dt.timedelta(days=1)
+PRUNE_SECONDS = 3600.0
+
+
+@task()
+def prune_task() -> float:
+    """Deletes the rows of tasks that finished more than KEEP_FINISHED ago."""
+    from django_tasks_db.models import DBTaskResult
+
+    try:
+        DBTaskResult.objects.finished().filter(finished_at__lt=timezone.now() - KEEP_FINISHED).delete()
+    except Exception as exc:  # the database is down, migrations pending
+        log.error("task queue prune failed: %s", type(exc).__name__)
+    return PRUNE_SECONDS
+
+
+periodic(prune_task, interval=lambda: PRUNE_SECONDS)
 
 
 def _worker(*, batch: bool, worker_id: str | None = None) -> Any:

@@ -20,17 +20,17 @@ from aigaq.network.background import sync_task
 from aigaq.ops import cli
 
 LATER = time.monotonic() + 10**9
-PERIODIC = {refits_task.module_path, sync_task.module_path, purge_task.module_path}
+PERIODIC = {refits_task.module_path, sync_task.module_path, purge_task.module_path, worker.prune_task.module_path}
 
 
-def test_the_refit_the_sync_and_the_purge_are_the_workers_periodic_jobs() -> None:
+def test_the_refit_the_sync_the_purge_and_the_queues_prune_are_the_workers_periodic_jobs() -> None:
     assert {job.name for job in worker.periodic_jobs()} == PERIODIC
 
 
 def test_each_periodic_job_is_enqueued_once_and_run_by_the_worker(db: Any) -> None:
     assert set(worker.enqueue_due(now=LATER)) == PERIODIC
     assert worker.enqueue_due(now=LATER) == []  # each is waiting: none twice
-    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 3
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 4
     worker.run_ready()
     assert set(DBTaskResult.objects.values_list("status", flat=True)) == {TaskResultStatus.SUCCESSFUL}
     assert worker.enqueue_due(now=LATER) == []  # done: each waits what it returned (its interval)
@@ -71,3 +71,18 @@ def test_aigaq_worker_is_one_documented_command(capsys: pytest.CaptureFixture[st
         cli.main(["worker", "--help"])
     text = capsys.readouterr().out
     assert "re-fits" in text and "network sync" in text and "--once" in text
+
+
+def test_the_queue_forgets_tasks_a_day_after_they_finished(db: Any) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    purge_task.enqueue()
+    purge_task.enqueue()
+    worker.run_ready()
+    old, new = DBTaskResult.objects.all()[:2]
+    DBTaskResult.objects.filter(pk=old.pk).update(finished_at=timezone.now() - dt.timedelta(days=1, seconds=1))
+    waiting = purge_task.enqueue()
+    assert worker.prune_task.call() == worker.PRUNE_SECONDS
+    assert {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)} == {str(new.pk), str(waiting.id)}
