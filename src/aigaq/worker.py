@@ -173,6 +173,10 @@ def run_forever(*, poll: float = POLL_SECONDS, stop: Callable[[], bool] = lambda
 
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, shutdown)
+    # django-tasks logs each look at the queue and each task's start and end at INFO: a few lines a
+    # second, saying nothing an operator needs. Failures still show (ours, logged by aigaq.*).
+    for name in ("django_tasks", "django_tasks_db"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     log.info("worker started: %d periodic job(s)", sum(1 for j in _periodic.values() if j.interval() > 0))
     while worker.running and not stop():
         try:
