@@ -26,7 +26,7 @@ one registered without is called once per suspect or case.
 
 Receivers take keyword arguments only, so a new argument can be added without breaking one.
 Registering the same function twice keeps one registration (apps may be readied more than once in
-tests). `case_changes_coalesced()` lets a bulk writer (the demo, an import) have `case_changed`
+tests). `case_changes_coalesced()` lets a bulk writer (the demo) have `case_changed`
 run once per case at the end of the block instead of after each write.
 """
 
