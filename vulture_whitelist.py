@@ -167,3 +167,4 @@ abuse_selectors.Figures.platforms  # read in abuse/figures.html
 abuse_selectors.Figures.any_suppressed  # read in abuse/figures.html
 quotePrefix  # openpyxl's cell style: Excel keeps a formula-like text as text when edited (lib/sheets.py)
 number_format  # openpyxl's cell attribute: dates shown as yyyy-mm-dd in exported workbooks (lib/sheets.py)
+font  # openpyxl's cell attribute: the header row in bold (lib/sheets.py)

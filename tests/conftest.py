@@ -31,6 +31,16 @@ from aigaq.cases.models import Case
 PASSWORD = "correct horse battery staple"
 
 
+@pytest.fixture(autouse=True)
+def _fresh_schedule() -> None:
+    """Each test starts with the worker's periodic jobs due and none enqueued (aigaq.worker keeps
+    their schedule in the process, and each test's database is a new one)."""
+    from aigaq import worker
+
+    for job in worker.periodic_jobs():
+        job.result_id, job.due = None, 0.0
+
+
 def make_user(username: str, org: Organisation, role: str) -> User:
     user = User.objects.create_user(username, password=PASSWORD)
     Membership.objects.create(user=user, organisation=org, role=role)

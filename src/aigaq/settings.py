@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     # Not django_otp.plugins.otp_totp: its table keeps TOTP secrets in clear. accounts.TotpDevice
     # seals them (accounts migration 0004 moved the old devices over and dropped that table).
     "django_otp",
+    # The task queue (aigaq.worker): django-tasks with its database backend, no broker.
+    "django_tasks",
+    "django_tasks_db",
     "aigaq.audit",
     "aigaq.keys",
     "aigaq.accounts",
@@ -115,6 +118,9 @@ TEMPLATES = [
 
 
 DATABASES = {"default": database(DATA_DIR / "aigaq.sqlite3")}
+
+# The task queue's tasks are rows of that database (django-tasks-db): `aigaq worker` runs them.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 PASSWORD_HASHERS = [

@@ -114,3 +114,14 @@ def test_the_systemd_units_have_no_unknown_or_misspelt_settings(tmp_path: Path) 
     done = subprocess.run(["systemd-analyze", "verify", *sorted(str(p) for p in tmp_path.iterdir())],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stderr.strip() == "", done.stderr
+
+
+def test_the_worker_unit_runs_the_worker_with_the_web_servers_confinement() -> None:
+    worker = (DEPLOY / "systemd" / "aigaq-worker.service").read_text()
+    web = (DEPLOY / "systemd" / "aigaq.service").read_text()
+    assert "ExecStart=/opt/aigaq/venv/bin/aigaq worker\n" in worker
+    assert "AIGAQ_SERVE_WORKER=0" in worker  # only when serve starts none
+    own = ("#", "ExecStart=", "Description=", "After=")
+    settings = {line for line in web.splitlines() if line and not line.startswith(own)}
+    assert settings - set(worker.splitlines()) == set()  # every setting of the web unit, the sandbox included
+    assert "#AIGAQ_SERVE_WORKER=1" in ENV_EXAMPLE.read_text()

@@ -1,6 +1,6 @@
 """`aigaq serve` under gunicorn: gunicorn started exactly as serve starts it (its command line, one
 worker), the trusted-proxy rule applied by TrustedProxy, gunicorn itself believing no peer; and
-the background threads started once, by serve, never by the workers."""
+the task queue's worker started once, by serve, never by gunicorn's workers."""
 
 from __future__ import annotations
 
@@ -79,31 +79,73 @@ def test_gunicorn_itself_never_takes_a_forwarded_proto_for_https() -> None:
     assert environ["REMOTE_ADDR"] == PROXY and environ["wsgi.url_scheme"] == "http"
 
 
-def test_serve_starts_the_background_threads_once_and_gunicorn_with_a_worker_per_core(
+class _Child:
+    launched: list[list[str]] = []
+
+    def __init__(self, argv: list[str]) -> None:
+        self.launched.append(argv)
+        self.signals: list[int] = []
+
+    def wait(self, timeout: float | None = None) -> int:
+        return 0
+
+    def poll(self) -> int | None:
+        return None
+
+    def terminate(self) -> None:
+        self.signals.append(15)
+
+    def send_signal(self, signum: int) -> None:
+        self.signals.append(signum)
+
+
+def test_serve_starts_one_worker_process_and_gunicorn_with_a_worker_per_core(
     monkeypatch: pytest.MonkeyPatch, db: Any
 ) -> None:
     from django.core.management import call_command
 
-    started: list[str] = []
-    launched: list[list[str]] = []
-    monkeypatch.setattr("aigaq.matching.refit.start_refit_thread", lambda: started.append("refit"))
-    monkeypatch.setattr("aigaq.network.background.start_sync_thread", lambda: started.append("sync"))
+    _Child.launched = []
+    monkeypatch.delenv("AIGAQ_SERVE_WORKER", raising=False)
     monkeypatch.setattr(serve, "default_workers", lambda: 2)
-
-    class Child:
-        def __init__(self, argv: list[str]) -> None:
-            launched.append(argv)
-
-        def wait(self) -> int:
-            return 0
-
-    monkeypatch.setattr(serve.subprocess, "Popen", Child)
+    monkeypatch.setattr(serve.subprocess, "Popen", _Child)
     monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
     call_command("serve", "--no-migrate", "--port", "8799")
-    assert started == ["refit", "sync"]
-    assert len(launched) == 1 and launched[0][launched[0].index("--workers") + 1] == "2"
-    assert launched[0][-1] == "aigaq.ops.served:application"
+    worker, server = _Child.launched
+    assert worker[1:4] == ["-m", "django", "worker"] and worker[worker.index("--parent") + 1].isdigit()
+    assert server[server.index("--workers") + 1] == "2"
+    assert server[-1] == "aigaq.ops.served:application"
 
+
+def test_serve_starts_no_worker_when_the_operator_runs_it_as_its_own_unit(
+    monkeypatch: pytest.MonkeyPatch, db: Any
+) -> None:
+    from django.core.management import call_command
+
+    _Child.launched = []
+    monkeypatch.setenv("AIGAQ_SERVE_WORKER", "0")
+    monkeypatch.setattr(serve.subprocess, "Popen", _Child)
+    monkeypatch.setattr(serve.signal, "signal", lambda *args: None)
+    call_command("serve", "--no-migrate", "--port", "8799")
+    assert [argv[-1] for argv in _Child.launched] == ["aigaq.ops.served:application"]
+    _Child.launched = []
+    monkeypatch.delenv("AIGAQ_SERVE_WORKER")
+    call_command("serve", "--no-migrate", "--port", "8799", "--no-worker")
+    assert [argv[-1] for argv in _Child.launched] == ["aigaq.ops.served:application"]
+
+
+def test_serve_with_waitress_starts_the_worker_and_stops_it_after(monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    _Child.launched = []
+    monkeypatch.delenv("AIGAQ_SERVE_WORKER", raising=False)
+    started: list[_Child] = []
+    monkeypatch.setattr(serve, "start_worker", lambda: started.append(_Child(serve.worker_argv())) or started[-1])
+    with mock.patch("waitress.serve") as served:
+        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8126")
+    served.assert_called_once()
+    assert len(started) == 1 and started[0].signals == [15]
 
 
 def test_gunicorn_opens_no_control_socket_in_the_hidden_home_directory() -> None:

@@ -1,6 +1,6 @@
 """The import pages in a real browser, in Russian: a coordinator uploads a sheet, finds its columns
 chosen for her, sees the bad row named in the preview (on a 375 px phone too), and imports the good
-rows."""
+rows, following the import on its progress page while the worker runs it."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from aigaq import worker
 from aigaq.accounts.models import Organisation
 from aigaq.cases.models import Case
 
@@ -48,8 +49,11 @@ def test_a_coordinator_maps_previews_and_imports_a_sheet_in_russian(
     assert "строка 3" in body and "«Атлантида» — не регион Казахстана." in body
     page.get_by_label("Импортировать верные строки, а ошибочные выдать в таблице ошибок").check()
     page.get_by_role("button", name="Импорт", exact=True).click()
-    page.wait_for_load_state("networkidle")
-    assert page.locator("h1").inner_text() == "Импортировано"
+    page.wait_for_url(re.compile(r"/imports/jobs/\w+/$"))  # the progress page: the worker imports
+    assert page.locator("h1").inner_text() == "Идёт импорт…"
+    assert "Ожидаем, когда фоновый процесс начнёт импорт." in page.locator("body").inner_text()
+    worker.run_ready()
+    page.locator("h1", has_text="Импортировано").wait_for(timeout=15000)  # the page reloads itself
     assert "Новых дел: 1." in page.locator("body").inner_text()
     assert Case.objects.count() == 1
     context.close()

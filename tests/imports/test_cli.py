@@ -250,3 +250,34 @@ def test_a_sheet_without_a_required_column_imports_nothing_even_when_skipping_ba
         call_command("import_data", "cases", str(path), "--skip-bad-rows", stdout=StringIO(), stderr=err)
     assert "No column is chosen for “Region”" in err.getvalue()
     assert Case.objects.count() == 0
+
+
+class _Terminal(StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_the_command_shows_progress_bars_on_a_terminal(
+    tmp_path: Path, cora: User, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(xlsx([HEADER, *(good_row(n) for n in range(1, 31))]))
+    terminal = _Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    out, _err = run("cases", str(path))
+    shown = terminal.getvalue()
+    assert "checking: 100%" in shown and "30/30" in shown
+    assert "saving: 100%" in shown
+    assert "30 case(s) created" in out
+
+
+def test_the_command_is_quiet_when_not_on_a_terminal(
+    tmp_path: Path, cora: User, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(xlsx([HEADER, *(good_row(n) for n in range(1, 31))]))
+    piped = StringIO()
+    monkeypatch.setattr("sys.stderr", piped)
+    out, err = run("cases", str(path))
+    assert piped.getvalue() == "" and err == ""
+    assert "30 case(s) created" in out

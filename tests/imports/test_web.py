@@ -9,13 +9,18 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
+from aigaq import worker
 from aigaq.accounts.models import User
+from aigaq.audit.log import verify
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
-from aigaq.imports.models import ColumnMapping, ImportedCase, PendingUpload
+from aigaq.imports.models import ColumnMapping, ImportedCase, ImportJob, PendingUpload
 
 from .conftest import HEADER, good_row, xlsx
 
@@ -52,34 +57,95 @@ def test_the_mapping_page_preselects_the_suggested_columns_and_previews_rows_as_
     assert Case.objects.count() == 0
 
 
-def test_importing_from_the_page_creates_the_cases_and_deletes_the_upload(
+def import_from_the_page(client: Client, code: str, data: dict[str, str]) -> tuple[str, HttpResponse]:
+    """Posts the import, checks that it was queued (nothing written in the request), runs the
+    worker, and returns the job's code and its page."""
+    response = client.post(f"/imports/{code}/", {**data, "action": "import"})
+    assert response.status_code == 302, response.content
+    job_url = str(response["Location"])
+    assert job_url.startswith("/imports/jobs/")
+    assert Case.objects.count() == 0 and ImportJob.objects.get().state == ImportJob.State.QUEUED
+    assert DBTaskResult.objects.get().task_path == "aigaq.imports.jobs.import_task"
+    worker.run_ready()
+    return job_url.rstrip("/").rsplit("/", 1)[-1], client.get(job_url)
+
+
+def test_an_import_from_the_page_is_a_task_run_by_the_worker_that_creates_the_cases_and_deletes_the_upload(
+    cora: User, login: Callable[[User], Client],
+) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
+    _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
+    assert response.status_code == 200
+    assert "New cases: 2." in response.content.decode()
+    assert Case.objects.count() == 2
+    assert DBTaskResult.objects.get().status == TaskResultStatus.SUCCESSFUL
+    assert not PendingUpload.objects.filter(code=code).exists()
+    assert client.get(f"/imports/{code}/").status_code == 404
+    assert list(verify()) == []
+
+
+def test_the_progress_page_shows_where_the_import_stands_after_a_reload(
     cora: User, login: Callable[[User], Client],
 ) -> None:
     client = login(cora)
     code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
     response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})
-    assert response.status_code == 200
-    assert Case.objects.count() == 2
-    assert not PendingUpload.objects.filter(code=code).exists()
-    assert client.get(f"/imports/{code}/").status_code == 404
+    job_url = str(response["Location"])
+    waiting = client.get(job_url)
+    assert waiting.status_code == 200 and "Waiting for the worker" in waiting.content.decode()
+    assert '<meta http-equiv="refresh"' in waiting.content.decode()
+    ImportJob.objects.update(state=ImportJob.State.CHECKING, rows_total=2000, rows_done=500)
+    again = login(cora).get(job_url)  # a reload, even from a new session, reads the job's row
+    assert "Checking the rows: 500 of 2000." in again.content.decode() and again.context["percent"] == 25
+    worker.run_ready()
+    done = client.get(job_url)
+    assert "New cases: 2." in done.content.decode() and '<meta http-equiv="refresh"' not in done.content.decode()
+    job = ImportJob.objects.get()
+    assert (job.state, job.rows_done, job.rows_total, job.created) == (ImportJob.State.DONE, 2, 2, 2)
+
+
+def test_the_progress_page_is_only_for_who_started_the_import(
+    cora: User, olga: User, alice: User, login: Callable[[User], Client],
+) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1)]))
+    job_url = str(client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})["Location"])
+    assert login(olga).get(job_url).status_code == 404
+    assert login(alice).get(job_url).status_code == 404
 
 
 def test_an_import_with_a_bad_row_saves_nothing_from_the_page(cora: User, login: Callable[[User], Client]) -> None:
     client = login(cora)
     code = upload(client, xlsx([HEADER, good_row(1), [*good_row(2)[:5], "не телефон", "X"]]))
-    response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})
+    _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
     assert response.status_code == 400
     assert "not a phone number" in response.content.decode()
     assert Case.objects.count() == 0
     assert PendingUpload.objects.filter(code=code).exists()
+    assert ImportJob.objects.get().state == ImportJob.State.REFUSED
+    assert b"phone" not in bytes(ImportJob.objects.get().problems_sealed)  # sealed: it may quote the sheet
+
+
+def test_an_import_that_fails_midway_saves_nothing_and_says_so(cora: User, login: Callable[[User], Client]) -> None:
+    from unittest import mock
+
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
+    with mock.patch("aigaq.imports.importer.record", side_effect=RuntimeError("Серик Тест1")):
+        _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
+    assert "error of the system" in response.content.decode()
+    assert Case.objects.count() == 0 and ImportedCase.objects.count() == 0
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED
+    assert "Серик" not in str(DBTaskResult.objects.values_list("return_value", "exception_class_path", "traceback"))
 
 
 def test_skipping_bad_rows_from_the_page_offers_an_error_sheet(cora: User, login: Callable[[User], Client]) -> None:
     client = login(cora)
     code = upload(client, xlsx([HEADER, good_row(1), [*good_row(2)[:5], "не телефон", "X"]]))
-    response = client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED, mode="skip"), "action": "import"})
+    _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED, mode="skip"))
     assert Case.objects.count() == 1
-    errors_code = response.context["errors_code"]
+    errors_code = response.context["job"].errors_code
     sheet = client.get(f"/imports/{errors_code}/errors.xlsx")
     rows = list(openpyxl.load_workbook(io.BytesIO(sheet.content)).active.iter_rows(values_only=True))  # type: ignore[union-attr]
     assert len(rows) == 2 and rows[1][0] == "A-2" and "phone" in str(rows[1][-1])
@@ -150,29 +216,18 @@ def test_the_template_downloads_in_the_organisations_language(cora: User, login:
     assert ImportedCase.objects.count() == 0
 
 
-def test_the_serve_process_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
-    from aigaq.imports.background import PurgeThread
+def test_the_worker_deletes_expired_uploads_without_a_visit(cora: User, login: Callable[[User], Client]) -> None:
+    import time
+
+    from aigaq import worker
+    from aigaq.imports.background import purge_task
 
     code = upload(login(cora), xlsx([HEADER, good_row(1)]))
     fresh = upload(login(cora), xlsx([HEADER, good_row(2)]))
     PendingUpload.objects.filter(code=code).update(expires_at=timezone.now() - dt.timedelta(seconds=1))
-    PurgeThread().work()
+    assert purge_task.module_path in worker.enqueue_due(now=time.monotonic() + 10**9)
+    worker.run_ready()
     assert list(PendingUpload.objects.values_list("code", flat=True)) == [fresh]
-
-
-def test_aigaq_serve_starts_the_purge_of_expired_uploads() -> None:
-    from unittest import mock
-
-    from django.core.management import call_command
-
-    with (
-        mock.patch("aigaq.imports.background.start_purge_thread") as start,
-        mock.patch("aigaq.matching.refit.start_refit_thread"),
-        mock.patch("aigaq.network.background.start_sync_thread"),
-        mock.patch("waitress.serve"),
-    ):
-        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8126")
-    start.assert_called_once_with()
 
 
 def test_a_sheet_over_the_size_limit_is_refused_and_never_stored(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-import threading
+import time
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
@@ -14,7 +14,6 @@ from unittest import mock
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
-from django.db import connections
 from django.test import Client
 from django.utils import timezone
 
@@ -24,7 +23,6 @@ from aigaq.cases.models import Case
 from aigaq.matching import refit, review, services, weights
 from aigaq.matching.management.commands.matching_refit import Command
 from aigaq.matching.models import MatchAlert, MatchingModel, MatchingRefit, Status
-from aigaq.ops import cli
 
 
 def _decide(cora: User, n: int) -> None:
@@ -197,37 +195,22 @@ def test_a_refit_another_worker_is_running_is_skipped(fitted: MatchingModel, cor
     assert MatchingRefit.objects.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_the_serve_thread_runs_due_refits_on_its_own_connection(astana_case: Case, oral_case: Case, cora: User) -> None:
+def test_the_worker_runs_due_refits_as_a_queued_task(astana_case: Case, oral_case: Case, cora: User) -> None:
     _decide(cora, 1)
-    worker = refit.RefitThread(interval=3600)
-    used: dict[str, Any] = {}
-
-    def check() -> None:
-        worker.check()
-        used["db"], used["open"] = connections["default"], connections["default"].connection is not None
-
-    checking = threading.Thread(target=check)  # one check, in a thread of its own
-    checking.start()
-    checking.join()
+    assert refit.refits_task.module_path in worker_module.enqueue_due(now=time.monotonic() + 10**9)
+    worker_module.run_ready()
     assert not MatchingRefit.objects.exists()
     assert MatchingModel.objects.get().labels == 1
-    assert used["db"] is not connections["default"]
-    if connections["default"].vendor == "postgresql":  # closing an in-memory SQLite database does nothing
-        assert not used["open"]
 
 
-def test_the_serve_thread_logs_a_failed_check_and_goes_on(caplog: pytest.LogCaptureFixture) -> None:
-    worker = refit.RefitThread(interval=3600)
+def test_the_refit_task_logs_a_failed_check_and_goes_on(caplog: pytest.LogCaptureFixture) -> None:
     with (
         mock.patch.object(refit, "refits_run", side_effect=RuntimeError("Арулым Бекова")),
-        mock.patch.object(worker_module.connections, "close_all") as close_all,
         caplog.at_level(logging.ERROR, logger="aigaq.matching.refit"),
     ):
-        worker.check()
+        assert refit.refits_task.call() == 60
     assert "matching re-fit check failed: RuntimeError" in caplog.text
     assert "Арулым" not in caplog.text
-    close_all.assert_called_once()
 
 
 def test_the_interval_setting(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -235,31 +218,20 @@ def test_the_interval_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert refit.refit_interval() == 60
     monkeypatch.setenv("AIGAQ_MATCHING_REFIT_SECONDS", "300")
     assert refit.refit_interval() == 300
-    monkeypatch.setenv("AIGAQ_MATCHING_REFIT_SECONDS", "0")
-    assert refit.start_refit_thread() is None
     for wrong in ("soon", "-5", "1.5"):
         monkeypatch.setenv("AIGAQ_MATCHING_REFIT_SECONDS", wrong)
         with pytest.raises(ImproperlyConfigured):
             refit.refit_interval()
 
 
-def test_the_thread_starts_and_stops() -> None:
-    worker = refit.start_refit_thread(interval=3600)
-    assert worker is not None and worker.is_alive() and worker.daemon
-    worker.stop()
-    worker.join()
-    assert not worker.is_alive()
+def test_the_refit_is_not_enqueued_when_turned_off(monkeypatch: pytest.MonkeyPatch, db: Any) -> None:
+    monkeypatch.setenv("AIGAQ_MATCHING_REFIT_SECONDS", "0")
+    assert refit.refits_task.module_path not in worker_module.enqueue_due(now=time.monotonic() + 10**9)
 
 
-@pytest.mark.django_db  # serve refreshes the database's query statistics
-def test_aigaq_serve_starts_the_refit_thread() -> None:
-    # The serve command starts it, so `aigaq serve` and `aigaq manage serve` both do.
-    with mock.patch.object(refit, "start_refit_thread") as start, mock.patch("waitress.serve") as serve:
-        assert cli.main(["serve", "--no-migrate", "--server", "waitress", "--port", "8123"]) == 0
-        start.assert_called_once_with()
-        serve.assert_called_once()
-        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8124")
-        assert start.call_count == 2
+def test_the_refit_is_a_periodic_job_of_the_worker() -> None:
+    jobs = {job.name: job for job in worker_module.periodic_jobs()}
+    assert jobs[refit.refits_task.module_path].interval() == refit.refit_interval()
 
 
 def test_the_command_help_says_when_and_how() -> None:

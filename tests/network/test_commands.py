@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from io import StringIO
 from typing import Any
 from unittest import mock
@@ -135,7 +136,7 @@ def test_the_interval_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIGAQ_NETWORK_SYNC_SECONDS", "300")
     assert background.sync_interval() == 300
     monkeypatch.setenv("AIGAQ_NETWORK_SYNC_SECONDS", "0")
-    assert background.start_sync_thread() is None
+    assert background.sync_interval() == 0
     for wrong in ("soon", "-5", "1.5"):
         monkeypatch.setenv("AIGAQ_NETWORK_SYNC_SECONDS", wrong)
         with pytest.raises(ImproperlyConfigured):
@@ -149,47 +150,45 @@ def test_failures_back_off_up_to_an_hour_and_honour_retry_after() -> None:
     assert background.next_wait(60, 1, retry_after=900) == 900
 
 
-def test_the_thread_backs_off_while_the_hub_is_down_and_recovers(
+def test_the_sync_task_backs_off_while_the_hub_is_down_and_recovers(
     joined: NetworkConfig, network: FakeNetwork, consenting_case: Case, caplog: pytest.LogCaptureFixture
 ) -> None:
-    worker = background.SyncThread(interval=60)
     network.down.add(HUB)
-    with mock.patch.object(worker_module.connections, "close_all"), caplog.at_level(logging.WARNING):
-        assert worker.check() == 120
-        assert worker.check() == 240
+    background._Failures.count = 0
+    with caplog.at_level(logging.WARNING):
+        assert background.sync_task.call() == 120
+        assert background.sync_task.call() == 240
         network.down.clear()
-        assert worker.check() == 60
+        assert background.sync_task.call() == 60
     assert "network sync stopped: unreachable" in caplog.text
     assert "Жәнібек" not in caplog.text
     assert not NetworkSuspect.objects.get().dirty
 
 
-def test_the_thread_logs_an_unexpected_failure_by_its_type_only(caplog: pytest.LogCaptureFixture) -> None:
-    worker = background.SyncThread(interval=60)
+def test_the_sync_task_logs_an_unexpected_failure_by_its_type_only(caplog: pytest.LogCaptureFixture) -> None:
+    background._Failures.count = 0
     with (
         mock.patch.object(background, "network_sync", side_effect=RuntimeError("Арулым Бекова")),
-        mock.patch.object(worker_module.connections, "close_all") as close_all,
         caplog.at_level(logging.ERROR),
     ):
-        assert worker.check() == 120
+        assert background.sync_task.call() == 120
+    background._Failures.count = 0
     assert "network sync failed: RuntimeError" in caplog.text and "Арулым" not in caplog.text
-    close_all.assert_called_once()
 
 
-def test_the_thread_starts_and_stops() -> None:
-    worker = background.start_sync_thread(interval=3600)
-    assert worker is not None and worker.is_alive() and worker.daemon
-    worker.stop()
-    worker.join()
-    assert not worker.is_alive()
+def test_the_worker_enqueues_the_sync_and_waits_what_it_asks(
+    joined: NetworkConfig, network: FakeNetwork, consenting_case: Case,
+) -> None:
+    from django_tasks import TaskResultStatus
 
-
-@pytest.mark.django_db  # serve refreshes the database's query statistics
-def test_aigaq_serve_starts_the_sync_thread() -> None:
-    with (
-        mock.patch.object(background, "start_sync_thread") as start,
-        mock.patch("aigaq.matching.refit.start_refit_thread"),
-        mock.patch("waitress.serve"),
-    ):
-        call_command("serve", "--no-migrate", "--server", "waitress", "--port", "8125")
-    start.assert_called_once_with()
+    background._Failures.count = 0
+    network.down.add(HUB)
+    later = time.monotonic() + 10**9
+    assert background.sync_task.module_path in worker_module.enqueue_due(now=later)
+    worker_module.run_ready()
+    job = next(j for j in worker_module.periodic_jobs() if j.name == background.sync_task.module_path)
+    assert background.sync_task.get_result(job.result_id).status == TaskResultStatus.SUCCESSFUL
+    assert not worker_module.enqueue_due(now=later)  # it ran: the next is due in what it asked, 120 s
+    assert background.sync_task.module_path not in worker_module.enqueue_due(now=later + 119)
+    assert background.sync_task.module_path in worker_module.enqueue_due(now=later + 121)
+    background._Failures.count = 0

@@ -78,6 +78,48 @@ def record(
     return entry
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One entry of `record_many`: what `record` takes besides the actor."""
+
+    action: Action
+    case_code: str = ""
+    object_code: str = ""
+    extra: dict[str, Any] | None = None
+
+
+def record_many(*, actor: AbstractBaseUser, entries: Iterable[Entry], organisation_code: str = "") -> int:
+    """Appends many entries of one actor (a bulk write) in order, each chained to the one before
+    exactly as `record` would chain it, with one lock of the chain's head and one insert a thousand
+    entries instead of both per entry. Call inside the transaction of the actions. How many."""
+    if not organisation_code:
+        member = getattr(actor, "membership", None)
+        organisation_code = member.organisation.code if member else ""
+    key = chainkey.chain_key()
+    with transaction.atomic():
+        head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
+        if key is not None and head.keyed_since is None and head.count == 0:
+            head.keyed_since = 1
+        made = []
+        last = head.last_hash
+        for item in entries:
+            entry = AuditEntry(at=timezone.now(), actor=actor, actor_name=actor.get_username(),  # type: ignore[misc]
+                               organisation_code=organisation_code, action=item.action, case_code=item.case_code,
+                               object_code=item.object_code, extra=item.extra or {}, prev_hash=last)
+            entry.hash = crypto.hash_chain(entry.prev_hash, _canonical(entry))
+            entry.mac = chainkey.entry_link(key, entry.hash) if key is not None else ""
+            last = entry.hash
+            made.append(entry)
+        if not made:
+            return 0
+        AuditEntry.objects.bulk_create(made, batch_size=1000)
+        head.last_hash = last
+        head.count += len(made)
+        _seal_head(head, key)
+        head.save(update_fields=["last_hash", "count", "keyed_since", "mac"])
+    return len(made)
+
+
 def record_unless_recent(
     *,
     actor: AbstractBaseUser | AnonymousUser | None,

@@ -11,8 +11,8 @@ class CasesConfig(AppConfig):
 
         from . import hooks
         from .office_views import nav_links
-        from .summary import case_summary_refresh
+        from .summary import case_summary_refresh, cases_summary_refresh
 
         nav.register(nav_links)
         # The list's copy of the stage and flags follows every change to the case.
-        hooks.on_case_changed(case_summary_refresh)
+        hooks.on_case_changed(case_summary_refresh, many=cases_summary_refresh)

@@ -19,9 +19,14 @@ never import each other, and `cases` never imports them.
 - `case_evidence`: a question: the case's evidence files as a list a document may cite (evidence
   answers; documents asks, for the evidence list with hashes in a lawyer's papers).
 
+A bulk writer (an import: `cases.bulk`) tells of many suspects or cases at once
+(`suspects_changed`, `cases_changed`); a receiver may register its own version for many
+(`many=`), which must leave every case exactly as calling it once per suspect or case would, and
+one registered without is called once per suspect or case.
+
 Receivers take keyword arguments only, so a new argument can be added without breaking one.
 Registering the same function twice keeps one registration (apps may be readied more than once in
-tests). `case_changes_coalesced()` lets a bulk writer (the demo, an import) have `case_changed`
+tests). `case_changes_coalesced()` lets a bulk writer (the demo) have `case_changed`
 run once per case at the end of the block instead of after each write.
 """
 
@@ -48,6 +53,14 @@ class ConsentChanged(Protocol):
 
 class CaseChanged(Protocol):
     def __call__(self, *, case: Case) -> None: ...
+
+
+class SuspectsChanged(Protocol):
+    def __call__(self, *, suspects: Sequence[Suspect]) -> None: ...
+
+
+class CasesChanged(Protocol):
+    def __call__(self, *, cases: Sequence[Case]) -> None: ...
 
 
 class CaseErasing(Protocol):
@@ -91,6 +104,8 @@ _case_erasing: list[CaseErasing] = []
 _linked_cases: list[LinkedCases] = []
 _case_evidence: list[CaseEvidence] = []
 _survivor_files: list[SurvivorFilesReceived] = []
+_suspects_changed: dict[Any, SuspectsChanged] = {}  # a receiver's version for many, by the receiver
+_cases_changed: dict[Any, CasesChanged] = {}
 _coalescing: list[dict[int, Case]] = []  # a stack: one dict of pending cases per open block
 
 
@@ -99,16 +114,20 @@ def _add(receivers: list[Any], receiver: Any) -> None:
         receivers.append(receiver)
 
 
-def on_suspect_changed(receiver: SuspectChanged) -> None:
+def on_suspect_changed(receiver: SuspectChanged, *, many: SuspectsChanged | None = None) -> None:
     _add(_suspect_changed, receiver)
+    if many is not None:
+        _suspects_changed[receiver] = many
 
 
 def on_consent_changed(receiver: ConsentChanged) -> None:
     _add(_consent_changed, receiver)
 
 
-def on_case_changed(receiver: CaseChanged) -> None:
+def on_case_changed(receiver: CaseChanged, *, many: CasesChanged | None = None) -> None:
     _add(_case_changed, receiver)
+    if many is not None:
+        _cases_changed[receiver] = many
 
 
 def on_case_erasing(receiver: CaseErasing) -> None:
@@ -131,6 +150,32 @@ def on_survivor_files_received(receiver: SurvivorFilesReceived) -> None:
 def suspect_changed(*, suspect: Suspect) -> None:
     for receiver in _suspect_changed:
         receiver(suspect=suspect)
+
+
+def suspects_changed(*, suspects: Sequence[Suspect]) -> None:
+    """`suspect_changed` for many suspects at once (a bulk write), inside its transaction."""
+    if not suspects:
+        return
+    for receiver in _suspect_changed:
+        many = _suspects_changed.get(receiver)
+        if many is not None:
+            many(suspects=suspects)
+        else:
+            for suspect in suspects:
+                receiver(suspect=suspect)
+
+
+def cases_changed(*, cases: Sequence[Case]) -> None:
+    """`case_changed` for many cases at once (a bulk write), inside its transaction."""
+    if not cases:
+        return
+    for receiver in _case_changed:
+        many = _cases_changed.get(receiver)
+        if many is not None:
+            many(cases=cases)
+        else:
+            for case in cases:
+                receiver(case=case)
 
 
 def consent_changed(*, case: Case, changed: frozenset[str]) -> None:

@@ -10,12 +10,14 @@ decision", is stored as the date it started (`awaiting_since`) and compared with
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 
-from .models import Case, Incident
+from .models import Case, Incident, PathwayEvent
 from .selectors import derived_for
 
 # derive() counts an awaited decision as overdue only after this many days; with -1 every awaited
@@ -39,6 +41,43 @@ def case_summary_refresh(*, case: Case) -> None:
         custodial=derived.custodial,
         last_activity_at=timezone.now(),
     )
+
+
+SUMMARY_FIELDS = ["incident_on", "stage", "awaiting_since", "refused_registration", "downgraded", "closed_hearing",
+                  "custodial", "last_activity_at"]
+BULK = 1000
+
+
+def cases_summary_refresh(*, cases: Sequence[Case]) -> None:
+    """`case_summary_refresh` for many cases (a bulk write): their events and incidents read a
+    thousand cases at a time, the same derivation, one bulk update."""
+    today = timezone.localdate()
+    now = timezone.now()
+    by_id = {case.pk: case for case in cases}
+    date, stamp = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value(now)
+    quote = connection.ops.quote_name
+    columns = [str(f.column) for f in Case._meta.concrete_fields if f.name in SUMMARY_FIELDS]
+    columns.sort(key=lambda c: SUMMARY_FIELDS.index(c))
+    update = (f"UPDATE {quote(str(Case._meta.db_table))} SET {', '.join(f'{quote(c)} = %s' for c in columns)} "  # noqa: S608
+              "WHERE id = %s")  # the model's own table and columns
+    ids = sorted(by_id)
+    for start in range(0, len(ids), BULK):
+        part = ids[start : start + BULK]
+        events: dict[int, list[PathwayEvent]] = {pk: [] for pk in part}
+        for event in PathwayEvent.objects.filter(case_id__in=part):  # in the model's order
+            event.case = by_id[event.case_id]
+            events[event.case_id].append(event)
+        dates = dict(Incident.objects.filter(case_id__in=part).values_list("case_id", "date_from"))
+        rows = []
+        for pk in part:
+            derived = derived_for(by_id[pk], today=today, events=events[pk], waiting_limit_days=_FROM_THE_FIRST_DAY)
+            awaiting = today - dt.timedelta(days=derived.waiting_days) if derived.waiting_days is not None else None
+            rows.append([date(dates.get(pk)), derived.stage, date(awaiting), derived.refused_registration,
+                         derived.downgraded, derived.closed_hearing, derived.custodial, stamp, pk])
+        # One prepared UPDATE run for every row: Django's bulk_update builds a CASE of every row
+        # for every field, which costs more than the derivation at a thousand rows.
+        with connection.cursor() as cursor:
+            cursor.executemany(update, rows)
 
 
 def case_touched(*, case: Case) -> None:

@@ -10,7 +10,10 @@ class ImportsConfig(AppConfig):
 
     def ready(self) -> None:
         from aigaq.accounts import nav
+        from aigaq.worker import periodic
 
+        from .background import INTERVAL, purge_task
         from .views import nav_links
 
         nav.register(nav_links)
+        periodic(purge_task, interval=lambda: INTERVAL)

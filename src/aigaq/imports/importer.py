@@ -2,8 +2,9 @@
 
 `plan()` reads every row with the chosen mapping and names each problem with its sheet, row, column
 and reason (in the active language); nothing is written. `import_cases()` writes the rows of a plan
-through the cases' own services (`case_create`, `pathway_event_add`), so encryption, search
-tokens, matching and the audit apply to imported cases as to typed ones, all in one transaction:
+through the cases' bulk path (`cases.bulk.cases_create_bulk`), which leaves each case as
+`case_create` and `pathway_event_add` would (encryption, search tokens, summary, figures, matching
+and the audit apply to imported cases as to typed ones), all in one transaction:
 by default a plan with any problem writes nothing; `skip_bad_rows` writes the good rows (the bad
 ones go to an error sheet, `error_sheet()`); `lenient` keeps a row and drops only its bad values
 (a required value cannot be dropped). A row whose reference the organisation already imported is
@@ -25,7 +26,7 @@ from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import Organisation, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
-from aigaq.cases import services as case_services
+from aigaq.cases.bulk import NewCase, cases_create_bulk
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
 from aigaq.lib.sheets import xlsx_bytes
 
@@ -123,7 +124,9 @@ def _column_name(sheet: Sheet, index: int) -> str:
     return f"{column_letter(index)} ({header})" if header else column_letter(index)
 
 
-def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, lenient: bool = False) -> Plan:
+def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, lenient: bool = False,
+         progress: Callable[[int], object] | None = None) -> Plan:
+    """Checks every row (see the module's docstring); `progress(n)`: n rows checked so far."""
     mapping = [(m if m in BY_KEY else "") for m in list(mapping) + [""] * (len(sheet.headers) - len(mapping))]
     rows = list(sheet.rows)
     if rows and is_label_row(rows[0][1], mapping):
@@ -135,8 +138,10 @@ def plan(sheet: Sheet, mapping: Sequence[str], *, organisation: Organisation, le
             result.problems.append(Problem(sheet.name, 1, "—", reason))
     imported = set(ImportedCase.objects.filter(organisation=organisation).values_list("external_ref", flat=True))
     seen: dict[str, int] = {}
-    for row in result.rows:
+    for done, row in enumerate(result.rows, 1):
         _check_row(sheet, mapping, row, lenient=lenient)
+        if progress is not None:
+            progress(done)
         ref = row.values.get("external_ref")
         if not ref:
             continue
@@ -191,7 +196,8 @@ def _value_problem(sheet: Sheet, row: Row, key: str, where: dict[str, int], leni
         row.problems.append(Problem(sheet.name, row.number, _column_name(sheet, where[key]), reason))
 
 
-def _create(*, actor: User, row: Row, options: Options) -> None:
+def _new_case(row: Row, options: Options) -> NewCase:
+    """The case a row becomes, as the intake form and the events' forms would make it."""
     values = row.values
     city, settlement = values.get("city", ("", ""))
     found = reference.city(city) if city else None
@@ -206,25 +212,23 @@ def _create(*, actor: User, row: Row, options: Options) -> None:
     if any(values.get(k) for k in ("suspect_name", "suspect_phone", "suspect_handle")):
         suspects.append(SuspectInput(full_name=values.get("suspect_name", ""), phones=values.get("suspect_phone", ""),
                                      handles=values.get("suspect_handle", "")))
-    case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
     article = values.get("article", "")
-    events: list[tuple[str, str, dict[str, Any]]] = [
+    wanted: list[tuple[str, str, dict[str, Any]]] = [
         ("police_contacted_date", "police_contacted", {}),
         ("report_refused_date", "report_refused", {"reason": "other"}),
         ("report_registered_date", "report_registered", {"initial_article": article}),
         ("verdict_date", "verdict", {"outcome": values.get("verdict", ""), "article": article}),
     ]
-    for date_key, event_type, data in events:
-        if date_key in values and (event_type != "verdict" or values.get("verdict")):
-            case_services.pathway_event_add(actor=actor, case=case, event_type=event_type, date=values[date_key],
-                                            data=data)
-    ImportedCase.objects.create(organisation=case.organisation, external_ref=values["external_ref"], case=case)
+    events = [(event_type, values[date_key], data) for date_key, event_type, data in wanted
+              if date_key in values and (event_type != "verdict" or values.get("verdict"))]
+    return NewCase(survivor=survivor, incident=incident, suspects=suspects, events=events)
 
 
 def import_cases(
     *, actor: User, plan: Plan, options: Options, progress: Callable[[int], object] | None = None,
 ) -> Result:
-    """Writes the plan's new rows as cases (see the module's docstring for what is written when)."""
+    """Writes the plan's new rows as cases (see the module's docstring for what is written when),
+    through the cases' bulk path (`cases.bulk`): each case as a typed one, in one transaction."""
     member = acting_member(actor)
     result = Result(problems=plan.all_problems, already=sum(1 for r in plan.rows if r.already and not r.problems))
     if plan.problems or (plan.bad_rows and not options.skip_bad_rows):
@@ -235,10 +239,12 @@ def import_cases(
         result.created = len(rows)
         return result
     with transaction.atomic():
-        for row in rows:
-            _create(actor=actor, row=row, options=options)
-            if progress is not None:
-                progress(1)
+        cases = cases_create_bulk(actor=actor, cases=[_new_case(row, options) for row in rows], progress=progress)
+        ImportedCase.objects.bulk_create(
+            (ImportedCase(organisation=member.organisation, external_ref=row.values["external_ref"], case=case)
+             for row, case in zip(rows, cases, strict=True)),
+            batch_size=1000,
+        )
         record(actor=actor, action=Action.CASES_IMPORTED, organisation_code=member.organisation.code,
                extra={"created": len(rows), "skipped": result.skipped, "already": result.already,
                       "columns": [k for k in plan.mapping if k], "dropped": dict(plan.dropped)})

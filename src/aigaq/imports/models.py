@@ -50,3 +50,43 @@ class PendingUpload(models.Model):
     sealed = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+
+class ImportJob(models.Model):
+    """A web import, run by the task queue's worker (`jobs.import_task`) rather than in the request:
+    its progress (rows checked of the total, the state) and its outcome, kept so that the progress
+    page shows the same after a reload. The problems found may quote the sheet's cells: they are
+    sealed like the upload (the "imports" subkey, bound to the job's code)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued"
+        CHECKING = "checking"
+        SAVING = "saving"
+        DONE = "done"  # imported
+        REFUSED = "refused"  # problems, nothing saved
+        FAILED = "failed"  # an error of the system, nothing saved
+
+    code = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    upload = models.ForeignKey(PendingUpload, on_delete=models.SET_NULL, null=True, related_name="+")
+    upload_code = models.CharField(max_length=32)  # for "back to the columns" once the upload is gone
+    mapping = models.JSONField(default=list)  # column keys, one per column of the sheet
+    options = models.JSONField(default=dict)  # importer.Options' fields
+    language = models.CharField(max_length=8)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    already = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)
+    problem_count = models.PositiveIntegerField(default=0)
+    problems_sealed = models.BinaryField(default=b"")
+    dropped = models.JSONField(default=dict)  # column key: values left out (lenient)
+    errors_code = models.CharField(max_length=32, blank=True)  # the error sheet's upload (skip bad rows)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    @property
+    def finished(self) -> bool:
+        return self.state in {self.State.DONE, self.State.REFUSED, self.State.FAILED}

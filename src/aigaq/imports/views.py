@@ -2,7 +2,8 @@
 the organisation), see the first rows as they will be saved with every problem named, then import.
 
 The upload is read into memory only (never Django's temporary file), sealed at once
-(`uploads`), and deleted by the import or after an hour."""
+(`uploads`), and deleted by the import or after an hour. The import itself runs in the task
+queue's worker (`jobs`), with a progress page that reads its state from the database."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from aigaq.accounts.nav import NavLink
 from aigaq.i18n import active_language
 from aigaq.uploads import MemoryOnlyUploadHandler
 
-from . import importer, uploads
+from . import importer, jobs, uploads
 from .columns import BY_KEY, header_key, suggest
 from .forms import MappingForm, UploadForm
 from .models import ColumnMapping
@@ -33,6 +34,7 @@ from .reader import Sheet, Unreadable, read
 
 PREVIEW_ROWS = 10
 PROBLEMS_SHOWN = 200
+REFRESH_SECONDS = 2
 
 
 def nav_links(member: Membership) -> list[NavLink]:
@@ -144,33 +146,41 @@ def mapping(request: HttpRequest, code: str) -> HttpResponse:
     form = MappingForm(request.POST or None, headers=sheet.headers, suggested=suggested)
     if request.method == "POST" and form.is_valid():
         options = _options(form)
-        plan = importer.plan(sheet, form.mapping(), organisation=member.organisation, lenient=options.lenient)
         if request.POST.get("action") == "import":
-            return _import(request, pending, plan, options, member)
+            return _import(request, pending, sheet, form.mapping(), options, member)
+        plan = importer.plan(sheet, form.mapping(), organisation=member.organisation, lenient=options.lenient)
     else:
         plan = importer.plan(sheet, suggested, organisation=member.organisation)
     context = {"form": form, "upload": pending, "sheet": sheet, "preview": _preview(plan)}
     return render(request, "imports/map.html", context, status=400 if form.errors else 200)
 
 
-def _import(request: HttpRequest, pending: Any, plan: importer.Plan, options: importer.Options,
+def _import(request: HttpRequest, pending: Any, sheet: Sheet, mapping: list[str], options: importer.Options,
             member: Membership) -> HttpResponse:
+    """Remembers the mapping and hands the import to the worker; the progress page follows it."""
     ColumnMapping.objects.update_or_create(
         organisation=member.organisation,
-        defaults={"mapping": {header_key(h): k for h, k in zip(plan.sheet.headers, plan.mapping, strict=False)
+        defaults={"mapping": {header_key(h): k for h, k in zip(sheet.headers, mapping, strict=False)
                               if k and header_key(h)}},
     )
-    result = importer.import_cases(actor=_actor(request), plan=plan, options=options)
-    errors_code = ""
-    if result.written:
-        if options.skip_bad_rows and plan.bad_rows:
-            errors_code = uploads.upload_store(actor=_actor(request), data=importer.error_sheet(plan),
-                                               kind="errors").code
-        uploads.upload_delete(upload=pending)
-    return render(request, "imports/done.html", {
-        "result": result, "errors_code": errors_code, "upload": pending, "problems": result.problems[:PROBLEMS_SHOWN],
-        "dropped": dict(plan.dropped),
-    }, status=200 if result.written else 400)
+    job = jobs.job_start(actor=_actor(request), upload=pending, mapping=mapping, options=options,
+                         language=active_language())
+    return redirect("imports:job", code=job.code)
+
+
+@require_GET
+@coordinator_required
+def job(request: HttpRequest, code: str) -> HttpResponse:
+    """Where a web import stands, from its row (so the same after a reload); the page reloads
+    itself every few seconds until the import has ended."""
+    found = jobs.job_for(_actor(request), code)
+    if found is None:
+        raise Http404("No such import")
+    percent = found.rows_done * 100 // found.rows_total if found.rows_total else 0
+    return render(request, "imports/job.html", {
+        "job": found, "percent": percent, "problems": jobs.job_problems(found) if found.finished else [],
+        "refresh_seconds": None if found.finished else REFRESH_SECONDS,
+    }, status=400 if found.state == found.State.REFUSED else 200)
 
 
 @require_GET

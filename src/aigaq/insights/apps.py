@@ -13,8 +13,8 @@ class InsightsConfig(AppConfig):
         from aigaq.cases import hooks
 
         from .access import nav_links
-        from .figures import figures_erasing, figures_refresh
+        from .figures import figures_erasing, figures_refresh, figures_refresh_many
 
         nav.register(nav_links)
-        hooks.on_case_changed(figures_refresh)
+        hooks.on_case_changed(figures_refresh, many=figures_refresh_many)
         hooks.on_case_erasing(figures_erasing)

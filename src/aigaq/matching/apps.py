@@ -11,11 +11,14 @@ class MatchingConfig(AppConfig):
     def ready(self) -> None:
         from aigaq.accounts import nav
         from aigaq.cases import hooks
+        from aigaq.worker import periodic
 
         from . import receivers
+        from .refit import refit_interval, refits_task
         from .views import nav_links
 
         nav.register(nav_links)
-        hooks.on_suspect_changed(receivers.on_suspect_changed)
+        hooks.on_suspect_changed(receivers.on_suspect_changed, many=receivers.on_suspects_changed)
         hooks.on_consent_changed(receivers.on_consent_changed)
         hooks.on_linked_cases(receivers.linked_cases)
+        periodic(refits_task, interval=refit_interval)

@@ -108,7 +108,7 @@ class MatchingModel(models.Model):
 class MatchingRefit(models.Model):
     """An organisation whose weights are due a re-fit. Review decisions only write this row (one
     an organisation, however many decisions); the re-fit runs outside the request, in
-    ``aigaq manage matching_refit`` or the thread of ``aigaq serve`` (``aigaq.matching.refit``),
+    ``aigaq manage matching_refit`` or the task queue's worker (``aigaq.matching.refit``),
     and deletes the row in the transaction that stores the new weights. Until then alerts are
     scored with the previous weights.
 

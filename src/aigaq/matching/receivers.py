@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from aigaq.cases.models import Case, Suspect
 
@@ -11,6 +11,10 @@ from . import selectors, services
 
 def on_suspect_changed(*, suspect: Suspect) -> None:
     services.suspect_match(suspect=suspect)
+
+
+def on_suspects_changed(*, suspects: Sequence[Suspect]) -> None:
+    services.suspects_match(suspects=suspects)
 
 
 def on_consent_changed(*, case: Case, changed: frozenset[str]) -> None:

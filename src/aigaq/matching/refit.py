@@ -7,8 +7,9 @@ at a time, in one of two workers:
 
 - ``aigaq manage matching_refit``: runs every due re-fit once and exits (a cron job or a systemd
   timer);
-- the thread ``aigaq serve`` starts (``start_refit_thread``): every ``AIGAQ_MATCHING_REFIT_SECONDS``
-  seconds (default 60; 0 turns it off) it runs the re-fits then due.
+- the task queue's worker (``aigaq worker``, which ``aigaq serve`` starts beside it): every
+  ``AIGAQ_MATCHING_REFIT_SECONDS`` seconds (default 60; 0 turns it off) it runs ``refits_task``,
+  the re-fits then due (aigaq.worker).
 
 A worker claims a re-fit before it starts (one UPDATE, atomic on SQLite and PostgreSQL alike), so
 two workers never fit the same weights at once. A re-fit that fails, or whose worker was killed,
@@ -31,9 +32,9 @@ from pathlib import Path
 
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from aigaq.envconfig import envseconds
-from aigaq.worker import PeriodicWorker
 
 from . import weights
 from .models import MatchingRefit
@@ -50,7 +51,7 @@ DONE, FAILED, SKIPPED = "re-fitted", "failed", "skipped (another worker has it)"
 
 
 def refit_interval() -> int:
-    """Seconds between the serve thread's checks, from AIGAQ_MATCHING_REFIT_SECONDS (0: off)."""
+    """Seconds between the worker's checks, from AIGAQ_MATCHING_REFIT_SECONDS (0: off)."""
     return envseconds(INTERVAL_SETTING, DEFAULT_INTERVAL)
 
 
@@ -112,29 +113,15 @@ def refits_run(report: Report | None = None) -> RefitSummary:
     return RefitSummary(len(due), outcomes.count(DONE), outcomes.count(FAILED), outcomes.count(SKIPPED))
 
 
-class RefitThread(PeriodicWorker):
-    """The serve process's worker: every ``interval`` seconds, the re-fits due then."""
-
-    def __init__(self, interval: float) -> None:
-        super().__init__(name="aigaq-matching-refit", interval=interval)
-
-    def work(self) -> float:
-        try:
-            summary = refits_run()
-            if summary.due:
-                log.info("matching re-fits: %d done, %d failed, %d skipped", summary.done, summary.failed,
-                         summary.skipped)  # fmt: skip
-        except Exception as exc:  # listing or claiming failed: the database is down, migrations pending
-            log.error("matching re-fit check failed: %s at %s", type(exc).__name__, _where(exc))
-        return self.interval
-
-
-def start_refit_thread(interval: float | None = None) -> RefitThread | None:
-    """Starts the serve process's re-fit thread; none when the interval is 0."""
-    seconds = refit_interval() if interval is None else interval
-    if seconds <= 0:
-        log.info("matching re-fits are not run by this process (%s=0)", INTERVAL_SETTING)
-        return None
-    thread = RefitThread(seconds)
-    thread.start()
-    return thread
+@task()
+def refits_task() -> float:
+    """The worker's periodic job: the re-fits due now (registered in apps.py, every
+    ``AIGAQ_MATCHING_REFIT_SECONDS``)."""
+    try:
+        summary = refits_run()
+        if summary.due:
+            log.info("matching re-fits: %d done, %d failed, %d skipped", summary.done, summary.failed,
+                     summary.skipped)  # fmt: skip
+    except Exception as exc:  # listing or claiming failed: the database is down, migrations pending
+        log.error("matching re-fit check failed: %s at %s", type(exc).__name__, _where(exc))
+    return float(refit_interval())

@@ -13,6 +13,7 @@ repeat-suspect groups (groups.py).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -163,6 +164,18 @@ def suspect_match(*, suspect: Suspect) -> list[MatchAlert]:
     enc = encode([mention_for(suspect)])[0]
     encodings_store(rows=[(suspect.pk, suspect.case_id, suspect.case.organisation_id, enc)])
     return _match_encoded(suspect, enc)
+
+
+def suspects_match(*, suspects: Sequence[Suspect]) -> None:
+    """`suspect_match` for many new suspects (a bulk write): their mentions encoded in one call,
+    then each stored and matched in turn, as typing them one after another would (each one's
+    alerts with those before him)."""
+    taking = [s for s in suspects if _takes_part(s.case)]
+    if len(taking) < len(suspects):
+        suspects_withdraw(suspect_ids=[s.pk for s in suspects if not _takes_part(s.case)])
+    for suspect, enc in zip(taking, encode([mention_for(s) for s in taking]) if taking else [], strict=True):
+        encodings_store(rows=[(suspect.pk, suspect.case_id, suspect.case.organisation_id, enc)])
+        _match_encoded(suspect, enc)
 
 
 def suspects_withdraw(*, suspect_ids: list[int]) -> int:

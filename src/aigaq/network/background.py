@@ -1,4 +1,5 @@
-"""The network sync beside the requests: the thread `aigaq serve` starts.
+"""The network sync beside the requests: a periodic job of the task queue's worker (`aigaq worker`,
+which `aigaq serve` starts beside it; aigaq.worker).
 
 Every ``AIGAQ_NETWORK_SYNC_SECONDS`` seconds (default 60; 0 turns it off) it runs one
 `network_sync`, which does nothing until this instance has joined (so joining while the server
@@ -14,8 +15,9 @@ from __future__ import annotations
 
 import logging
 
+from django_tasks import task
+
 from aigaq.envconfig import envseconds
-from aigaq.worker import PeriodicWorker
 
 from .sync import network_sync
 
@@ -27,7 +29,7 @@ MAX_BACKOFF = 3600
 
 
 def sync_interval() -> int:
-    """Seconds between the serve thread's syncs, from AIGAQ_NETWORK_SYNC_SECONDS (0: off)."""
+    """Seconds between the worker's syncs, from AIGAQ_NETWORK_SYNC_SECONDS (0: off)."""
     return envseconds(INTERVAL_SETTING, DEFAULT_INTERVAL)
 
 
@@ -38,39 +40,35 @@ def next_wait(interval: float, failures: int, retry_after: int = 0) -> float:
     return max(float(retry_after), min(interval * 2**failures, float(MAX_BACKOFF)))
 
 
-class SyncThread(PeriodicWorker):
-    """The serve process's sync, every ``interval`` seconds, backing off while it fails."""
+class _Failures:
+    """Failed runs in a row, in this worker process (a restarted worker starts at the interval)."""
 
-    def __init__(self, interval: float) -> None:
-        super().__init__(name="aigaq-network-sync", interval=interval)
-        self.failures = 0
-
-    def work(self) -> float:
-        retry_after = 0
-        try:
-            result = network_sync()
-            if result.error:
-                self.failures += 1
-                retry_after = result.retry_after
-                log.warning("network sync stopped: %s; %d uploaded and %d deleted before that",
-                            result.error, result.uploaded, result.deleted)
-            else:
-                self.failures = 0
-                if result.uploaded or result.deleted or result.new_alerts:
-                    log.info("network sync: %d uploaded, %d deleted, %d new alerts", result.uploaded,
-                             result.deleted, result.new_alerts)
-        except Exception as exc:  # the database is down, migrations pending, the key file unreadable
-            self.failures += 1
-            log.error("network sync failed: %s", type(exc).__name__)
-        return next_wait(self.interval, self.failures, retry_after)
+    count = 0
 
 
-def start_sync_thread(interval: float | None = None) -> SyncThread | None:
-    """Starts the serve process's sync thread; none when the interval is 0."""
-    seconds = sync_interval() if interval is None else interval
-    if seconds <= 0:
-        log.info("the network is not synced by this process (%s=0)", INTERVAL_SETTING)
-        return None
-    thread = SyncThread(seconds)
-    thread.start()
-    return thread
+def sync_once() -> float:
+    """One sync; returns how long to wait before the next (backing off while it fails)."""
+    interval = float(sync_interval())
+    retry_after = 0
+    try:
+        result = network_sync()
+        if result.error:
+            _Failures.count += 1
+            retry_after = result.retry_after
+            log.warning("network sync stopped: %s; %d uploaded and %d deleted before that",
+                        result.error, result.uploaded, result.deleted)
+        else:
+            _Failures.count = 0
+            if result.uploaded or result.deleted or result.new_alerts:
+                log.info("network sync: %d uploaded, %d deleted, %d new alerts", result.uploaded,
+                         result.deleted, result.new_alerts)
+    except Exception as exc:  # the database is down, migrations pending, the key file unreadable
+        _Failures.count += 1
+        log.error("network sync failed: %s", type(exc).__name__)
+    return next_wait(interval, _Failures.count, retry_after)
+
+
+@task()
+def sync_task() -> float:
+    """The worker's periodic job (registered in apps.py, every ``AIGAQ_NETWORK_SYNC_SECONDS``)."""
+    return sync_once()

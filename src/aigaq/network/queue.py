@@ -21,6 +21,11 @@ def consents(case_id: int) -> bool:
     return Survivor.objects.filter(case_id=case_id, consent_network=True).exists()
 
 
+def consenting_cases(case_ids: set[int]) -> set[int]:
+    """Those of these cases whose survivor consents to the network (read as `consents` is)."""
+    return set(Survivor.objects.filter(case_id__in=case_ids, consent_network=True).values_list("case_id", flat=True))
+
+
 def _bump(rows: QuerySet[NetworkSuspect]) -> int:
     """A newer version for each: one more than before, or the clock if that is later."""
     return rows.update(version=Greatest(F("version") + 1, Value(version_now())), dirty=True)

@@ -3,7 +3,7 @@ cases/hooks.py). Each only queues work for the next sync, inside the caller's tr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from aigaq.cases.models import Case, Suspect
 
@@ -17,6 +17,13 @@ def on_suspect_changed(*, suspect: Suspect) -> None:
     else:
         # Not expected (withdrawing consent already withdrew him), but never leave him at the hub.
         queue.refs_withdraw(NetworkSuspect.objects.filter(suspect=suspect))
+
+
+def on_suspects_changed(*, suspects: Sequence[Suspect]) -> None:
+    """on_suspect_changed for many (a bulk write): one read of the consents."""
+    consenting = queue.consenting_cases({s.case_id for s in suspects})
+    queue.suspects_enqueue([s for s in suspects if s.case_id in consenting])
+    queue.refs_withdraw(NetworkSuspect.objects.filter(suspect__in=[s for s in suspects if s.case_id not in consenting]))
 
 
 def on_consent_changed(*, case: Case, changed: frozenset[str]) -> None:

@@ -1,7 +1,9 @@
 """The `aigaq` command.
 
-    aigaq serve            serve the app (gunicorn) on 127.0.0.1:$AIGAQ_PORT (8000), and re-fit
-                           matching weights when due (every $AIGAQ_MATCHING_REFIT_SECONDS, 60; 0: off)
+    aigaq serve            serve the app (gunicorn) on 127.0.0.1:$AIGAQ_PORT (8000), with the worker
+                           beside it (AIGAQ_SERVE_WORKER=0 or --no-worker: without)
+    aigaq worker           the task queue's worker: web imports, matching re-fits when due (every
+                           $AIGAQ_MATCHING_REFIT_SECONDS, 60; 0: off), the network sync, the upload purge
     aigaq demo             create the demo organisation, accounts and ~300 synthetic cases
     aigaq check            check the configuration and say clearly what is wrong
     aigaq organisation create NAME --coordinator USERNAME
@@ -54,8 +56,8 @@ def _command(name: str) -> Callable[[Sequence[str]], int]:
 
 
 def _serve(argv: Sequence[str]) -> int:
-    """The web app, plus the thread that runs due re-fits of the matching weights outside the
-    requests (started by the serve command itself, after its migrations: aigaq.matching.refit)."""
+    """The web app, plus the task queue's worker beside it (started by the serve command itself,
+    after its migrations: aigaq.worker)."""
     return _manage(["serve", *argv])
 
 
@@ -98,7 +100,8 @@ def _link_eval(argv: Sequence[str]) -> int:
 
 
 COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
-    "serve": (_serve, "serve the web app (and re-fit matching weights when due)"),
+    "serve": (_serve, "serve the web app (and run the task queue's worker beside it)"),
+    "worker": (_command("worker"), "run the task queue: web imports, matching re-fits, network sync, upload purge"),
     "demo": (_command("demo"), "create the demo organisation, accounts and synthetic cases"),
     "check": (_command("aigaq_check"), "check the configuration"),
     "organisation": (_command("organisation"), "a new organisation and its first coordinator"),

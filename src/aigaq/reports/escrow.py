@@ -11,7 +11,7 @@ report's page); the report opens to staff only once she agrees. Inside one organ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.utils import timezone
 
@@ -96,3 +96,12 @@ def on_suspect_changed(*, suspect: Suspect) -> None:
     if tokens:
         for report in _sealed_matching(suspect.case.organisation_id, tokens):
             _ask(report)
+
+
+def on_suspects_changed(*, suspects: Sequence[Suspect]) -> None:
+    """on_suspect_changed for many (a bulk write): nothing to ask when none of their organisations
+    holds a sealed report still unreleased (one query), else each suspect in turn."""
+    orgs = {s.case.organisation_id for s in suspects}
+    if Report.objects.filter(organisation_id__in=orgs, choice=Choice.SEALED, release="").exists():
+        for suspect in suspects:
+            on_suspect_changed(suspect=suspect)

@@ -1,6 +1,7 @@
 """`aigaq import cases FILE` and `aigaq import template -o FILE` (docs/user-guide.md, "Importing
 cases from a spreadsheet"). Problems are printed in the organisation's language, one a line, with
-sheet, row and column; the exit status is 1 when nothing was written because of them."""
+sheet, row and column; the exit status is 1 when nothing was written because of them. On a terminal
+two progress bars show the rows checked and the cases saved; elsewhere (cron, a pipe) it is quiet."""
 
 from __future__ import annotations
 
@@ -94,7 +95,11 @@ class Command(BaseCommand):
                 raise CommandError(f"unknown column keys in the mapping: {', '.join(unknown)}")
         else:
             mapping = suggest(sheet.headers)
-        plan = importer.plan(sheet, mapping, organisation=org, lenient=options["lenient"])
+        # Progress bars on a terminal only: a cron job's or a pipe's output stays quiet.
+        quiet = not sys.stderr.isatty()
+        with tqdm(total=len(sheet.rows), unit="row", desc="checking", file=sys.stderr, disable=quiet) as bar:
+            plan = importer.plan(sheet, mapping, organisation=org, lenient=options["lenient"],
+                                 progress=lambda done: bar.update(done - bar.n))
         opts = importer.Options(
             skip_bad_rows=options["skip_bad_rows"], lenient=options["lenient"], dry_run=options["dry_run"],
             consent_matching=options["consent_matching"], consent_statistics=options["consent_statistics"],
@@ -102,7 +107,9 @@ class Command(BaseCommand):
         )
         for problem in plan.all_problems:
             self.stderr.write(str(problem))
-        with tqdm(total=len(plan.new_rows), unit="row", file=sys.stderr, disable=len(plan.new_rows) < 200) as bar:
+        saving = not (plan.problems or (plan.bad_rows and not opts.skip_bad_rows) or opts.dry_run)
+        with tqdm(total=len(plan.new_rows), unit="case", desc="saving", file=sys.stderr,
+                  disable=quiet or not saving) as bar:
             result = importer.import_cases(actor=actor, plan=plan, options=opts, progress=bar.update)
         for key, count in sorted(plan.dropped.items()):
             self.stdout.write(f"dropped {count} value(s) of {key}")

@@ -22,11 +22,12 @@ Re-fit the matching weights of every organisation that is due one, one after the
 
 A re-fit falls due when coordinators have made 10 review decisions since the weights were last
 fitted, or at the first decision before any fit (an "unsure" alone makes none due). The review
-only records that; the fit (5-6 s at 100,000 suspects) runs here or in `aigaq serve`, which
-checks every ${INTERVAL_SETTING} seconds (default {DEFAULT_INTERVAL}; 0 turns the check off).
+only records that; the fit (5-6 s at 100,000 suspects) runs here or in `aigaq worker` (which
+`aigaq serve` starts), which checks every ${INTERVAL_SETTING} seconds (default
+{DEFAULT_INTERVAL}; 0 turns the check off).
 Alerts are scored with the previous weights until the new ones are stored.
 
-Run this from a cron job or a systemd timer when `aigaq serve` runs with
+Run this from a cron job or a systemd timer when the worker runs with
 {INTERVAL_SETTING}=0, or by hand. It prints a line for each organisation and exits 0
 when every re-fit succeeded or nothing was due, 1 when one failed (see the log). A re-fit that
 another worker is running is skipped; a failed one is tried again {CLAIM_EXPIRES.seconds // 60} minutes later.

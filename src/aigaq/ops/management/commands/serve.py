@@ -1,12 +1,14 @@
-"""`aigaq serve` (and `aigaq manage serve`): migrate if needed, start the matching re-fit thread and
-the network sync thread, and serve with gunicorn (one process per core), or waitress.
+"""`aigaq serve` (and `aigaq manage serve`): migrate if needed, start the task queue's worker
+(`aigaq worker`: web imports, matching re-fits, network sync, upload purge) as a child process
+unless AIGAQ_SERVE_WORKER=0 or --no-worker, and serve with gunicorn (one process per core), or
+waitress.
 
 Why gunicorn: Python runs one request at a time per process, so waitress's threads share one core
 however many there are; gunicorn's worker processes use every core. On a 2-core server with the
 load test of docs/benchmarks.md ("Web") it served about twice the requests per second of waitress
 with 8 threads, at lower latency. Gunicorn's workers run the application only: the background
-threads (matching re-fits, network sync) run once, in this process, which starts gunicorn as a
-child process and waits for it (no fork of a process with threads running). Waitress stays
+work runs once, in the worker process, whatever the number of gunicorn workers; this process starts
+both as child processes and waits for the server. Waitress stays
 available (`--server waitress`, one process) for systems without fork, such as Windows.
 """
 
@@ -60,8 +62,22 @@ def _has_control_socket() -> bool:
     return any(setting.name == "control_socket_disable" for setting in KNOWN_SETTINGS)
 
 
+def worker_argv() -> list[str]:
+    """The worker's command line: this interpreter, the same settings, and this process as the
+    parent it stops without (aigaq.worker)."""
+    return [sys.executable, "-m", "django", "worker", "--settings",
+            os.environ.get("DJANGO_SETTINGS_MODULE", "aigaq.settings"), "--parent", str(os.getpid())]
+
+
+def start_worker() -> subprocess.Popen[bytes]:
+    """Starts `aigaq worker` as a child process; it stops on the signals forwarded to it, and by
+    itself if this process is gone."""
+    return subprocess.Popen(worker_argv())  # noqa: S603 -- our own interpreter and fixed arguments
+
+
 class Command(BaseCommand):
-    help = "Serve Aigaq on 127.0.0.1:$AIGAQ_PORT (default 8000) with gunicorn (or waitress)."
+    help = "Serve Aigaq on 127.0.0.1:$AIGAQ_PORT (default 8000) with gunicorn (or waitress), and its worker."
+    worker: subprocess.Popen[bytes] | None = None
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("AIGAQ_HOST", "127.0.0.1"))
@@ -73,6 +89,10 @@ class Command(BaseCommand):
         parser.add_argument("--threads", type=int, default=int(os.environ.get("AIGAQ_THREADS", "0")),
                             help="threads per process (default: 1 per gunicorn worker, 8 for waitress)")
         parser.add_argument("--no-migrate", action="store_true", help="do not apply pending migrations first")
+        parser.add_argument("--no-worker", action="store_true",
+                            default=os.environ.get("AIGAQ_SERVE_WORKER", "1").strip() in {"0", "false", "no"},
+                            help="do not start the task queue's worker (run `aigaq worker` on its own; "
+                                 "default when AIGAQ_SERVE_WORKER=0)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["server"] == "gunicorn" and sys.platform == "win32":
@@ -81,26 +101,25 @@ class Command(BaseCommand):
             call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)
         refresh_query_statistics()
-        # Due re-fits of the matching weights and the network sync run beside the requests, never
-        # in them, once whatever the number of workers; started after the migrations, so their
-        # first runs find the tables they need.
-        from aigaq.imports.background import start_purge_thread
-        from aigaq.matching.refit import start_refit_thread
-        from aigaq.network.background import start_sync_thread
-
-        start_refit_thread()
-        start_sync_thread()
-        start_purge_thread()  # uploaded sheets not imported within the hour
+        # Imports, due re-fits of the matching weights, the network sync and the purge of unimported
+        # sheets run beside the requests, never in them, in one worker process whatever the number
+        # of server workers; started after the migrations, so it finds the tables it needs.
+        self.worker = None if options["no_worker"] else start_worker()
         url = f"http://{options['host']}:{options['port']}/"
         proxy = settings.TRUSTED_PROXY
         behind = f", believing X-Forwarded-For/-Proto from {proxy} only" if proxy else ""
         if not proxy and not settings.DEV and settings.SECURE_SSL_REDIRECT:
             self.stderr.write("AIGAQ_TRUSTED_PROXY is not set: behind nginx every request will look like plain HTTP "
                               "and be redirected again (docs/deploy.md, \"Behind nginx\")")
-        if options["server"] == "waitress":
-            self._waitress(options, url, behind, proxy)
-        else:
-            self._gunicorn(options, url, behind)
+        try:
+            if options["server"] == "waitress":
+                self._waitress(options, url, behind, proxy)
+            else:
+                self._gunicorn(options, url, behind)
+        finally:
+            if self.worker is not None and self.worker.poll() is None:
+                self.worker.terminate()  # lets its running task finish
+                self.worker.wait(timeout=60)
 
     def _waitress(self, options: dict[str, Any], url: str, behind: str, proxy: str | None) -> None:
         from waitress import serve
@@ -124,6 +143,8 @@ class Command(BaseCommand):
 
         def forward(signum: int, _frame: FrameType | None) -> None:
             child.send_signal(signum)
+            if self.worker is not None and signum != signal.SIGHUP and self.worker.poll() is None:
+                self.worker.terminate()  # it finishes a running task first
 
         for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
             signal.signal(signum, forward)
