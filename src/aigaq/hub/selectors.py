@@ -32,6 +32,7 @@ class MemberAlert:
     other_city: str
     strength: float
     evidence_kinds: tuple[str, ...]
+    chained: bool  # one man through a chain of other refs (hub/chaining.py), not by the pair's own evidence
     my_year_month: str
     other_year_month: str
     state: str
@@ -94,7 +95,7 @@ def member_alert(alert: Alert, member: Member) -> MemberAlert:
     other = alert.member_b if a else alert.member_a
     return MemberAlert(
         code=alert.code, my_ref=alert.ref_a if a else alert.ref_b, other_member=other.name, other_city=other.city,
-        strength=alert.strength, evidence_kinds=tuple(alert.evidence_kinds),
+        strength=alert.strength, evidence_kinds=tuple(alert.evidence_kinds), chained=alert.chained,
         my_year_month=alert.year_month_a if a else alert.year_month_b,
         other_year_month=alert.year_month_b if a else alert.year_month_a,
         state=alert.state, closed_reason=alert.closed_reason,

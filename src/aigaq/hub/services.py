@@ -177,10 +177,8 @@ def sync_apply(*, member: Member, request: SyncRequest) -> Synced:
     done = SyncBatch.objects.filter(member=member, batch=request.batch).first()
     if done is not None:
         return Synced(accepted=done.accepted, deleted=done.deleted, changes=matching.Changes())
+    deleted = Encoding.objects.filter(member=member, ref__in=request.deletes).count()
     changes = matching.withdraw(member=member, refs=request.deletes)
-    gone = Encoding.objects.filter(member=member, ref__in=request.deletes)
-    deleted = gone.count()
-    gone.delete()
     changed = _store(member, request)
     for encoding in changed:
         changes += matching.rematch(encoding)

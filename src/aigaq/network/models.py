@@ -126,6 +126,7 @@ class NetworkAlert(models.Model):
     other_city = models.CharField(max_length=100, blank=True)
     strength = models.FloatField()
     evidence_kinds = models.JSONField(default=list)
+    chained = models.BooleanField(default=False)  # one man through a chain of other suspects of the network
     my_year_month = models.CharField(max_length=7, blank=True)
     other_year_month = models.CharField(max_length=7, blank=True)
     state = models.CharField(max_length=8, choices=AlertState.choices, default=AlertState.OPEN)
