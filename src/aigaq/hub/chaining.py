@@ -46,10 +46,11 @@ def alert_key(alert: Alert) -> PairKey:
     return pair_key((alert.member_a_id, alert.ref_a), (alert.member_b_id, alert.ref_b))
 
 
-def component(ids: Collection[int]) -> set[int]:
+def component(ids: Collection[int], known: Collection[int] = ()) -> set[int]:
     """These encodings and every encoding a chain of (not cannot-) links joins to one of them.
-    One query per step of the chains' length."""
-    seen, frontier = set(ids), set(ids)
+    One query per step of the chains' length. `known`: encodings whose own component the caller
+    already has (it is added whole, and not walked again)."""
+    seen, frontier = set(ids) | set(known), set(ids) - set(known)
     while frontier:
         rows = (Link.objects.filter(cannot=False).filter(Q(low_id__in=frontier) | Q(high_id__in=frontier))
                 .values_list("low_id", "high_id"))

@@ -276,8 +276,11 @@ def rematch(encoding: Encoding) -> Changes:
     hits = found.hits
     before = chaining.component({encoding.pk})
     chaining.store_links(encoding, found.links)
-    touched = chaining.component(before)
-    chained = chaining.chained_pairs(touched)
+    # What the change touched: its old component, whose pieces without it are all inside, and its
+    # new one, walked from its new links (a piece of the old one it reaches is added whole).
+    touched = chaining.component({encoding.pk, *(pk for pk, s in found.links.items() if s is not None)},
+                                 known=before - {encoding.pk})
+    chained = chaining.chained_pairs(touched) if touched != {encoding.pk} else {}
     me = (encoding.member_id, encoding.ref)
     updated = closed = 0
     done: set[chaining.PairKey] = set()
@@ -297,7 +300,10 @@ def rematch(encoding: Encoding) -> Changes:
             closed += 1
     done |= {chaining.pair_key(me, other) for other in hits}
     opened = sum(_open(encoding, hit) for hit in hits.values())
-    return Changes(opened=opened, updated=updated, closed=closed) + _rechain(touched, done, chained)
+    changes = Changes(opened=opened, updated=updated, closed=closed)
+    if touched == {encoding.pk}:
+        return changes  # linked to nothing, before or after: its own alerts were all it had
+    return changes + _rechain(touched, done, chained)
 
 
 def withdraw(*, member: Member, refs: Collection[str]) -> Changes:

@@ -20,6 +20,9 @@ class Member(models.Model):
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=100, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Removed by the hub's operator (`aigaq network hub remove`): its refs are gone, its key is no
+    # longer a peer; the row stays so that the other side's closed alerts still name it.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"member {self.code}"

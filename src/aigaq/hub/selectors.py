@@ -54,8 +54,9 @@ class HubCounts:
 
 
 def member_for_sender(sender: str) -> Member:
-    """The member a verified request comes from (a peer that is not a member is refused)."""
-    member = Member.objects.filter(code=sender).first()
+    """The member a verified request comes from (a peer that is not a member, or a removed one, is
+    refused)."""
+    member = Member.objects.filter(code=sender, removed_at__isnull=True).first()
     if member is None:
         raise HubError("unknown_sender", 401)
     return member
@@ -114,7 +115,7 @@ def alerts_for(member: Member) -> list[MemberAlert]:
 def hub_counts() -> HubCounts:
     alerts = Alert.objects.all()
     return HubCounts(
-        members=Member.objects.count(),
+        members=Member.objects.filter(removed_at__isnull=True).count(),
         invitations_open=Invitation.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now()).count(),
         encodings=Encoding.objects.count(), tokens=EncodingToken.objects.count(),
         alerts_open=alerts.filter(state=AlertState.OPEN).count(),

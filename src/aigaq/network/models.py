@@ -99,6 +99,11 @@ class Tombstone(models.Model):
         return f"tombstone {self.ref[:8]}"
 
 
+# The closed reason of the alerts of a hub this instance left (`aigaq network leave`, or
+# `join --rejoin`); the hub's own reasons are "withdrawn" and "no_longer_matches".
+LEFT = "left"
+
+
 class AlertState(models.TextChoices):
     OPEN = "open", _("open")
     CLOSED = "closed", _("closed")
