@@ -42,7 +42,7 @@ def test_join_registers_a_new_key_and_pins_the_key_services(network: FakeNetwork
     assert join.body == {"invitation": "INVITE-1", "name": org.name, "city": "Astana",
                          "public_key": network.member_key}
     entry = AuditEntry.objects.get(action=Action.NETWORK_JOINED)
-    assert entry.organisation_code == org.code and entry.extra == {"member": "m-astana"}
+    assert entry.organisation_code == org.code and entry.extra == {"member": "m-astana", "rejoined": False}
 
 
 def test_join_takes_another_name(network: FakeNetwork, org: Organisation) -> None:
