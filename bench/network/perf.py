@@ -19,7 +19,9 @@
   `services.sync_apply` (store, match, alerts, audit: the hub's path after the signature check),
   p50/p95; then a full re-match: `matching.rematch` of every ref.
 - agree: one bench data set loaded into the hub, fully re-matched; the alerts the real hub opens
-  are compared with bench/network/simulate.py's (they must be the same pairs) and scored.
+  are compared with bench/network/simulate.py's (they must be the same pairs): its direct alerts
+  with the simulated pair alerts, its direct and chained alerts together with the pair alerts plus
+  the simulated chained clusters' pairs; and scored.
 
 The hub runs on SQLite in a temporary directory (the default database). Results are printed and
 written to bench/out/network/perf-<command>.json.
@@ -280,6 +282,9 @@ def bench_agree(names: str, seed: int, count: int) -> None:
     tokens = sim.tokenise(mentions, oprf.KeyHolder(run.OPRF_SEED))
     pairs = sim.candidates(tokens, member_of)
     simulated = set(sim.alerts(pairs))
+    everyone = sim.candidates(tokens, list(range(len(mentions))))
+    clusters = sim.constrained_clusters(len(mentions), everyone)
+    simulated_all = simulated | sim.cluster_pairs(clusters, member_of)
     with tempfile.TemporaryDirectory() as tmp:
         _django(Path(tmp))
         from aigaq.hub.models import Alert, AlertState
@@ -288,13 +293,21 @@ def bench_agree(names: str, seed: int, count: int) -> None:
         encodings = _load(tokens, mentions, member_of, members)
         seconds, _ = _rematch_all(encodings)
         pos = {m.id: i for i, m in enumerate(mentions)}
-        real = {tuple(sorted((pos[a], pos[b]))) for a, b in
-                Alert.objects.filter(state=AlertState.OPEN).values_list("ref_a", "ref_b")}
+        real: dict[bool, set[tuple[int, int]]] = {False: set(), True: set()}
+        for a, b, chained in Alert.objects.filter(state=AlertState.OPEN).values_list("ref_a", "ref_b", "chained"):
+            real[chained].add((min(pos[a], pos[b]), max(pos[a], pos[b])))
     true = sim.true_cross_pairs(persons, member_of)
-    s = sim.score_pairs(real, persons, true)  # type: ignore[arg-type]
+    direct = sim.score_pairs(real[False], persons, true)
+    both = real[False] | real[True]
+    s = sim.score_pairs(both, persons, true)
     _write(f"agree-{names}-{count}-s{seed}", {
-        "data": f"{names}-{count}-s{seed}", "hub_alerts": len(real), "simulated_alerts": len(simulated),
-        "only_hub": len(real - simulated), "only_simulated": len(simulated - real),  # type: ignore[operator]
+        "data": f"{names}-{count}-s{seed}", "hub_alerts": len(real[False]), "simulated_alerts": len(simulated),
+        "only_hub": len(real[False] - simulated), "only_simulated": len(simulated - real[False]),
+        "hub_chained_alerts": len(real[True]), "hub_alerts_with_chained": len(both),
+        "simulated_with_chained": len(simulated_all), "with_chained_only_hub": len(both - simulated_all),
+        "with_chained_only_simulated": len(simulated_all - both), "chained_also_direct": len(real[True] & real[False]),
+        "precision_direct": round(direct.precision, 4), "recall_direct": round(direct.recall, 4),
+        "f1_direct": round(direct.f1, 4),
         "precision": round(s.precision, 4), "recall": round(s.recall, 4), "f1": round(s.f1, 4),
         "full_rematch_seconds": round(seconds, 1),
     })

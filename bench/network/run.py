@@ -12,11 +12,12 @@ cross-member pairs. Rows:
   matching opens exactly these pairs (`bench/network/perf.py agree` checks it).
 - network (alerts, kinds only): what the hub alerted on before it passed token counts, conflicts
   and region to `score` (the agreeing token kinds alone, the model fitted without counts).
-- network (chained): what a hub that also chains its links would report (simulate.py,
-  constrained_clusters: links of any two refs, the same member's too, at CHAIN_THRESHOLD, strongest
-  first, never joining clusters that hold a cannot-link pair); a proposal, not what the hub does.
-- network (alerts + chained): the pair alerts and, added to them, the chained clusters' pairs: what
-  a hub that keeps its pair alerts and adds chained ones would report.
+- network (chained): the hub's chained clusters alone (simulate.py, constrained_clusters:
+  linkage.network.chain of the links of any two refs, the same member's too, at CHAIN_THRESHOLD,
+  strongest first, never joining clusters that hold a cannot-link pair), scored as clusters.
+- network (alerts + chained): what the hub reports: its pair alerts and, added to them, its
+  chained alerts (the chained clusters' cross-member pairs); `perf.py agree` checks the real hub
+  opens exactly these.
 - private / plain (clusters): `aigaq link [--private KEY]`'s clusters (what link-eval scores).
 - private (links): the engine's own linked pairs at its threshold, before clustering.
 
@@ -238,13 +239,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     gaps: dict[str, dict[str, float]] = {}
     for label in facts:
         f1 = {r.system: r.f1 for r in rows if r.data == label}
-        gaps[label] = {s: round(f1[f"network ({s})"] - f1["private (clusters)"], 4) for s in ("alerts", "chained")}
+        gaps[label] = {s: round(f1[f"network ({s})"] - f1["private (clusters)"], 4)
+                       for s in ("alerts", "chained", "alerts + chained")}
     report = {"when": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "wall_seconds": round(wall, 1),
               "load_average": os.getloadavg(), "threshold": net.MATCH_THRESHOLD, "kinds": list(net.KINDS),
               "facts": facts, "gap_network_minus_private": gaps, "rows": [asdict(r) for r in rows]}
     (OUT / "results.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
     text = table(rows) + "\n\n" + "\n".join(
-        f"- {k}: F1 − private (clusters): alerts {v['alerts']:+.4f}, chained {v['chained']:+.4f}; {facts[k]}"
+        f"- {k}: F1 − private (clusters): alerts {v['alerts']:+.4f}, chained {v['chained']:+.4f}, "
+        f"alerts + chained {v['alerts + chained']:+.4f}; {facts[k]}"
         for k, v in gaps.items()) + f"\n\nwall {wall:.0f} s\n"
     (OUT / "results.md").write_text(text, encoding="utf-8")
     print(text)

@@ -201,8 +201,7 @@ def alerts_kinds_only(pairs: Mapping[tuple[int, int], Candidate],
     return [ab for ab, c in pairs.items() if net.score(c.kinds - {net.REGION}) >= threshold]
 
 
-# Chosen on the training seed (11): chaining at MATCH_THRESHOLD joins too many namesakes.
-CHAIN_THRESHOLD = 0.75
+CHAIN_THRESHOLD = net.CHAIN_THRESHOLD
 
 
 def cluster_pairs(cluster_of: Sequence[str], member_of: Sequence[int]) -> set[tuple[int, int]]:
@@ -215,45 +214,20 @@ def cluster_pairs(cluster_of: Sequence[str], member_of: Sequence[int]) -> set[tu
 
 
 def cannot_link(c: Candidate) -> bool:
-    """Two refs that cannot be one man whatever chain of links joins them: different valid IINs,
-    or the same name with different documented birth years or different fathers' names."""
-    return "iin" in c.conflicts or ("name" in c.kinds and bool(c.conflicts & {"name_birth", "name_father"}))
+    """linkage.network.cannot_link of the pair's evidence."""
+    return net.cannot_link(c.kinds, c.conflicts)
 
 
 def constrained_clusters(n: int, pairs: Mapping[tuple[int, int], Candidate], *,
-                         threshold: float = net.MATCH_THRESHOLD) -> list[str]:
-    """What a hub that also chains its links could report: links (pairs of any members, the same
-    member's too) taken strongest first, never joining two clusters that hold a cannot-link pair."""
-    parent = list(range(n))
-    members: dict[int, list[int]] = {}
-    forbid: dict[int, set[int]] = defaultdict(set)
-    links = []
-    for (a, b), c in pairs.items():
-        if cannot_link(c):
-            forbid[a].add(b)
-            forbid[b].add(a)
-            continue
-        s = c.score()
-        if s >= threshold:
-            links.append((s, a, b))
-    links.sort(reverse=True)
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for _, a, b in links:
-        ra, rb = find(a), find(b)
-        if ra == rb:
-            continue
-        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
-        if len(ma) > len(mb):
-            ra, rb, ma, mb = rb, ra, mb, ma
-        if any(forbid.get(x) and not forbid[x].isdisjoint(mb) for x in ma):
-            continue
-        parent[ra] = rb
-        members[rb] = mb + ma
-        members.pop(ra, None)
-    return [str(find(i)) for i in range(n)]
+                         threshold: float = CHAIN_THRESHOLD) -> list[str]:
+    """What the hub's chaining reports (linkage.network.chain, as hub/chaining.py calls it): links
+    (pairs of any members, the same member's too) at `threshold`, strongest first, never joining
+    two clusters that hold a cannot-link pair. Each mention's cluster as its smallest index."""
+    cannot = [ab for ab, c in pairs.items() if cannot_link(c)]
+    forbidden = set(cannot)
+    links = [(s, a, b) for (a, b), c in pairs.items() if (a, b) not in forbidden and (s := c.score()) >= threshold]
+    out = [""] * n
+    for cluster in net.chain(range(n), links, cannot):
+        for i in cluster.nodes:
+            out[i] = str(cluster.nodes[0])
+    return out

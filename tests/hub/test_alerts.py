@@ -46,7 +46,8 @@ def test_a_shared_phone_opens_one_alert_seen_by_both_from_their_side(
     # Both refs are of region KZ-75 (conftest.upsert), and hold names that share no token.
     strength = expected(["phone", REGION], conflicts=("name",))
     assert mine == {"id": theirs["id"], "my_ref": "almaty-ref", "other_member": "Oral network", "other_city": "Oral",
-                    "strength": strength, "evidence_kinds": ["phone", REGION], "my_year_month": "2025-03",
+                    "strength": strength, "evidence_kinds": ["phone", REGION], "chained": False,
+                    "my_year_month": "2025-03",
                     "other_year_month": "2025-05", "state": "open", "closed_reason": "", "my_decision": "",
                     "other_decision": "", "contact": None}
     assert theirs | {"id": mine["id"]} == mine | {
@@ -255,6 +256,6 @@ def test_no_contact_on_a_closed_alert(client: Client, asked: tuple[Party, Party,
 def test_a_pair_opened_by_the_other_sides_sync_at_the_same_moment_is_opened_once(
         matched: tuple[Party, Party, str]) -> None:
     encoding = Encoding.objects.get(ref="oral-ref")
-    [hit] = matching._hits(encoding).values()
+    [hit] = matching.evaluate(encoding).hits.values()
     assert matching._open(encoding, hit) is False
     assert Alert.objects.count() == 1

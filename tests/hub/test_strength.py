@@ -87,7 +87,7 @@ def test_matching_one_ref_takes_as_many_queries_for_thirty_candidates_as_for_one
     def queries(ref: str) -> int:
         encoding = Encoding.objects.get(member__code=almaty.code, ref=ref)
         with CaptureQueriesContext(connection) as captured:
-            hits = matching._hits(encoding)
+            hits = matching.evaluate(encoding).hits
         assert hits, "the candidates score above the threshold"
         return len(captured.captured_queries)
 

@@ -26,6 +26,7 @@ from aigaq.network import services
 from aigaq.network.models import NetworkConfig
 
 HUB = "http://hub.test"
+HUB2 = "http://hub2.test"  # another hub, for leaving one and joining another
 KEYSERVICE = "http://keys.test"
 SEED = bytes(range(32))
 OTHER_SEED = bytes(range(1, 33))
@@ -79,7 +80,7 @@ class FakeNetwork:
         if base_url == KEYSERVICE and path == "/v1/evaluate":
             holder = self.evaluating_key or self.key
             return {"evaluated": b64(holder.evaluate([unb64(m) for m in wire["blinded"]]))}
-        if base_url == HUB:
+        if base_url in {HUB, HUB2}:
             return self._hub(method, path, wire)
         raise AssertionError(f"unexpected request {method} {base_url}{path}")
 

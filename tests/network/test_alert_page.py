@@ -243,3 +243,28 @@ def test_the_page_in_kazakh(alert: NetworkAlert, cora: User) -> None:
     page = _page(client)
     assert "Желі ескертулері" in page
     assert "толық аты" in page
+
+
+def test_a_chained_alert_is_labelled_as_such_in_kazakh_russian_and_english(
+    joined: NetworkConfig, network: FakeNetwork, consenting_case: Case, cora: User
+) -> None:
+    network_sync()
+    ref = NetworkSuspect.objects.get().ref
+    network.alerts = [hub_alert(ref, id="alert2", chained=True, evidence_kinds=["region"], strength=0.81)]
+    network_sync()
+    assert NetworkAlert.objects.get().chained
+    page = _page(client_for(cora))
+    assert "Chained" in page and "through other suspects" in page
+    assert "What the two share directly" in page and "region" in page
+    for language, label in [("kk", "Тізбекті"), ("ru", "Цепочка")]:
+        cora.language = language
+        cora.save()
+        client = client_for(cora)
+        client.post("/lang/", {"language": language, "next": URL})
+        assert label in _page(client)
+
+
+def test_a_direct_alert_carries_no_chained_label(alert: NetworkAlert, cora: User) -> None:
+    assert not alert.chained
+    page = _page(client_for(cora))
+    assert "flag-chained" not in page and "What agreed" in page

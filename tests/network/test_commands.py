@@ -43,7 +43,7 @@ def test_join_registers_a_new_key_and_pins_the_key_services(network: FakeNetwork
     assert join.body == {"invitation": "INVITE-1", "name": org.name, "city": "Astana",
                          "public_key": network.member_key}
     entry = AuditEntry.objects.get(action=Action.NETWORK_JOINED)
-    assert entry.organisation_code == org.code and entry.extra == {"member": "m-astana"}
+    assert entry.organisation_code == org.code and entry.extra == {"member": "m-astana", "rejoined": False}
 
 
 def test_join_takes_another_name(network: FakeNetwork, org: Organisation) -> None:
@@ -118,10 +118,24 @@ def test_alerts_as_json_lines_without_personal_data(
     alerts = [json.loads(line) for line in lines]
     assert [a["id"] for a in alerts] == ["alert1", "alert2"]
     assert alerts[0] == {"id": "alert1", "other_member": "Oral crisis centre", "strength": 0.93,
-                         "evidence_kinds": ["name", "name_initial"], "state": "open", "my_decision": "",
+                         "evidence_kinds": ["name", "name_initial"], "chained": False, "state": "open",
+                         "my_decision": "",
                          "other_decision": ""}
     assert alerts[1]["state"] == "closed"
     assert "alert1" in run("network_alerts")
+
+
+def test_alerts_as_json_tell_a_chained_alert_from_a_direct_one(
+    joined: NetworkConfig, network: FakeNetwork, consenting_case: Case
+) -> None:
+    run("network_sync")
+    ref = NetworkSuspect.objects.get().ref
+    network.alerts = [hub_alert(ref), hub_alert(ref, id="alert2", chained=True, evidence_kinds=[])]
+    run("network_sync")
+    alerts = {a["id"]: a for a in map(json.loads, run("network_alerts", "--json").splitlines())}
+    assert (alerts["alert1"]["chained"], alerts["alert2"]["chained"]) == (False, True)
+    assert alerts["alert2"]["evidence_kinds"] == []
+    assert "chained" in run("network_alerts").splitlines()[1]
 
 
 def test_aigaq_network_runs_the_members_commands(network: FakeNetwork, db: Any) -> None:

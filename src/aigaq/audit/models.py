@@ -74,6 +74,9 @@ class Action(models.IntegerChoices):
     NETWORK_ALERT_REVIEWED = 86, _("reviewed a network alert")
     NETWORK_CONTACT_REQUESTED = 87, _("asked another organisation for contact")
     NETWORK_CONTACT_ANSWERED = 88, _("answered a request for contact")
+    NETWORK_LEFT = 175, _("left the network")
+    NETWORK_MEMBER_REMOVED = 176, _("removed a network member")
+    NETWORK_REMATCHED = 177, _("re-matched every network suspect")
     # Corrections of the case's history: the old version is kept, the entry names fields only.
     EVENT_CORRECTED = 90, _("corrected a pathway event")
     EVENT_RETRACTED = 91, _("retracted a pathway event")

@@ -20,6 +20,9 @@ class Member(models.Model):
     name = models.CharField(max_length=200)
     city = models.CharField(max_length=100, blank=True)
     joined_at = models.DateTimeField(auto_now_add=True)
+    # Removed by the hub's operator (`aigaq network hub remove`): its refs are gone, its key is no
+    # longer a peer; the row stays so that the other side's closed alerts still name it.
+    removed_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"member {self.code}"
@@ -83,6 +86,24 @@ class EncodingToken(models.Model):
         return f"token {self.pk}"
 
 
+class Link(models.Model):
+    """Two encodings the hub chains (any two members, one member's own refs too): their score is at
+    least linkage.network.CHAIN_THRESHOLD, or, `cannot`, they cannot be one man (different IINs;
+    one name, two birth years or fathers) and no chain may join them. `low` is the smaller id.
+    Written by matching.rematch of either side; gone with either encoding."""
+
+    low = models.ForeignKey(Encoding, on_delete=models.CASCADE, related_name="+")
+    high = models.ForeignKey(Encoding, on_delete=models.CASCADE, related_name="+")
+    strength = models.FloatField()
+    cannot = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["low", "high"], name="hub_link_once")]
+
+    def __str__(self) -> str:
+        return f"link {self.pk}"
+
+
 class SyncBatch(models.Model):
     """A sync request already applied, with its answer: the same batch again changes nothing and
     gets the same answer (a member retrying after a lost response)."""
@@ -123,7 +144,8 @@ class Side(models.TextChoices):
 
 
 class Alert(models.Model):
-    """Two refs of two members whose agreeing kinds score at least the threshold.
+    """Two refs of two members whose agreeing kinds score at least the threshold, or (`chained`)
+    that a chain of links puts in one cluster.
 
     The sides are kept as (member, ref), side A the smaller (member code, ref), so that one pair is
     always written the same way, and outlive the encodings: a withdrawn ref's alert stays, closed,
@@ -141,6 +163,9 @@ class Alert(models.Model):
     decision_b = models.CharField(max_length=16, choices=Decision.choices, blank=True, default=Decision.NONE)
     strength = models.FloatField()
     evidence_kinds = models.JSONField(default=list)
+    # A chained alert: the two refs are one man through a chain of links (hub/chaining.py), not
+    # (or no longer) by their own evidence; its kinds are those the two share directly, maybe none.
+    chained = models.BooleanField(default=False)
     state = models.CharField(max_length=8, choices=AlertState.choices, default=AlertState.OPEN)
     closed_reason = models.CharField(max_length=32, choices=ClosedReason.choices, blank=True,
                                      default=ClosedReason.NONE)

@@ -32,6 +32,7 @@ class MemberAlert:
     other_city: str
     strength: float
     evidence_kinds: tuple[str, ...]
+    chained: bool  # one man through a chain of other refs (hub/chaining.py), not by the pair's own evidence
     my_year_month: str
     other_year_month: str
     state: str
@@ -53,8 +54,9 @@ class HubCounts:
 
 
 def member_for_sender(sender: str) -> Member:
-    """The member a verified request comes from (a peer that is not a member is refused)."""
-    member = Member.objects.filter(code=sender).first()
+    """The member a verified request comes from (a peer that is not a member, or a removed one, is
+    refused)."""
+    member = Member.objects.filter(code=sender, removed_at__isnull=True).first()
     if member is None:
         raise HubError("unknown_sender", 401)
     return member
@@ -94,7 +96,7 @@ def member_alert(alert: Alert, member: Member) -> MemberAlert:
     other = alert.member_b if a else alert.member_a
     return MemberAlert(
         code=alert.code, my_ref=alert.ref_a if a else alert.ref_b, other_member=other.name, other_city=other.city,
-        strength=alert.strength, evidence_kinds=tuple(alert.evidence_kinds),
+        strength=alert.strength, evidence_kinds=tuple(alert.evidence_kinds), chained=alert.chained,
         my_year_month=alert.year_month_a if a else alert.year_month_b,
         other_year_month=alert.year_month_b if a else alert.year_month_a,
         state=alert.state, closed_reason=alert.closed_reason,
@@ -113,7 +115,7 @@ def alerts_for(member: Member) -> list[MemberAlert]:
 def hub_counts() -> HubCounts:
     alerts = Alert.objects.all()
     return HubCounts(
-        members=Member.objects.count(),
+        members=Member.objects.filter(removed_at__isnull=True).count(),
         invitations_open=Invitation.objects.filter(used_at__isnull=True, expires_at__gt=timezone.now()).count(),
         encodings=Encoding.objects.count(), tokens=EncodingToken.objects.count(),
         alerts_open=alerts.filter(state=AlertState.OPEN).count(),

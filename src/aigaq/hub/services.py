@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,6 +22,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action
 from aigaq.lib import netproto
 from aigaq.lib.crypto import oprf, random_code
+from aigaq.peers.models import Peer
 from aigaq.peers.signed import peer_register
 
 from . import matching
@@ -177,10 +179,8 @@ def sync_apply(*, member: Member, request: SyncRequest) -> Synced:
     done = SyncBatch.objects.filter(member=member, batch=request.batch).first()
     if done is not None:
         return Synced(accepted=done.accepted, deleted=done.deleted, changes=matching.Changes())
+    deleted = Encoding.objects.filter(member=member, ref__in=request.deletes).count()
     changes = matching.withdraw(member=member, refs=request.deletes)
-    gone = Encoding.objects.filter(member=member, ref__in=request.deletes)
-    deleted = gone.count()
-    gone.delete()
     changed = _store(member, request)
     for encoding in changed:
         changes += matching.rematch(encoding)
@@ -240,3 +240,52 @@ def contact_answer(*, member: Member, code: str, accept: bool, contact: str) -> 
     record(actor=None, action=Action.NETWORK_CONTACT_ANSWERED, organisation_code=member.code,
            object_code=alert.code, extra={"accepted": accept})
     return alert
+
+
+@dataclass(frozen=True)
+class Removed:
+    member: Member
+    refs: int  # its encodings deleted
+    changes: matching.Changes
+
+
+@transaction.atomic
+def member_remove(*, member: Member) -> Removed:
+    """Removes a member (its key leaked, it left, it probed): its encodings are deleted, its open
+    alerts close for the other side with "withdrawn" (the reason any withdrawn suspect gives), the
+    chained alerts it joined re-chain, and its key is no longer a peer, so every later request of
+    it is refused ("unknown_sender"). The row stays, so the other side's closed alerts still name
+    it. Removing a removed member changes nothing."""
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    if member.removed_at is not None:
+        return Removed(member=member, refs=0, changes=matching.Changes())
+    refs = list(Encoding.objects.filter(member=member).values_list("ref", flat=True))
+    changes = matching.Changes()
+    for start in range(0, len(refs), 1000):
+        changes += matching.withdraw(member=member, refs=refs[start:start + 1000])
+    Peer.objects.filter(name=member.code).delete()
+    member.removed_at = timezone.now()
+    member.save(update_fields=["removed_at"])
+    record(actor=None, action=Action.NETWORK_MEMBER_REMOVED, organisation_code=member.code,
+           extra={"refs": len(refs), "alerts_closed": changes.closed})
+    return Removed(member=member, refs=len(refs), changes=changes)
+
+
+def rematch_all(*, progress: Callable[[int], object] | None = None, chunk: int = 1000) -> matching.Changes:
+    """Matches every encoding again (after a refit of the model, or to bring token counts up to
+    date), in encoding order, one transaction per `chunk`: alerts open, follow and close as a sync
+    of every ref would make them. Running it twice changes nothing the second time. `progress` is
+    told how many encodings each chunk held."""
+    ids = list(Encoding.objects.order_by("pk").values_list("pk", flat=True))
+    total = matching.Changes()
+    for start in range(0, len(ids), chunk):
+        with transaction.atomic():
+            for encoding in Encoding.objects.filter(pk__in=ids[start:start + chunk]).order_by("pk"):
+                total += matching.rematch(encoding)
+        if progress is not None:
+            progress(len(ids[start:start + chunk]))
+    with transaction.atomic():
+        record(actor=None, action=Action.NETWORK_REMATCHED,
+               extra={"encodings": len(ids), "alerts_opened": total.opened, "alerts_updated": total.updated,
+                      "alerts_closed": total.closed})
+    return total

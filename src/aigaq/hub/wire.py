@@ -176,7 +176,8 @@ def alert_json(alert: MemberAlert) -> dict[str, Any]:
                    "other_contact": alert.contact.other_contact}
     return {"id": alert.code, "my_ref": alert.my_ref, "other_member": alert.other_member,
             "other_city": alert.other_city, "strength": round(alert.strength, 2),
-            "evidence_kinds": list(alert.evidence_kinds), "my_year_month": alert.my_year_month,
+            "evidence_kinds": list(alert.evidence_kinds), "chained": alert.chained,
+            "my_year_month": alert.my_year_month,
             "other_year_month": alert.other_year_month, "state": alert.state,
             "closed_reason": alert.closed_reason, "my_decision": alert.my_decision,
             "other_decision": alert.other_decision, "contact": contact}

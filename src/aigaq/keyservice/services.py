@@ -18,7 +18,7 @@ from aigaq.peers.models import Peer
 from aigaq.peers.signed import peer_register
 
 from . import limits
-from .models import EvaluationCount
+from .models import EvaluationCount, RemovedMember
 from .wire import HUB, BadRequest
 
 
@@ -44,12 +44,41 @@ def _register(*, name: str, public_key: str) -> Registration:
     return Registration(peer=peer, change=change)
 
 
+class MemberRemoved(Exception):
+    """The key service's operator removed this member: the hub cannot register it again."""
+
+
 @transaction.atomic
 def member_register(*, member: str, public_key: str) -> Registration:
-    """Lets `member` sign evaluation requests with `public_key` (the hub asks; idempotent)."""
+    """Lets `member` sign evaluation requests with `public_key` (the hub asks; idempotent).
+    A removed member is refused (MemberRemoved, audited)."""
     if member == HUB:
         raise BadRequest("the hub is not a member")
+    if RemovedMember.objects.filter(member=member).exists():
+        raise MemberRemoved(member)
     return _register(name=member, public_key=public_key)
+
+
+@dataclass(frozen=True)
+class Removal:
+    member: str
+    was_registered: bool
+    already_removed: bool
+
+
+@transaction.atomic
+def member_remove(*, member: str) -> Removal:
+    """Removes a member (the hub's operator removed it, or asks to): its key is no longer a peer,
+    so its evaluation requests are refused ("unknown_sender", audited), and the hub cannot
+    register it again. Its counts stay for the record. Idempotent."""
+    if member == HUB:
+        raise BadRequest("the hub is not a member")
+    deleted, _ = Peer.objects.filter(name=member).delete()
+    _, created = RemovedMember.objects.get_or_create(member=member)
+    if created:
+        record(actor=None, action=Action.NETWORK_MEMBER_REMOVED, organisation_code=member,
+               extra={"was_registered": bool(deleted)})
+    return Removal(member=member, was_registered=bool(deleted), already_removed=not created)
 
 
 @transaction.atomic

@@ -32,7 +32,11 @@ def members(request: HttpRequest, sender: str) -> HttpResponse:
         member, public_key = wire.registration(request.body)
     except wire.BadRequest:
         return _bad_request(sender)
-    services.member_register(member=member, public_key=public_key)
+    try:
+        services.member_register(member=member, public_key=public_key)
+    except services.MemberRemoved:
+        services.refusal_record(sender=sender, reason="removed", count=0)
+        return JsonResponse({"error": "removed"}, status=403)
     return JsonResponse({"ok": True})
 
 

@@ -186,11 +186,97 @@ def score(
     agree = set(kinds)
     w = FITTED_WITHOUT_COUNTS if counts is None else FITTED
     total = PRIOR
-    for k in agree:
+    # Sorted: the same pattern gives the same float whatever the set's order (the hub and the
+    # simulation chain links strongest first, and ties must be the same ties).
+    for k in sorted(agree):
         total += w.agree.get(k, 0.0)
         if counts is not None and k in w.slope:
             total -= w.slope[k] * math.log(max(2, counts.get(k, 2)) / 2)
-    for k in set(conflicts) - agree:
+    for k in sorted(set(conflicts) - agree):
         if k not in NAMESAKE_KINDS or "name" in agree:
             total += w.conflict.get(k, 0.0)
     return 1.0 / (1.0 + math.exp(-total))
+
+
+# Chaining (docs/network.md, "Chained alerts"). Links at CHAIN_THRESHOLD (chosen on the training
+# seed 11 by bench/network: chaining at MATCH_THRESHOLD joins too many namesakes) between any two
+# refs, one member's own too, are taken strongest first, and two clusters are never joined when
+# they hold a cannot-link pair.
+CHAIN_THRESHOLD = 0.75
+
+
+def cannot_link(kinds: Iterable[str], conflicts: Iterable[str]) -> bool:
+    """Two refs that cannot be one man whatever chain of links joins them: different valid IINs,
+    or the same name with different documented birth years or different fathers' names."""
+    conflicting = set(conflicts)
+    return "iin" in conflicting or ("name" in set(kinds) and bool(conflicting & {"name_birth", "name_father"}))
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """Refs chained into one man, and the links that joined them (a spanning tree: the strongest
+    chain between any two of them)."""
+
+    nodes: tuple[int, ...]
+    tree: tuple[tuple[float, int, int], ...]
+
+    def chain_strengths(self) -> dict[tuple[int, int], float]:
+        """For each pair (a < b) of the cluster, the product of the strengths of the links on the
+        chain joining them (the probability that every link of it is right, were they independent)."""
+        adjacent: dict[int, list[tuple[int, float]]] = {n: [] for n in self.nodes}
+        for s, a, b in self.tree:
+            adjacent[a].append((b, s))
+            adjacent[b].append((a, s))
+        out: dict[tuple[int, int], float] = {}
+        for start in self.nodes:
+            seen = {start: 1.0}
+            stack = [start]
+            while stack:
+                x = stack.pop()
+                for y, s in adjacent[x]:
+                    if y not in seen:
+                        seen[y] = seen[x] * s
+                        stack.append(y)
+            out |= {(start, y): p for y, p in seen.items() if start < y}
+        return out
+
+
+def chain(nodes: Iterable[int], links: Iterable[tuple[float, int, int]],
+          cannot: Iterable[tuple[int, int]]) -> list[Cluster]:
+    """The clusters of these refs: `links` (strength, a, b) taken strongest first (ties by the two
+    refs, smaller first), never joining two clusters that hold a `cannot` pair. Every ref is in
+    one cluster (a ref without links alone). A component of the links is clustered the same way
+    whatever else is passed with it, so the hub may re-cluster only the components a change touched."""
+    parent = {n: n for n in nodes}
+    forbid: dict[int, set[int]] = {}
+    for a, b in cannot:
+        forbid.setdefault(a, set()).add(b)
+        forbid.setdefault(b, set()).add(a)
+    members: dict[int, list[int]] = {}
+    tree: dict[int, list[tuple[float, int, int]]] = {}
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    ordered_links = sorted(((s, min(a, b), max(a, b)) for s, a, b in links), key=lambda t: (-t[0], t[1], t[2]))
+    for s, a, b in ordered_links:
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        ma, mb = members.get(ra, [ra]), members.get(rb, [rb])
+        if len(ma) > len(mb):
+            ra, rb, ma, mb = rb, ra, mb, ma
+        if any(x in forbid and not forbid[x].isdisjoint(mb) for x in ma):
+            continue
+        parent[ra] = rb
+        members[rb] = mb + ma
+        members.pop(ra, None)
+        tree[rb] = tree.pop(rb, []) + tree.pop(ra, []) + [(s, a, b)]
+    out = []
+    for root in sorted({find(n) for n in parent}):
+        nodes_of = tuple(sorted(members.get(root, [root])))
+        out.append(Cluster(nodes=nodes_of, tree=tuple(tree.get(root, ()))))
+    return out

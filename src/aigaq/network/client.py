@@ -147,6 +147,7 @@ class Alert:
     other_city: str
     strength: float
     evidence_kinds: list[str]
+    chained: bool
     my_year_month: str
     other_year_month: str
     state: str
@@ -182,10 +183,13 @@ def _alert(raw: Any) -> Alert:
         raise NetworkError("bad_answer")
     if not isinstance(kinds, list) or not all(isinstance(k, str) and len(k) <= 32 for k in kinds):
         raise NetworkError("bad_answer")
+    chained = raw.get("chained", False)  # a hub before chained alerts sends none
+    if not isinstance(chained, bool):
+        raise NetworkError("bad_answer")
     alert = Alert(
         id=_text(raw, "id", limit=64), my_ref=_text(raw, "my_ref", limit=32),
         other_member=_text(raw, "other_member", limit=200), other_city=_text(raw, "other_city", limit=100),
-        strength=round(float(strength), 2), evidence_kinds=list(kinds),
+        strength=round(float(strength), 2), evidence_kinds=list(kinds), chained=chained,
         my_year_month=_text(raw, "my_year_month", limit=7), other_year_month=_text(raw, "other_year_month", limit=7),
         state=_text(raw, "state", limit=8), closed_reason=_text(raw, "closed_reason", limit=24),
         my_decision=_text(raw, "my_decision", limit=12), other_decision=_text(raw, "other_decision", limit=12),

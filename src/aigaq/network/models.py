@@ -99,6 +99,11 @@ class Tombstone(models.Model):
         return f"tombstone {self.ref[:8]}"
 
 
+# The closed reason of the alerts of a hub this instance left (`aigaq network leave`, or
+# `join --rejoin`); the hub's own reasons are "withdrawn" and "no_longer_matches".
+LEFT = "left"
+
+
 class AlertState(models.TextChoices):
     OPEN = "open", _("open")
     CLOSED = "closed", _("closed")
@@ -126,6 +131,7 @@ class NetworkAlert(models.Model):
     other_city = models.CharField(max_length=100, blank=True)
     strength = models.FloatField()
     evidence_kinds = models.JSONField(default=list)
+    chained = models.BooleanField(default=False)  # one man through a chain of other suspects of the network
     my_year_month = models.CharField(max_length=7, blank=True)
     other_year_month = models.CharField(max_length=7, blank=True)
     state = models.CharField(max_length=8, choices=AlertState.choices, default=AlertState.OPEN)

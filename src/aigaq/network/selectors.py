@@ -35,6 +35,7 @@ KIND_LABELS = {
 CLOSED_REASONS = {
     "withdrawn": _("one side's suspect left the network"),
     "no_longer_matches": _("the suspects no longer match"),
+    "left": _("this organisation left that network"),
 }
 
 

@@ -176,7 +176,7 @@ def alerts_store(alerts: list[client.Alert]) -> int:
             alert = known.get(wire.id) or NetworkAlert(hub_id=wire.id)
             new += alert.pk is None
             alert.my_ref, alert.other_member, alert.other_city = wire.my_ref, wire.other_member, wire.other_city
-            alert.strength, alert.evidence_kinds = wire.strength, wire.evidence_kinds
+            alert.strength, alert.evidence_kinds, alert.chained = wire.strength, wire.evidence_kinds, wire.chained
             alert.my_year_month, alert.other_year_month = wire.my_year_month, wire.other_year_month
             alert.state, alert.closed_reason = wire.state, wire.closed_reason
             alert.my_decision, alert.other_decision = wire.my_decision, wire.other_decision

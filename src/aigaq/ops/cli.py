@@ -63,9 +63,9 @@ def _serve(argv: Sequence[str]) -> int:
 
 NETWORK_HELP = """usage: aigaq network [keyservice|hub] COMMAND ...
 
-  aigaq network keyservice init|trust-hub|serve|status   the key service (holds the network's OPRF key)
-  aigaq network hub init|invite|serve             the hub (matches members' keyed encodings)
-  aigaq network join|sync|status|alerts           this organisation's instance as a member
+  aigaq network keyservice init|trust-hub|serve|status|remove   the key service (holds the network's OPRF key)
+  aigaq network hub init|invite|serve|status|remove|rematch    the hub (matches members' keyed encodings)
+  aigaq network join [--rejoin]|leave|sync|status|alerts       this organisation's instance as a member
 
 Each finds its instance from AIGAQ_DATA_DIR (and AIGAQ_DATABASE_URL where set); see docs/network.md."""
 

@@ -40,6 +40,12 @@ class Command(BaseCommand):
         parser.add_argument("--city", help="the city other members see (required: organisations have no city here)")
         parser.add_argument("--organisation", metavar="CODE",
                             help="the organisation that joins, when the instance holds several")
+        parser.add_argument("--rejoin", action="store_true",
+                            help=("join this hub although the instance is a member of another (key rotation: "
+                                  "docs/network.md): once the new hub took the invitation, the old hub's alerts "
+                                  "close here and every consenting suspect is sent again, under a new ref. "
+                                  "The old hub is not told: use `aigaq network leave` first to delete the "
+                                  "suspects there."))
 
     def handle(self, *args: Any, **options: Any) -> None:
         organisation = _organisation(options["organisation"])
@@ -49,10 +55,13 @@ class Command(BaseCommand):
             raise CommandError("give the city other members will see: --city CITY")
         try:
             config = network_join(hub_url=options["hub_url"], invitation=options["invitation"],
-                                  organisation=organisation, name=name, city=city)
+                                  organisation=organisation, name=name, city=city, rejoin=options["rejoin"])
         except AlreadyJoined:
-            raise CommandError("this instance is already a member (see `aigaq network status`)") from None
+            raise CommandError("this instance is already a member (see `aigaq network status`): to move to "
+                               "another hub, `aigaq network leave` first, or join with --rejoin") from None
         except NetworkError as exc:
             raise CommandError(f"the hub did not accept the invitation: {exc.code}") from None
         self.stdout.write(f"joined the network at {config.hub_url} as member {config.member_id} ({name}, {city})")
+        if options["rejoin"]:
+            self.stdout.write("every consenting suspect is queued for the new hub")
         self.stdout.write("run `aigaq network sync` (or let `aigaq serve` sync in the background)")
