@@ -41,7 +41,7 @@ def test_a_coordinator_finds_members_by_username_or_e_mail_address_never_by_name
     client, _ = sign_in("cora")
 
     def found(find: str) -> set[str]:
-        page = client.get("/accounts/team/", {"find": find})
+        page = client.post("/accounts/team/", {"find": find})
         assert page.status_code == 200
         return {u for u in ("alice", "bob", "cora", "olga") if f'id="member-{User.objects.get(username=u).code}"'
                 in page.content.decode()}
@@ -52,9 +52,17 @@ def test_a_coordinator_finds_members_by_username_or_e_mail_address_never_by_name
     assert found("olga") == set()  # never another organisation's member
     assert found("Әлия") == set()  # names are sealed: nothing searches them
     assert found("") == {"alice", "bob", "cora"}
-    assert "No member has this username" in client.get("/accounts/team/", {"find": "nobody"}).content.decode()
-    refused = client.get("/accounts/team/", {"find": "bo\u202eb"})
+    assert "No member has this username" in client.post("/accounts/team/", {"find": "nobody"}).content.decode()
+    refused = client.post("/accounts/team/", {"find": "bo\u202eb"})
     assert refused.status_code == 200 and "invisible character" in refused.content.decode()
+
+
+def test_finding_a_member_never_puts_the_address_typed_into_a_url(alice: User, bob: User, cora: User) -> None:
+    client, _ = sign_in("cora")
+    page = client.get("/accounts/team/").content.decode()
+    assert 'method="post" class="member-find"' in page
+    ignored = client.get("/accounts/team/", {"find": "bob"}).content.decode()
+    assert f'id="member-{alice.code}"' in ignored  # a "find" in an address is not searched
 
 
 def test_a_coordinator_never_sees_or_touches_another_organisations_members(alice: User, olga: User) -> None:

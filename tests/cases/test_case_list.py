@@ -12,11 +12,11 @@ from aigaq.cases import services
 from aigaq.cases.inputs import IncidentInput
 from aigaq.cases.models import Case
 
-from ..conftest import client_for
+from ..conftest import SUSPECT, client_for
 
 
 def codes(user: User, query: str) -> set[str]:
-    body = client_for(user).get("/cases/", {"q": query}).content.decode()
+    body = client_for(user).post("/cases/", {"q": query}).content.decode()
     return {c.code for c in Case.objects.all() if f"/cases/{c.code}/" in body}
 
 
@@ -78,3 +78,28 @@ def test_filters_by_region_stage_period_and_flag(alice: User, make_case: Callabl
 def test_an_empty_list_says_what_to_do(alice: User) -> None:
     body = client_for(alice).get("/cases/").content.decode()
     assert "There are no cases yet" in body
+
+
+def test_a_search_never_puts_what_she_typed_into_an_address(
+    alice: User, case: Case, make_case: Callable[..., Case]
+) -> None:
+    """A suspect's name or phone in a URL stays in the browser's history and the server's logs:
+    the search box posts, and a `q` in an address is ignored rather than searched."""
+    other = make_case(alice, suspects=[])
+    client = client_for(alice)
+    assert 'method="post" class="filters"' in client.get("/cases/").content.decode()
+    body = client.get("/cases/", {"q": "Сейітов"}).content.decode()
+    assert "Сейітов" not in body  # not echoed into the form
+    assert f"/cases/{other.code}/" in body and f"/cases/{case.code}/" in body  # not searched
+    posted = client.post("/cases/", {"q": "Сейітов"}).content.decode()
+    assert f"/cases/{other.code}/" not in posted and f"/cases/{case.code}/" in posted
+
+
+def test_the_pages_of_a_search_go_by_post_too(alice: User, make_case: Callable[..., Case]) -> None:
+    for _ in range(51):
+        make_case(alice, suspects=[SUSPECT])
+    body = client_for(alice).post("/cases/", {"q": "Сейітов"}).content.decode()
+    assert 'name="page" value="2"' in body
+    assert "q=" not in body.split('class="pager"')[1]
+    second = client_for(alice).post("/cases/", {"q": "Сейітов", "page": "2"}).content.decode()
+    assert "Page 2 of 2" in second

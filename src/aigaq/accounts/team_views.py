@@ -24,11 +24,14 @@ from .web import signed_in_user
 
 @coordinator_required
 @never_cache
+@require_http_methods(["GET", "POST"])
 def team(
     request: HttpRequest, *, form: MemberCreateForm | None = None, invite_form: InviteForm | None = None
 ) -> HttpResponse:
     coordinator = acting_member(request.user)
-    find_form = MemberFindForm(request.GET or None)
+    # Finding a member posts: an e-mail address typed there must not go into an address (history, logs).
+    # The create and invite views render this page after their own POSTs, with no "find" in them.
+    find_form = MemberFindForm(request.POST if request.method == "POST" and "find" in request.POST else None)
     find = find_form.cleaned_data["find"] if find_form.is_bound and find_form.is_valid() else ""
     return render(request, "accounts/team.html", {
         "rows": selectors.team_rows(coordinator, find=find),

@@ -15,10 +15,10 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aigaq.accounts.decorators import require_step_up
 from aigaq.accounts.members import current_member
@@ -59,20 +59,37 @@ def records_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return wrapped
 
 
+def _list_data(request: HttpRequest) -> QueryDict:
+    """The list's filters. The search box goes by POST only: what she types there may be a
+    suspect's name or phone, and an address ends up in the browser's history and the server's
+    logs. A `q` in an address is ignored; the other filters are codes and dates, kept in links."""
+    if request.method == "POST":
+        data = request.POST.copy()
+        data.pop("csrfmiddlewaretoken", None)
+    else:
+        data = request.GET.copy()
+        data.pop("q", None)
+    return data
+
+
 @records_required
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     """One page of her list (50 cases), as one query for the page and one for the count."""
     sort = listing.default_sort(request.user)
-    form = CaseFilterForm(request.GET or None, initial={"sort": sort})
+    data = _list_data(request)
+    page_number = data.pop("page", [None])[-1]
+    form = CaseFilterForm(data or None, initial={"sort": sort})
     cases = Case.objects.none()
     if form.is_bound and form.is_valid():
         cases = listing.case_list(request.user, **form.cleaned_data)
     elif not form.is_bound:
         cases = listing.case_list(request.user)
-    page = Paginator(cases, 50).get_page(request.GET.get("page"))
+    page = Paginator(cases, 50).get_page(page_number)
     rows = listing.case_rows(page.object_list, repeat=repeat_case_ids(request.user))
-    query = request.GET.copy()
-    query.pop("page", None)
+    searching = bool(data.get("q", "").strip())
+    query = data.copy()
+    query.pop("q", None)
     current_view = form.cleaned_data.get("view", "") if form.is_bound and form.is_valid() else ""
     view_links = []
     for code, label in listing.VIEWS:
@@ -83,6 +100,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         view_links.append((code, label, link.urlencode()))
     return render(request, "cases/list.html", {
         "form": form, "page": page, "rows": rows, "total": page.paginator.count, "query": query.urlencode(),
+        "carried": [(key, value) for key, values in data.lists() for value in values], "searching": searching,
         "stage_labels": dict(STAGES), "views": view_links, "current_view": current_view,
     })
 
