@@ -43,7 +43,8 @@ def migrate_accounts(to: str | None) -> None:
     """Moves the accounts tables to migration `to`, or to the latest one with None (what every
     later test expects: a test that goes back must come forward again in a `finally`)."""
     executor = MigrationExecutor(connection)
-    targets = [("accounts", to)] if to else executor.loader.graph.leaf_nodes("accounts")
+    # Forward: every app's leaf, since going back also unapplied the apps that depend on accounts.
+    targets = [("accounts", to)] if to else executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
 
 

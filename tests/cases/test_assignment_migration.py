@@ -22,7 +22,8 @@ BEFORE = "0003_survivor_consent_network"
 
 def migrate_cases(to: str | None) -> None:
     executor = MigrationExecutor(connection)
-    executor.migrate([("cases", to)] if to else executor.loader.graph.leaf_nodes("cases"))
+    # Forward: every app's leaf, since going back also unapplied the apps that depend on cases.
+    executor.migrate([("cases", to)] if to else executor.loader.graph.leaf_nodes())
 
 
 def _old_case(apps: Any, *, creator: User, places: list[tuple[User, str]], events: list[tuple[str, dt.date]]) -> str:
