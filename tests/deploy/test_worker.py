@@ -96,8 +96,8 @@ def test_a_periodic_job_whose_worker_was_killed_runs_again(db: Any) -> None:
     from django.utils import timezone
 
     result = sync_task.enqueue()
-    DBTaskResult.objects.filter(id=result.id).update(
-        status=TaskResultStatus.RUNNING, started_at=timezone.now() - dt.timedelta(seconds=worker.ABANDONED_SECONDS + 60))
+    long_ago = timezone.now() - dt.timedelta(seconds=worker.ABANDONED_SECONDS + 60)
+    DBTaskResult.objects.filter(id=result.id).update(status=TaskResultStatus.RUNNING, started_at=long_ago)
     assert sync_task.module_path in worker.enqueue_due(now=LATER)
     assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.FAILED
 
