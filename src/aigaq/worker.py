@@ -59,10 +59,36 @@ def periodic_jobs() -> list[Periodic]:
     return list(_periodic.values())
 
 
+# django-tasks-db keeps no heartbeat: a worker killed mid-task (SIGKILL, the power cut) leaves its
+# task "running" for ever, and a periodic job that is running is never enqueued again, so the
+# network's sync or matching's re-fits would stop without a word. A periodic job takes seconds
+# (a re-fit of 100,000 suspects, minutes): one "running" for longer than this lost its worker.
+ABANDONED_SECONDS = 6 * 3600
+
+
+class Abandoned(Exception):
+    """Its worker stopped before the task ended (killed, or the machine went down)."""
+
+
+def abandon_stale(task: Any, *, now: dt.datetime | None = None) -> int:
+    """Marks failed the runs of `task` left "running" for longer than ABANDONED_SECONDS; returns
+    how many. Their transactions rolled back when the worker died: nothing of them was saved."""
+    from django_tasks_db.models import DBTaskResult
+
+    before = (now or timezone.now()) - dt.timedelta(seconds=ABANDONED_SECONDS)
+    stale = list(DBTaskResult.objects.running().filter(task_path=task.module_path, started_at__lt=before))
+    for result in stale:
+        result.set_failed(Abandoned("its worker stopped before it ended"))
+    if stale:
+        log.warning("%d run(s) of %s abandoned by a worker that stopped", len(stale), task.module_path)
+    return len(stale)
+
+
 def _waiting_or_running(task: Any) -> bool:
     from django_tasks import TaskResultStatus
     from django_tasks_db.models import DBTaskResult
 
+    abandon_stale(task)
     return DBTaskResult.objects.filter(
         task_path=task.module_path, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
     ).exists()
@@ -76,6 +102,8 @@ def _next_wait(job: Periodic, interval: float) -> float:
     try:
         result = job.task.get_result(job.result_id)
     except Exception:
+        return 0.0
+    if result.status == TaskResultStatus.RUNNING and abandon_stale(job.task):
         return 0.0
     if result.status in (TaskResultStatus.READY, TaskResultStatus.RUNNING):
         return -1.0

@@ -86,3 +86,26 @@ def test_the_queue_forgets_tasks_a_day_after_they_finished(db: Any) -> None:
     waiting = purge_task.enqueue()
     assert worker.prune_task.call() == worker.PRUNE_SECONDS
     assert {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)} == {str(new.pk), str(waiting.id)}
+
+
+def test_a_periodic_job_whose_worker_was_killed_runs_again(db: Any) -> None:
+    """A worker killed mid-task leaves it "running": without this the network's sync or the re-fits
+    would never be enqueued again."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    result = sync_task.enqueue()
+    long_ago = timezone.now() - dt.timedelta(seconds=worker.ABANDONED_SECONDS + 60)
+    DBTaskResult.objects.filter(id=result.id).update(status=TaskResultStatus.RUNNING, started_at=long_ago)
+    assert sync_task.module_path in worker.enqueue_due(now=LATER)
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.FAILED
+
+
+def test_a_periodic_job_running_now_is_not_taken_for_abandoned(db: Any) -> None:
+    from django.utils import timezone
+
+    result = sync_task.enqueue()
+    DBTaskResult.objects.filter(id=result.id).update(status=TaskResultStatus.RUNNING, started_at=timezone.now())
+    assert sync_task.module_path not in worker.enqueue_due(now=LATER)
+    assert DBTaskResult.objects.get(id=result.id).status == TaskResultStatus.RUNNING

@@ -105,6 +105,25 @@ def test_the_progress_page_shows_where_the_import_stands_after_a_reload(
     assert (job.state, job.rows_done, job.rows_total, job.created) == (ImportJob.State.DONE, 2, 2, 2)
 
 
+def test_an_import_whose_worker_was_killed_says_it_failed_and_saved_nothing(
+    cora: User, login: Callable[[User], Client]
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from aigaq.imports import jobs
+
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1)]))
+    job_url = str(client.post(f"/imports/{code}/", {**mapping_post(SUGGESTED), "action": "import"})["Location"])
+    ImportJob.objects.update(state=ImportJob.State.SAVING,
+                             created_at=timezone.now() - dt.timedelta(seconds=jobs.ABANDONED_SECONDS + 60))
+    page = client.get(job_url)
+    assert '<meta http-equiv="refresh"' not in page.content.decode()
+    assert ImportJob.objects.get().state == ImportJob.State.FAILED and Case.objects.count() == 0
+
+
 def test_the_progress_page_is_only_for_who_started_the_import(
     cora: User, olga: User, alice: User, login: Callable[[User], Client],
 ) -> None:

@@ -53,9 +53,20 @@ def job_start(*, actor: User, upload: PendingUpload, mapping: list[str], options
     return job
 
 
+# A job "checking" or "saving" this long lost its worker (killed, or the machine went down): its
+# transaction rolled back, so nothing was saved, and the page says it failed rather than wait for
+# ever. 50,000 rows take about two minutes.
+ABANDONED_SECONDS = 2 * 3600
+
+
 def job_for(user: User, code: str) -> ImportJob | None:
-    """The job `code` if this user started it."""
-    return ImportJob.objects.filter(code=code, created_by=user).first()
+    """The job `code` if this user started it (marked failed if its worker stopped under it)."""
+    job = ImportJob.objects.filter(code=code, created_by=user).first()
+    running = (ImportJob.State.CHECKING, ImportJob.State.SAVING)
+    if job is not None and job.state in running and \
+            job.created_at < timezone.now() - dt.timedelta(seconds=ABANDONED_SECONDS):
+        _save(job, state=ImportJob.State.FAILED, finished_at=timezone.now())
+    return job
 
 
 def job_problems(job: ImportJob) -> list[str]:
