@@ -258,3 +258,37 @@ def test_a_sheet_over_the_size_limit_is_refused_and_never_stored(
     assert response.status_code == 400
     assert "too large" in response.content.decode()
     assert not PendingUpload.objects.exists()
+
+
+def test_the_preview_of_a_large_sheet_checks_only_the_rows_it_shows_and_the_import_checks_every_row(
+    cora: User, login: Callable[[User], Client], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aigaq.imports import importer, views
+
+    client = login(cora)
+    rows = [good_row(n) for n in range(1, 41)]
+    rows[29] = [*good_row(30)[:5], "не телефон", "X"]  # sheet row 31: far beyond the preview
+    code = upload(client, xlsx([HEADER, *rows]))
+    checked: list[int] = []
+    real_check = importer._check_row
+    monkeypatch.setattr(importer, "_check_row", lambda sheet, mapping, row, **kw: (
+        checked.append(row.number), real_check(sheet, mapping, row, **kw))[1])
+    response = client.get(f"/imports/{code}/")
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert len(checked) <= views.PREVIEW_ROWS + 1 and 31 not in checked
+    assert "40 rows" in page  # counted without being read
+    assert "not a phone number" not in page and 'data-testid="checked-at-import"' in page
+    checked.clear()
+    _job, response = import_from_the_page(client, code, mapping_post(SUGGESTED))
+    assert len(checked) == 40
+    assert response.status_code == 400
+    assert "row 31, column F (Телефон подозреваемого)" in response.content.decode()
+    assert Case.objects.count() == 0 and ImportedCase.objects.count() == 0
+
+
+def test_a_short_sheet_is_still_checked_whole_on_the_preview(cora: User, login: Callable[[User], Client]) -> None:
+    client = login(cora)
+    code = upload(client, xlsx([HEADER, good_row(1), good_row(2)]))
+    page = client.get(f"/imports/{code}/").content.decode()
+    assert "New cases: 2." in page and 'data-testid="checked-at-import"' not in page

@@ -78,3 +78,26 @@ def test_a_coordinator_sees_every_entry_of_her_organisation_in_the_list(alice: U
     make_entry(alice)
     assert "marker-Ab7Q" not in client_for(cora).get("/abuse/").content.decode()  # the list shows no text
     assert "@threatener_kz" in client_for(cora).get("/abuse/").content.decode()
+
+
+def test_an_entry_cannot_be_deleted_by_anyone_but_its_author_and_coordinators(
+        alice: User, olga: User, bob: User, ann: User, org: Organisation) -> None:
+    """Re-authenticated (so the step-up is not what stops them), an outsider and colleagues get 404
+    on the confirmation page and on the deletion itself; the entry and its key stay."""
+    from aigaq.keys.store import abuse_key_name, case_key_exists
+
+    from .helpers import stepped_up
+
+    entry = make_entry(alice, attachments=[("a.txt", b"saved")])
+    url = reverse("abuse:delete", args=[entry.code])
+    clients = {"olga (coordinator, other organisation)": stepped_up(olga), "bob (lawyer)": stepped_up(bob),
+               "ann (analyst)": stepped_up(ann),
+               "carl (caseworker)": stepped_up(make_user("carl", org, Role.CASEWORKER))}
+    failures = [f"{method} as {who}: {status}" for who, client in clients.items()
+                for method, status in (("get", client.get(url).status_code),
+                                       ("post", client.post(url, {"confirm": entry.short_code}).status_code))
+                if status != 404]
+    anonymous = Client().post(url, {"confirm": entry.short_code})
+    assert not failures, failures
+    assert anonymous.status_code == 302  # sent to sign in
+    assert AbuseEntry.objects.filter(pk=entry.pk).exists() and case_key_exists(abuse_key_name(entry.code))

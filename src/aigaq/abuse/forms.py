@@ -158,3 +158,19 @@ class ReportForm(GuardedForm):
     def __init__(self, *args: Any, codes: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["entries"].choices = [(c, c) for c in codes]  # type: ignore[attr-defined]
+
+
+class DeleteForm(GuardedForm):
+    """Deleting an entry: its number typed again, so that the wrong entry is not deleted by a slip."""
+
+    confirm = forms.CharField(label=_("Type the entry's number to confirm"), max_length=32)
+
+    def __init__(self, *args: Any, entry: AbuseEntry, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+
+    def clean_confirm(self) -> str:
+        value: str = self.cleaned_data["confirm"].strip()
+        if value.upper() != self.entry.short_code:
+            raise forms.ValidationError(_("This is not the number of this entry."), code="mismatch")
+        return value

@@ -1,17 +1,18 @@
 """Writes for the abuse log, each with its audit entry in the same transaction: recording an
-entry, correcting it (the earlier version kept), its files (through the shared file locker), and
-the report of chosen entries for the police or a platform."""
+entry, correcting it (the earlier version kept), its files (through the shared file locker),
+deleting it (crypto-shredding), and the report of chosen entries for the police or a platform."""
 
 from __future__ import annotations
 
 import hashlib
 import io
 import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import BinaryIO
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 
 from aigaq import locker
@@ -19,9 +20,10 @@ from aigaq.accounts.members import acting_member
 from aigaq.accounts.models import User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.cases.erasure import wal_checkpoint
 from aigaq.cases.search import identifier_tokens
 from aigaq.cases.services import StaleVersion
-from aigaq.keys.store import abuse_key_create
+from aigaq.keys.store import abuse_key_create, abuse_key_destroy
 from aigaq.lib.crypto import DecryptionError
 
 from . import report
@@ -107,6 +109,25 @@ def entry_update(*, actor: User, entry: AbuseEntry, data: EntryInput, version: i
     record(actor=actor, action=Action.ABUSE_ENTRY_CHANGED, object_code=entry.code,
            extra={"fields": changed, "version": entry.version})
     return changed
+
+
+@transaction.atomic
+def entry_delete(*, actor: User, entry: AbuseEntry) -> None:
+    """Deletes an entry for good, as a case is erased: its key first (crypto-shredding: from then
+    on nothing of it can be read from any copy of the database or of its files, backups included),
+    then its rows (revisions, files' rows, sender tokens), and after the commit its files. The
+    audit entry names the entry's code only. A key-store backup restored later leaves its key out
+    (`aigaq restore --key-store` reads this audit entry). Who may: selectors.entry_for_user."""
+    code, folder_path = entry.code, folder(entry)
+    abuse_key_destroy(code)
+    if connection.vendor == "sqlite":
+        # Overwrite the deleted rows' bytes in the database file instead of leaving them on free pages.
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA secure_delete = ON")
+    AbuseEntry.objects.filter(pk=entry.pk).delete()
+    record(actor=actor, action=Action.ABUSE_ENTRY_DELETED, object_code=code)
+    transaction.on_commit(lambda: shutil.rmtree(folder_path, ignore_errors=True))
+    transaction.on_commit(wal_checkpoint)
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("figures/", views.figures, name="figures"),
     path("<str:entry>/", views.entry_detail, name="detail"),
     path("<str:entry>/edit/", views.entry_edit, name="edit"),
+    path("<str:entry>/delete/", views.entry_delete, name="delete"),
     path("<str:entry>/files/", views.file_upload, name="upload"),
     path("<str:entry>/files/<str:item>/", views.file_download, name="download"),
 ]

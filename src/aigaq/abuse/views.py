@@ -1,6 +1,7 @@
 """The abuse log's pages: the list (with the report of ticked entries), recording an entry with a
-file, an entry with its files, history and same-sender entries, correcting it, adding and
-downloading a file, the entries grouped by sender, and the figures.
+file, an entry with its files, history and same-sender entries, correcting it, deleting it (its
+number typed again and a fresh re-authentication), adding and downloading a file, the entries
+grouped by sender, and the figures.
 
 Every page is for members of an organisation (anyone else: 404); which entries each sees is
 selectors.visible_entries (her own; a coordinator all of her organisation's)."""
@@ -19,9 +20,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aigaq import locker
+from aigaq.accounts.decorators import require_step_up
 from aigaq.accounts.members import current_member
 from aigaq.accounts.models import Membership, User
 from aigaq.accounts.nav import NavLink
@@ -29,7 +31,7 @@ from aigaq.i18n import active_language
 from aigaq.uploads import MemoryOnlyUploadHandler
 
 from . import selectors, services
-from .forms import EntryCreateForm, EntryEditForm, FileForm, ReportForm, edit_initial
+from .forms import DeleteForm, EntryCreateForm, EntryEditForm, FileForm, ReportForm, edit_initial
 from .models import AbuseEntry
 from .report import CONTENT_TYPES
 
@@ -154,6 +156,25 @@ def entry_edit(request: HttpRequest, entry: str) -> HttpResponse:
 def _edit_page(request: HttpRequest, entry: AbuseEntry, form: EntryEditForm, status: int = 200) -> HttpResponse:
     return render(request, "abuse/edit.html", {"entry": entry, "form": form, "revisions": selectors.revisions(entry)},
                   status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def entry_delete(request: HttpRequest, entry: str) -> HttpResponse:
+    """GET: the confirmation page. POST: the entry deleted for good (services.entry_delete).
+    Whether she may is asked first (404 for anyone else), then the step-up."""
+    return _delete(request, selectors.entry_for_user(request.user, entry))
+
+
+@require_step_up
+def _delete(request: HttpRequest, entry: AbuseEntry) -> HttpResponse:
+    form = DeleteForm(request.POST if request.method == "POST" else None, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        services.entry_delete(actor=_user(request), entry=entry)
+        messages.success(request, _("The entry was deleted. It and its files can no longer be read."))
+        return redirect("abuse:list")
+    return render(request, "abuse/delete.html", {"entry": entry, "form": form},
+                  status=400 if request.method == "POST" else 200)
 
 
 @csrf_protect

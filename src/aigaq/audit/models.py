@@ -115,6 +115,7 @@ class Action(models.IntegerChoices):
     ABUSE_FILE_DOWNLOADED = 164, _("downloaded a file of an abuse log entry")
     ABUSE_FILE_INTEGRITY_FAILED = 165, _("tried to open an abuse log file that failed its integrity check")
     ABUSE_REPORT_MADE = 166, _("made a report of abuse log entries")
+    ABUSE_ENTRY_DELETED = 167, _("deleted an abuse log entry")
     # Exports of the case list: the entry holds the format, the filters' codes and the number of rows,
     # never the search text (it may be a name).
     CASES_EXPORTED = 150, _("exported the case list")

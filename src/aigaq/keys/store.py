@@ -273,8 +273,17 @@ def organisation_signing_key(organisation_code: str) -> tuple[bytes, bool]:
 ABUSE_KEY_PREFIX = "abuse:"
 
 
+def abuse_key_name(entry_code: str) -> str:
+    return ABUSE_KEY_PREFIX + entry_code
+
+
 def abuse_key_create(entry_code: str) -> bytes:
     return case_key_create(ABUSE_KEY_PREFIX + entry_code)
+
+
+def abuse_key_destroy(entry_code: str) -> bool:
+    """Crypto-shredding of a deleted entry. True if there was a key."""
+    return case_key_destroy(abuse_key_name(entry_code))
 
 
 def abuse_key(entry_code: str) -> bytes:

@@ -1,5 +1,6 @@
 """`aigaq restore FILE`: bring back a database backup (stop the server first), or with
---key-store a key-store backup, minus the keys of cases erased since it was made."""
+--key-store a key-store backup, minus the keys of cases erased (and of survivors' reports and abuse
+log entries deleted) since it was made."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases import erasure
 from aigaq.cases.models import Case
-from aigaq.keys.store import case_codes_with_keys, report_key_name
+from aigaq.keys.store import abuse_key_name, case_codes_with_keys, report_key_name
 from aigaq.ops import backup
 from aigaq.reports.models import Report
 
@@ -61,6 +62,9 @@ class Command(BaseCommand):
         # Survivors' reports she deleted since: their keys stay destroyed too.
         erased |= {report_key_name(code) for code in AuditEntry.objects.filter(
             action=Action.REPORT_DELETED).values_list("object_code", flat=True)}
+        # Abuse log entries deleted since: theirs too.
+        erased |= {abuse_key_name(code) for code in AuditEntry.objects.filter(
+            action=Action.ABUSE_ENTRY_DELETED).values_list("object_code", flat=True)}
         # Reports sealed since (or before and never released): the backup may hold the server's
         # wrap of their key, which must not come back; her own wrap is restored.
         sealed = frozenset(report_key_name(code) for code in Report.objects.filter(
