@@ -22,7 +22,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 
-
 from aigaq import envconfig
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry

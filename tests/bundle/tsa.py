@@ -118,7 +118,7 @@ def running(authority: Authority) -> Iterator[Server]:
     mode = ["ok"]
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers["Content-Length"]))
             requests.append(body)
             if mode[0] == "error":

@@ -182,7 +182,7 @@ class _Timestamper:
         except timestamp.TimestampError as exc:
             self.problem = str(exc)
             return None
-        except Exception as exc:  # noqa: BLE001 (a stranger's bytes must never cost her the bundle)
+        except Exception as exc:  # a stranger's bytes must never cost her the bundle (or a 500)
             self.problem = f"the timestamp server's answer could not be read ({type(exc).__name__})"
             return None
         return answer

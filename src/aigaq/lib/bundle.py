@@ -15,7 +15,8 @@
     index.pdf           the manifest as a document to read
 
 `verify` names each file altered, added or removed, refuses a manifest whose signature does not
-hold, checks every receipt, and the timestamp's imprint (and its signature and chain). Pure Python: nothing here needs Django or the instance.
+hold, checks every receipt, and the timestamp's imprint (and its signature and chain). Pure
+Python: nothing here needs Django or the instance.
 """
 
 from __future__ import annotations

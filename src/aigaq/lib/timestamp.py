@@ -25,7 +25,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID
 from cryptography.x509.verification import Criticality, ExtensionPolicy, PolicyBuilder, Store, VerificationError
 
-HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+HASHES: dict[str, type[hashes.SHA256 | hashes.SHA384 | hashes.SHA512]] = {
+    "sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
 MAX_ANSWER = 256 * 1024  # a token is a few kB; more is not an answer to read into memory
 TIMEOUT = 10.0
 
@@ -75,9 +76,9 @@ def fetch(url: str, data: bytes, *, ca_pem: bytes | None = None, timeout: float 
     checked as `check` does (and for our nonce). TimestampError for anything else: the server
     down, slow, refusing, or answering with something that is not a token of these bytes."""
     nonce = secrets.randbits(63)
-    post = urllib.request.Request(url, data=request(data, nonce=nonce), method="POST",
-                                  headers={"Content-Type": "application/timestamp-query",
-                                           "Accept": "application/timestamp-reply"})
+    post = urllib.request.Request(  # noqa: S310 (http(s) only: envconfig.envurl)
+        url, data=request(data, nonce=nonce), method="POST",
+        headers={"Content-Type": "application/timestamp-query", "Accept": "application/timestamp-reply"})
     try:
         with urllib.request.urlopen(post, timeout=timeout) as answer:  # noqa: S310 (http(s) only: envconfig)
             body = answer.read(MAX_ANSWER + 1)
@@ -223,7 +224,8 @@ def _check_signature(signer: cms.SignerInfo, tst_bytes: bytes, certificate: x509
         raise TimestampError("does not hold: its signature is not the TSA's") from None
 
 
-def _has_timestamping_usage(_policy: object, _certificate: x509.Certificate, usage: x509.ExtendedKeyUsage | None) -> None:
+def _has_timestamping_usage(_policy: object, _certificate: x509.Certificate,
+                            usage: x509.ExtendedKeyUsage | None) -> None:
     if usage is None or list(usage) != [ExtendedKeyUsageOID.TIME_STAMPING]:
         raise ValueError("the TSA certificate's only extended key usage must be timeStamping (RFC 3161)")
 
