@@ -107,6 +107,17 @@ def test_another_bundles_timestamp_fails_verify_naming_the_timestamp(
     assert code == 1 and "FAILED: the timestamp (manifest.tsr) is not of this manifest" in err
 
 
+@pytest.mark.parametrize("junk", [b"", b"\x30\x03\x02\x01\x00", b"not DER at all"])
+def test_a_timestamp_that_is_not_one_fails_verify_naming_it(
+        junk: bytes, server: tsa.Server, bundled_case: Case, tmp_path: Path) -> None:
+    path, _, _ = make(bundled_case, tmp_path)
+    contents = members(path)
+    contents["manifest.tsr"] = junk
+    rewrite(path, {"manifest.tsr": junk, "SHA256SUMS": sums(contents)})
+    code, _, err = verify(path)
+    assert code == 1 and "FAILED: the timestamp (manifest.tsr) " in err
+
+
 def test_a_timestamp_not_signed_by_the_tsa_given_fails_verify(
         server: tsa.Server, bundled_case: Case, tmp_path: Path) -> None:
     path, _, _ = make(bundled_case, tmp_path)

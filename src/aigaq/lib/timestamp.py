@@ -111,6 +111,15 @@ def check(reply: bytes, data: bytes, *, ca_pem: bytes | None = None, nonce: int 
     under the signer's certificate, and with `ca_pem` (the TSA's CA certificates, PEM) that
     certificate chains to one of them and may timestamp."""
     try:
+        return _check(reply, data, ca_pem=ca_pem, nonce=nonce)
+    except TimestampError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError) as exc:  # a stranger's bytes
+        raise TimestampError(f"cannot be read ({type(exc).__name__})") from None
+
+
+def _check(reply: bytes, data: bytes, *, ca_pem: bytes | None, nonce: int | None) -> Stamp:
+    try:
         response = Reply.load(reply)
         if response["status"]["status"].native not in ("granted", "granted_with_mods"):
             raise TimestampError("is a refusal, not a timestamp")
