@@ -109,6 +109,8 @@ envconfig.envint
 envconfig.secret_key
 envconfig.database
 envconfig.envaddress
+envconfig.envurl
+envconfig.envfile
 
 from aigaq.lib.crypto import oprf
 

@@ -69,6 +69,28 @@ def envaddress(name: str) -> str | None:
                                    f"not {value!r}") from exc
 
 
+def envurl(name: str) -> str | None:
+    """An http:// or https:// URL of a service this instance calls out to (a timestamp server);
+    None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not value.startswith(("http://", "https://")) or len(value.split("/", 3)[2]) == 0:
+        raise ImproperlyConfigured(f"{name} must be an http:// or https:// URL, not {value!r}")
+    return value
+
+
+def envfile(name: str) -> Path | None:
+    """A file this process must be able to read (a CA certificate); None when unset."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    path = Path(value)
+    if not path.is_file() or not os.access(path, os.R_OK):
+        raise ImproperlyConfigured(f"{name} points to {value}, which is not a file this process can read")
+    return path
+
+
 def envsecret(name: str) -> str | None:
     """A secret from NAME or from the file named by NAME_FILE (for container secrets)."""
     value = os.environ.get(name)

@@ -10,7 +10,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from aigaq.envconfig import database, envaddress, envbool, envint, private_files, secret_key
+from aigaq.envconfig import database, envaddress, envbool, envfile, envint, envurl, private_files, secret_key
 
 # Before anything is written (the secret below, the database, uploads): files 0600, folders 0700.
 private_files()
@@ -204,6 +204,10 @@ QUICK_EXIT_URL = os.environ.get("AIGAQ_QUICK_EXIT_URL", "https://www.gismeteo.kz
 # Survivors' own reports (aigaq.reports): how many one organisation takes in a day, in all, before
 # the form asks to come back later (a flood of junk must not fill the disk).
 REPORTS_DAILY_QUOTA = envint("AIGAQ_REPORTS_DAILY_QUOTA", 200)
+# The court bundle's optional RFC 3161 timestamp: a timestamp server to ask (none by default: the
+# instance works offline) and the CA certificate(s) its answers are checked against.
+TSA_URL = envurl("AIGAQ_TSA_URL")
+TSA_CA_FILE = envfile("AIGAQ_TSA_CA_FILE")
 
 LOGGING = {
     "version": 1,

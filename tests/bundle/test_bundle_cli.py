@@ -307,8 +307,8 @@ def test_the_command_explains_itself() -> None:
     with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
         main(["bundle", "--help"])
     text = out.getvalue()
-    for expected in ("aigaq bundle CASE -o bundle.zip", "aigaq bundle verify", "--public-key",
-                     "aigaq bundle public-key", "--evidence", "--lang"):
+    for expected in ("aigaq bundle CASE -o bundle.zip", "aigaq bundle verify", "--public-key", "--tsa-ca",
+                     "AIGAQ_TSA_URL", "aigaq bundle public-key", "--evidence", "--lang"):
         assert expected in text
 
 

@@ -107,6 +107,8 @@ class Action(models.IntegerChoices):
     BUNDLE_MADE = 140, _("made a court bundle")
     EVIDENCE_BUNDLED = 141, _("put an evidence file into a court bundle")
     SIGNING_KEY_CREATED = 142, _("created the organisation's signing key")
+    BUNDLE_TIMESTAMPED = 143, _("a timestamp server timestamped a court bundle")
+    BUNDLE_NOT_TIMESTAMPED = 144, _("a court bundle was made without a timestamp: the timestamp server failed")
     # The abuse log of the organisation's activists (aigaq.abuse): codes only, never what she wrote.
     ABUSE_ENTRY_ADDED = 160, _("recorded abuse she received")
     ABUSE_ENTRY_VIEWED = 161, _("opened an abuse log entry")

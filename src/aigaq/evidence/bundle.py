@@ -4,6 +4,9 @@ custody, the case's pathway timeline, a PDF index, all signed with the organisat
 The format (file names, manifest, signature, SHA256SUMS, receipts) and its checker are in
 aigaq.lib.bundle; this module reads the case and writes one. Each file put into a bundle is an
 entry in its chain of custody (EVIDENCE_BUNDLED), and the bundle itself is audited (BUNDLE_MADE).
+With a timestamp server configured (settings.TSA_URL), the signed manifest is timestamped (RFC
+3161) and the answer goes in as manifest.tsr; a server that is down or answers badly does not stop
+the bundle: it is made without one, and that is audited and said (Made.timestamp_problem).
 Plaintext never touches the disk here: the web view writes into memory; the command writes where
 its operator said (-o), as she asked.
 """
@@ -17,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
@@ -26,7 +30,7 @@ from aigaq.accounts.models import Role, User
 from aigaq.audit.log import record
 from aigaq.audit.models import Action, AuditEntry
 from aigaq.cases.models import Case
-from aigaq.lib import bundle
+from aigaq.lib import bundle, timestamp
 from aigaq.lib.crypto import random_code
 from aigaq.lib.crypto.signing import fingerprint, public_key_raw
 from aigaq.lib.text import neutralise
@@ -53,6 +57,8 @@ class Made:
     code: str
     files: int
     fingerprint: str
+    timestamped_at: str = ""  # the timestamp server's time, when the bundle has manifest.tsr
+    timestamp_problem: str = ""  # why it has none although a server is configured (English, for the CLI)
 
 
 def _when(at: Any) -> str:
@@ -138,5 +144,45 @@ def bundle_make(*, actor: User | None, case: Case, items: Sequence[EvidenceItem]
     record(actor=actor, action=Action.BUNDLE_MADE, organisation_code=organisation.code, case_code=case.code,
            object_code=code, extra={"files": [item.code for item in items], "language": lang,
                                     "fingerprint": fingerprint(public)})
-    writer.finish(manifest, private_key=key)
-    return Made(code=code, files=len(items), fingerprint=fingerprint(public))
+    stamped = _Timestamper(settings.TSA_URL, settings.TSA_CA_FILE) if settings.TSA_URL else None
+    writer.finish(manifest, private_key=key, timestamp=stamped)
+    made = Made(code=code, files=len(items), fingerprint=fingerprint(public))
+    if stamped is None:
+        return made
+    if stamped.stamp is not None:
+        made = Made(code=code, files=len(items), fingerprint=fingerprint(public),
+                    timestamped_at=f"{stamped.stamp.time:%Y-%m-%dT%H:%M:%SZ}")
+        record(actor=actor, action=Action.BUNDLE_TIMESTAMPED, organisation_code=organisation.code,
+               case_code=case.code, object_code=code,
+               extra={"at": made.timestamped_at, "tsa": stamped.stamp.tsa, "serial": str(stamped.stamp.serial)})
+    else:
+        made = Made(code=code, files=len(items), fingerprint=fingerprint(public), timestamp_problem=stamped.problem)
+        record(actor=actor, action=Action.BUNDLE_NOT_TIMESTAMPED, organisation_code=organisation.code,
+               case_code=case.code, object_code=code, extra={"reason": stamped.problem[:300]})
+    return made
+
+
+class _Timestamper:
+    """Asks the timestamp server for the manifest's token once; what failed is kept, not raised:
+    a court bundle is still worth having without a timestamp."""
+
+    def __init__(self, url: str, ca_file: Path | None) -> None:
+        self.url, self.ca_file = url, ca_file
+        self.stamp: timestamp.Stamp | None = None
+        self.problem = ""
+
+    def __call__(self, manifest: bytes) -> bytes | None:
+        try:
+            ca_pem = self.ca_file.read_bytes() if self.ca_file is not None else None
+        except OSError as exc:
+            self.problem = f"the TSA's CA file cannot be read ({exc.strerror})"
+            return None
+        try:
+            answer, self.stamp = timestamp.fetch(self.url, manifest, ca_pem=ca_pem)
+        except timestamp.TimestampError as exc:
+            self.problem = str(exc)
+            return None
+        except Exception as exc:  # a stranger's bytes must never cost her the bundle (or a 500)
+            self.problem = f"the timestamp server's answer could not be read ({type(exc).__name__})"
+            return None
+        return answer

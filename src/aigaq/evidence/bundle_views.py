@@ -4,7 +4,9 @@ ZIP; and the organisation's public signing key, published apart from any bundle.
 from __future__ import annotations
 
 import io
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -31,7 +33,8 @@ def _form(case: Case, data: object = None) -> BundleForm:
 
 def _page(request: HttpRequest, case: Case, form: BundleForm, status: int = 200) -> HttpResponse:
     _pem, fp = seal.public_key(case.organisation, actor=request.user)  # type: ignore[arg-type]
-    return render(request, "evidence/bundle.html", {"case": case, "form": form, "fingerprint": fp},
+    tsa = urlsplit(settings.TSA_URL).hostname if settings.TSA_URL else ""
+    return render(request, "evidence/bundle.html", {"case": case, "form": form, "fingerprint": fp, "tsa": tsa},
                   status=status)
 
 
@@ -58,12 +61,18 @@ def _bundle_after_step_up(request: HttpRequest, case: Case) -> HttpResponse:
     items = [item for item in evidence_items(case) if item.code in chosen]
     out = io.BytesIO()  # in memory: the bundle holds the evidence in the clear
     try:
-        bundle.bundle_make(actor=request.user, case=case, items=items,  # type: ignore[arg-type]
-                           lang=form.cleaned_data["language"], target=out)
+        made = bundle.bundle_make(actor=request.user, case=case, items=items,  # type: ignore[arg-type]
+                                  lang=form.cleaned_data["language"], target=out)
     except services.EvidenceUnreadable:
         messages.error(request, _("A stored file failed its integrity check, so no bundle was made. "
                                   "The failure is in the file's chain of custody; see the evidence page."))
         return _page(request, case, form, status=409)
+    if made.timestamp_problem:
+        # Shown on the next page she opens (the answer to this one is the download itself), and
+        # said by the bundle too: verify reports that it has no timestamp.
+        messages.warning(request, _("The court bundle was made WITHOUT a timestamp: the timestamp server did "
+                                    "not answer properly. The bundle is complete and signed with your "
+                                    "organisation's key; make it again later to have a timestamp."))
     response = HttpResponse(out.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="aigaq-bundle-{case.short_code.lower()}.zip"'
     return response

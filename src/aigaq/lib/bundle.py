@@ -5,6 +5,9 @@
     manifest.json.sig   the detached Ed25519 signature of manifest.json's bytes (64 raw bytes)
     public-key.pem      the signing organisation's public key (compare it with the one published
                         outside the bundle: a key inside the bundle alone proves nothing)
+    manifest.tsr        optional: a timestamp server's RFC 3161 answer (DER TimeStampResp) over the
+                        SHA-256 of manifest.json, when the instance has one configured
+                        (`openssl ts -verify -data manifest.json -in manifest.tsr -CAfile tsa.pem`)
     SHA256SUMS          `sha256sum -c SHA256SUMS` checks every other file
     receipts/NN-*.txt   for a file sealed when it was received: what was signed then (its hash,
     receipts/NN-*.sig   size, case and time of receipt), and the signature made at that moment
@@ -12,7 +15,8 @@
     index.pdf           the manifest as a document to read
 
 `verify` names each file altered, added or removed, refuses a manifest whose signature does not
-hold, and checks every receipt. Pure Python: nothing here needs Django or the instance.
+hold, checks every receipt, and the timestamp's imprint (and its signature and chain). Pure
+Python: nothing here needs Django or the instance.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -33,13 +37,16 @@ from .crypto.signing import (
     sign_bytes,
     signature_valid,
 )
+from .timestamp import Stamp, TimestampError
+from .timestamp import check as check_timestamp
 
 FORMAT = "aigaq-court-bundle-v1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
 PUBLIC_KEY = "public-key.pem"
 SUMS = "SHA256SUMS"
-UNLISTED = (MANIFEST, SIGNATURE, SUMS)  # the manifest cannot list itself or what is made from it
+TIMESTAMP = "manifest.tsr"
+UNLISTED = (MANIFEST, SIGNATURE, TIMESTAMP, SUMS)  # the manifest cannot list itself or what is made from it
 RECEIPT_HEADER = "aigaq-evidence-receipt-v1"
 
 
@@ -90,8 +97,11 @@ class BundleWriter:
         self._listed.append({"name": name, "sha256": digest, "size": len(data)})
         return digest
 
-    def finish(self, manifest: dict[str, Any], *, private_key: bytes) -> bytes:
-        """Signs and closes the bundle; returns the manifest's bytes as written."""
+    def finish(self, manifest: dict[str, Any], *, private_key: bytes,
+               timestamp: Callable[[bytes], bytes | None] | None = None) -> bytes:
+        """Signs and closes the bundle; returns the manifest's bytes as written. `timestamp`, given
+        the manifest's bytes, returns a timestamp server's answer over them to add as manifest.tsr,
+        or None to close the bundle without one."""
         public = public_key_raw(private_key)
         self.add(PUBLIC_KEY, public_key_pem(public).encode("ascii"))
         body = dict(manifest, format=FORMAT, files=self._listed,
@@ -103,6 +113,10 @@ class BundleWriter:
         self._zip.writestr(SIGNATURE, signature)
         sums = [(entry["name"], entry["sha256"]) for entry in self._listed]
         sums += [(MANIFEST, sha256(data)), (SIGNATURE, sha256(signature))]
+        token = timestamp(data) if timestamp is not None else None
+        if token is not None:
+            self._zip.writestr(TIMESTAMP, token)
+            sums.append((TIMESTAMP, sha256(token)))
         self._zip.writestr(SUMS, "".join(f"{digest}  {name}\n" for name, digest in sorted(sums)))
         self._zip.close()
         return data
@@ -124,6 +138,7 @@ class Verdict:
     files: int = 0
     receipts: int = 0
     unsealed: list[str] = field(default_factory=list)  # evidence received before sealing existed
+    timestamp: Stamp | None = None  # manifest.tsr, when there is one and it holds
 
     @property
     def ok(self) -> bool:
@@ -143,6 +158,11 @@ class Verdict:
         out = [f"note: {name} was received before sealing at receipt existed (no receipt)" for name in self.unsealed]
         out.append(f"OK: {self.files} files as listed, manifest signed by {source} "
                    f"(fingerprint {self.key_fingerprint}), {self.receipts} receipts checked")
+        if self.timestamp is not None:
+            out.append(f"OK: {MANIFEST} {self.timestamp.line()}")
+        else:
+            out.append(f"note: no timestamp ({TIMESTAMP}): when the bundle was made rests on the "
+                       "organisation's word (made_at in the manifest)")
         if not self.key_given:
             out.append("Compare that fingerprint with the organisation's published key "
                        "(or pass it with --public-key): a key inside the bundle alone proves nothing.")
@@ -165,9 +185,11 @@ def _read(archive: zipfile.ZipFile) -> tuple[dict[str, bytes], list[str]]:
     return contents, duplicated
 
 
-def verify(source: str | Path | IO[bytes], *, public_key: bytes | None = None) -> Verdict:
+def verify(source: str | Path | IO[bytes], *, public_key: bytes | None = None,
+           tsa_ca: bytes | None = None) -> Verdict:
     """Checks a bundle. `public_key`: the organisation's key (32 raw bytes) obtained elsewhere;
-    without it the key in the bundle is used, which proves integrity but not who signed."""
+    without it the key in the bundle is used, which proves integrity but not who signed.
+    `tsa_ca`: the timestamp server's CA certificates (PEM), to check the timestamp's chain."""
     try:
         with zipfile.ZipFile(source) as archive:
             contents, duplicated = _read(archive)
@@ -220,6 +242,11 @@ def verify(source: str | Path | IO[bytes], *, public_key: bytes | None = None) -
     else:
         _check_sums(contents, verdict)
     _check_receipts(manifest.get("evidence", []), contents, key, verdict)
+    if TIMESTAMP in contents:
+        try:
+            verdict.timestamp = check_timestamp(contents[TIMESTAMP], manifest_bytes, ca_pem=tsa_ca)
+        except TimestampError as exc:
+            verdict.problems.append(f"the timestamp ({TIMESTAMP}) {exc}")
     verdict.added.sort()
     verdict.altered.sort()
     return verdict
@@ -270,7 +297,7 @@ def _check_receipts(evidence: Iterable[dict[str, Any]], contents: dict[str, byte
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m aigaq.lib.bundle bundle.zip [--public-key FILE]`: the same check as
+    """`python -m aigaq.lib.bundle bundle.zip [--public-key FILE] [--tsa-ca FILE]`: the same check as
     `aigaq bundle verify`, for a computer with the aigaq package but no instance."""
     import argparse
     import sys
@@ -281,10 +308,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("bundle", help="the bundle's ZIP file")
     parser.add_argument("--public-key", default="", metavar="FILE",
                         help="the organisation's public key (PEM or base64), obtained outside the bundle")
+    parser.add_argument("--tsa-ca", default="", metavar="FILE",
+                        help="the timestamp server's CA certificate(s), PEM: checks manifest.tsr's chain")
     args = parser.parse_args(argv)
     try:
         key = public_key_from_text(Path(args.public_key).read_text("ascii")) if args.public_key else None
-        verdict = verify(args.bundle, public_key=key)
+        tsa_ca = Path(args.tsa_ca).read_bytes() if args.tsa_ca else None
+        verdict = verify(args.bundle, public_key=key, tsa_ca=tsa_ca)
     except (NotABundle, OSError, UnicodeDecodeError, ValueError) as exc:
         print(f"{args.bundle}: {exc}", file=sys.stderr)
         return 2

@@ -23,8 +23,8 @@
                            the spreadsheet template (column keys, then their labels)
     aigaq bundle CASE -o bundle.zip [--evidence CODE ...] [--lang kk|ru|en]
                            a case's court bundle: evidence as stored, manifest, custody, timeline, signed
-    aigaq bundle verify bundle.zip [--public-key FILE]
-                           OK, or every file altered, added or removed (exit status 1)
+    aigaq bundle verify bundle.zip [--public-key FILE] [--tsa-ca FILE]
+                           OK (and the timestamp's time), or every file altered, added or removed (exit 1)
     aigaq bundle public-key
                            the organisation's public signing key, to publish apart from any bundle
     aigaq manage ...       any Django management command (migrate, createsuperuser, ...)

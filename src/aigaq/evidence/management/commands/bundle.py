@@ -23,11 +23,15 @@ USAGE = """
       their codes or the first 8 characters of them), manifest.json and index.pdf with each file's
       SHA-256, size, type, receipt and chain of custody, the pathway timeline, SHA256SUMS, and
       the manifest's Ed25519 signature with the organisation's key. CASE: the case's code or its
-      8-character reference. Audited; run it as the server's user, like other aigaq commands.
-  aigaq bundle verify bundle.zip [--public-key FILE]
+      8-character reference. With AIGAQ_TSA_URL set, manifest.tsr too: a timestamp server's RFC
+      3161 timestamp of manifest.json; if the server fails, the bundle is made without it and a
+      warning says why. Audited; run it as the server's user, like other aigaq commands.
+  aigaq bundle verify bundle.zip [--public-key FILE] [--tsa-ca FILE]
       prints OK, or names every file altered, added or removed and refuses a manifest whose
-      signature does not hold; exit status 1 then. --public-key: the organisation's public key
-      (PEM or base64) obtained outside the bundle; without it, the key in the bundle is used.
+      signature does not hold, or a timestamp that is not of this manifest; exit status 1 then.
+      --public-key: the organisation's public key (PEM or base64) obtained outside the bundle;
+      without it, the key in the bundle is used. --tsa-ca: the timestamp server's CA
+      certificate(s), PEM, to check manifest.tsr's certificate chain too.
   aigaq bundle public-key [--organisation CODE] [-o FILE]
       the organisation's public signing key (PEM) and its fingerprint, to publish or send
       separately from any bundle. --organisation is needed when the instance holds several.
@@ -51,6 +55,8 @@ class Command(BaseCommand):
                                                        "(default: the organisation's language)")
         parser.add_argument("--public-key", default="", metavar="FILE",
                             help="verify: the organisation's public key, PEM or base64")
+        parser.add_argument("--tsa-ca", default="", metavar="FILE",
+                            help="verify: the timestamp server's CA certificate(s), PEM")
         parser.add_argument("--organisation", default="", metavar="CODE",
                             help="public-key: which organisation (its code)")
 
@@ -60,8 +66,8 @@ class Command(BaseCommand):
             words = options["words"]
             if words[0] == "verify":
                 if len(words) != 2:
-                    raise CommandError("usage: aigaq bundle verify FILE [--public-key FILE]")
-                self._verify(Path(words[1]), options["public_key"])
+                    raise CommandError("usage: aigaq bundle verify FILE [--public-key FILE] [--tsa-ca FILE]")
+                self._verify(Path(words[1]), options["public_key"], options["tsa_ca"])
             elif words[0] == "public-key":
                 if len(words) != 1:
                     raise CommandError("usage: aigaq bundle public-key [--organisation CODE] [-o FILE]")
@@ -99,16 +105,27 @@ class Command(BaseCommand):
             raise
         self.stdout.write(f"{output}: {made.files} evidence files, bundle {made.code}, "
                           f"signed with key {made.fingerprint}")
+        if made.timestamped_at:
+            self.stdout.write(f"timestamped by the timestamp server at {made.timestamped_at} (manifest.tsr)")
+        elif made.timestamp_problem:
+            self.stderr.write(f"WARNING: the bundle was made WITHOUT a timestamp: {made.timestamp_problem}. "
+                              "It is signed and complete; make it again later to have one.")
 
-    def _verify(self, path: Path, key_file: str) -> None:
+    def _verify(self, path: Path, key_file: str, tsa_ca_file: str) -> None:
         key = None
         if key_file:
             try:
                 key = public_key_from_text(Path(key_file).read_text("ascii"))
             except (OSError, UnicodeDecodeError, SignatureError) as exc:
                 raise CommandError(f"--public-key {key_file}: {exc}") from None
+        tsa_ca = None
+        if tsa_ca_file:
+            try:
+                tsa_ca = Path(tsa_ca_file).read_bytes()
+            except OSError as exc:
+                raise CommandError(f"--tsa-ca {tsa_ca_file}: {exc.strerror}") from None
         try:
-            verdict = bundle_format.verify(path, public_key=key)
+            verdict = bundle_format.verify(path, public_key=key, tsa_ca=tsa_ca)
         except (bundle_format.NotABundle, OSError) as exc:
             raise CommandError(f"{path}: {exc}") from None
         if not verdict.ok:
