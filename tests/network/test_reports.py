@@ -14,6 +14,7 @@ from django.test import Client
 from aigaq.accounts.models import Organisation, User
 from aigaq.network import services
 from aigaq.network.models import NetworkAlert, NetworkConfig, NetworkReport
+from aigaq.network.selectors import network_status
 from aigaq.network.sync import network_sync
 from aigaq.reports.models import Report
 from tests.conftest import client_for
@@ -121,6 +122,8 @@ def test_a_hub_alert_on_it_marks_it_matched_and_asks_her_and_the_coordinator_ans
     assert 'value="confirmed"' not in page, "nothing to answer before her yes"
     with pytest.raises(PermissionError):
         services.alert_review(actor=cora, alert=alert, decision="confirmed")
+    assert coordinator.post(f"/network/{alert.code}/decide/", {"decision": "confirmed"}).status_code == 302
+    assert not [r for r in network.requests if r.path.endswith("/decision")], "nothing sent before her yes"
     assert ACCOUNT not in coordinator.get(f"/report/queue/{report.code}/").content.decode()
 
     survivor.post("/report/mine/share/", {"answer": "yes"})
@@ -205,3 +208,9 @@ def test_leaving_the_network_deletes_its_ref_at_the_hub_and_its_tokens_here(
     ref = NetworkReport.objects.get().ref
     services.network_leave()
     assert ref in _deletes(network) and not NetworkReport.objects.exists()
+
+
+def test_status_counts_a_report_waiting_to_go_up(keyed: tuple[Client, str]) -> None:
+    assert network_status().pending_uploads == 1
+    network_sync()
+    assert network_status().pending_uploads == 0

@@ -110,11 +110,13 @@ def network_status() -> Status:
     """For the operator's `aigaq network status` (counts only)."""
     config = NetworkConfig.current()
     dirty = NetworkSuspect.objects.filter(dirty=True, suspect__case__survivor__consent_network=True)
+    reports = NetworkReport.objects.filter(dirty=True)  # sealed survivors' reports, keyed already
     if config is not None:
         dirty = dirty.filter(suspect__case__organisation=config.organisation)
+        reports = reports.filter(organisation=config.organisation)
     return Status(
         config=config,
-        pending_uploads=dirty.count(),
+        pending_uploads=dirty.count() + reports.count(),
         pending_deletes=Tombstone.objects.count(),
         oldest_delete=Tombstone.objects.order_by("queued_at").values_list("queued_at", flat=True).first(),
         alerts=NetworkAlert.objects.count(),
