@@ -102,6 +102,8 @@ class Action(models.IntegerChoices):
     REPORT_MATCHED = 131, _("a sealed report was found to name the same man as a case or another report")
     REPORT_SHARED = 132, _("a survivor answered whether to share her sealed report")
     REPORT_MERGED = 133, _("added a survivor's report to a case")
+    NETWORK_REPORT_KEYED = 134, _("a sealed survivor's report was keyed for the network")
+    NETWORK_REPORT_WITHDRAWN = 135, _("a sealed survivor's report was withdrawn from the network")
     EVIDENCE_FROM_SURVIVOR = 130, _("added a file submitted by the survivor with her report")
     # The court bundle (aigaq.evidence.bundle): made, each file put into it, the signing key made.
     BUNDLE_MADE = 140, _("made a court bundle")

@@ -18,6 +18,10 @@ never import each other, and `cases` never imports them.
   perpetrator (matching answers).
 - `case_evidence`: a question: the case's evidence files as a list a document may cite (evidence
   answers; documents asks, for the evidence list with hashes in a lawyer's papers).
+- `report_network()`: not about a case, but reports and network meet only here: the network's
+  side of a sealed survivor's report she wants looked for across the network (network provides
+  it: key the man's inputs while her data is in hand, withdraw the ref, note her "yes"); and
+  `report_network_matched`: the hub alerted on such a report's ref (network tells, reports asks her).
 
 A bulk writer (an import: `cases.bulk`) tells of many suspects or cases at once
 (`suspects_changed`, `cases_changed`); a receiver may register its own version for many
@@ -39,6 +43,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from aigaq.linkage.mention import Mention
+
     from .models import Case, Suspect
 
 
@@ -232,3 +238,47 @@ def case_changes_coalesced() -> Iterator[None]:
         _coalescing.pop()
     for case in pending.values():
         case_changed(case=case)
+
+
+# --- Survivors' sealed reports in the network (reports and network never import each other) ----
+
+
+class ReportNetwork(Protocol):
+    """The network's side of a sealed report whose survivor asked it be looked for in the network."""
+
+    def available(self, *, organisation_id: int) -> bool:
+        """Whether the organisation is the member of a network (the box is offered only then)."""
+
+    def key(self, *, report_code: str, organisation_id: int, mention: Mention, year_month: str) -> bool:
+        """Key the man's network inputs now, while her data is in hand, and queue the keyed tokens
+        for the next sync; only the tokens are kept. False if that could not be done now."""
+
+    def has(self, *, report_code: str) -> bool:
+        """Whether keyed tokens of the report are held (so it need not be keyed again)."""
+
+    def withdraw(self, *, report_code: str) -> None:
+        """The report's ref is to be deleted at the hub at the next sync, its tokens here at once."""
+
+    def shared(self, *, report_code: str) -> None:
+        """She agreed to share the report: the coordinator may now answer its network alerts."""
+
+
+_report_network: list[ReportNetwork] = []
+_report_network_matched: list[Callable[..., None]] = []
+
+
+def provide_report_network(provider: ReportNetwork) -> None:
+    _report_network[:] = [provider]
+
+
+def report_network() -> ReportNetwork | None:
+    return _report_network[0] if _report_network else None
+
+
+def on_report_network_matched(receiver: Callable[..., None]) -> None:
+    _add(_report_network_matched, receiver)
+
+
+def report_network_matched(*, report_code: str) -> None:
+    for receiver in _report_network_matched:
+        receiver(report_code=report_code)

@@ -88,6 +88,29 @@ class NetworkSuspect(models.Model):
         return f"network ref {self.ref[:8]} v{self.version}"
 
 
+class NetworkReport(models.Model):
+    """A sealed survivor's report (choice c) whose survivor asked that he be looked for in the
+    network too, as the hub knows it: a random `ref` and the OPRF tokens made from the man's
+    identifiers when she sent or changed it (`network.reports`), while her data was in hand. Only
+    the keyed tokens are kept: they are made under the key service's key, which this instance does
+    not hold, so the server cannot read the report from them, nor test a guess without asking the
+    key service. The report is named by its code (reports and network do not import each other);
+    `shared` says she agreed to share it, so its alerts may be answered."""
+
+    report_code = models.CharField(max_length=32, unique=True)
+    ref = models.CharField(max_length=32, unique=True, default=random_code, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=version_now)
+    dirty = models.BooleanField(default=True)
+    year_month = models.CharField(max_length=7, blank=True)
+    tokens = models.JSONField(default=dict)  # kind -> sorted hex OPRF tokens
+    shared = models.BooleanField(default=False)
+    keyed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"network report ref {self.ref[:8]} v{self.version}"
+
+
 class Tombstone(models.Model):
     """A ref the hub must delete (consent withdrawn, case erased, suspect gone). It outlives the
     case: it holds nothing but the random ref."""

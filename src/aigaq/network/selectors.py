@@ -15,7 +15,7 @@ from aigaq.accounts.models import Role
 from aigaq.cases.access import visible_cases
 from aigaq.cases.models import Case
 
-from .models import AlertState, NetworkAlert, NetworkConfig, NetworkSuspect, Tombstone
+from .models import AlertState, NetworkAlert, NetworkConfig, NetworkReport, NetworkSuspect, Tombstone
 
 # The evidence kinds of linkage.network.KINDS, as a coordinator reads them.
 KIND_LABELS = {
@@ -53,6 +53,9 @@ class AlertRow:
     alert: NetworkAlert
     case: Case | None  # her organisation's case of the suspect, while he is in the network
     kinds: list[str]  # the agreeing kinds, as labels in her language
+    # On a sealed survivor's report rather than a case: "asked" (she is asked through her receipt
+    # code; nothing of it is shown), "shared" (she agreed: it is in the reports queue), "" for a case.
+    report: str = ""
 
     @property
     def closed_reason(self) -> str:
@@ -70,11 +73,13 @@ def alert_rows(user: AbstractBaseUser | AnonymousUser) -> list[AlertRow]:
         .values_list("ref", "suspect__case_id")
     )
     cases = Case.objects.in_bulk(set(case_of_ref.values()))
+    reports = dict(NetworkReport.objects.filter(ref__in=refs).values_list("ref", "shared"))
     rows = [
         AlertRow(
             alert=a,
             case=cases.get(case_of_ref[a.my_ref]) if a.my_ref in case_of_ref else None,
             kinds=[str(KIND_LABELS.get(k, k)) for k in a.evidence_kinds],
+            report="" if a.my_ref not in reports else "shared" if reports[a.my_ref] else "asked",
         )
         for a in alerts
     ]
@@ -105,11 +110,13 @@ def network_status() -> Status:
     """For the operator's `aigaq network status` (counts only)."""
     config = NetworkConfig.current()
     dirty = NetworkSuspect.objects.filter(dirty=True, suspect__case__survivor__consent_network=True)
+    reports = NetworkReport.objects.filter(dirty=True)  # sealed survivors' reports, keyed already
     if config is not None:
         dirty = dirty.filter(suspect__case__organisation=config.organisation)
+        reports = reports.filter(organisation=config.organisation)
     return Status(
         config=config,
-        pending_uploads=dirty.count(),
+        pending_uploads=dirty.count() + reports.count(),
         pending_deletes=Tombstone.objects.count(),
         oldest_delete=Tombstone.objects.order_by("queued_at").values_list("queued_at", flat=True).first(),
         alerts=NetworkAlert.objects.count(),

@@ -31,6 +31,7 @@ from .models import (
     Decision,
     NetworkAlert,
     NetworkConfig,
+    NetworkReport,
     NetworkSuspect,
     Tombstone,
     version_now,
@@ -55,6 +56,9 @@ def _forget(config: NetworkConfig) -> int:
     NetworkAlert.objects.filter(state=AlertState.OPEN).update(state=AlertState.CLOSED, closed_reason=LEFT)
     Tombstone.objects.all().delete()
     NetworkSuspect.objects.filter(suspect__isnull=True).delete()
+    # A sealed report's tokens are under that network's key and cannot be made again without her
+    # code and PIN: they go, and are keyed anew (new ref, new key) at her next visit.
+    NetworkReport.objects.all().delete()
     queued = 0
     for row in NetworkSuspect.objects.all().only("pk"):
         row.ref, row.version, row.dirty = random_code(), version_now(), True
@@ -83,6 +87,7 @@ def network_leave(*, tell_hub: bool = True) -> Left:
     deleted = 0
     if tell_hub:
         refs = sorted(set(NetworkSuspect.objects.values_list("ref", flat=True))
+                      | set(NetworkReport.objects.values_list("ref", flat=True))
                       | set(Tombstone.objects.values_list("ref", flat=True)))
         identity = config.identity()
         for start in range(0, len(refs), DELETES_PER_BATCH):
@@ -139,6 +144,12 @@ def _config_for(actor: User) -> NetworkConfig:
     return config
 
 
+def _check_answerable(alert: NetworkAlert) -> None:
+    """An alert on a sealed survivor's report is answered only once she agreed to share it."""
+    if NetworkReport.objects.filter(ref=alert.my_ref, shared=False).exists():
+        raise PermissionError("the survivor has not agreed to share her sealed report")
+
+
 def _refresh(config: NetworkConfig) -> None:
     """The hub's newest view of the alerts, so she sees at once what her answer changed (the
     other side's confirmation, a closed alert); if it fails, the next sync brings it."""
@@ -149,6 +160,7 @@ def _refresh(config: NetworkConfig) -> None:
 def alert_review(*, actor: User, alert: NetworkAlert, decision: str) -> NetworkAlert:
     """Her side's decision: confirmed (the same man, as far as she can tell) or rejected."""
     config = _config_for(actor)
+    _check_answerable(alert)
     if decision not in Decision.values:
         raise ValueError(f"not a decision: {decision!r}")
     if alert.state != AlertState.OPEN:
@@ -168,6 +180,7 @@ def alert_contact_request(*, actor: User, alert: NetworkAlert, message: str, con
     """Asks the other organisation's coordinator to get in touch; only once both sides confirmed.
     Her work contact reaches the other side only if they accept."""
     config = _config_for(actor)
+    _check_answerable(alert)
     if alert.state != AlertState.OPEN or not alert.both_confirmed or alert.contact_state:
         raise ValueError("contact is asked for once, after both sides confirmed")
     client.contact_request(hub_url=config.hub_url, identity=config.identity(), alert_id=alert.hub_id,
@@ -188,6 +201,7 @@ def alert_contact_answer(*, actor: User, alert: NetworkAlert, accept: bool, cont
     """Her answer to the other side's request: accepting shares her work contact with them and
     shows her theirs; declining shares nothing."""
     config = _config_for(actor)
+    _check_answerable(alert)
     if alert.state != AlertState.OPEN or alert.contact_requested_by != "other" \
             or alert.contact_state != ContactState.PENDING:
         raise ValueError("there is no request for contact to answer")

@@ -12,7 +12,10 @@
    public key pinned at joining, and turned into tokens. The hub gets only ref, version, year-month,
    region and tokens. A row is marked clean only after the hub accepted it, and only if it was not
    changed meanwhile (its version is still the one sent).
-4. The hub's alerts are stored as NetworkAlert rows.
+   Sealed survivors' reports she asked be looked for in the network go up the same way, from the
+   tokens keyed when she sent them (`network.reports`): nothing of them is decrypted here.
+4. The hub's alerts are stored as NetworkAlert rows; an open alert on a sealed report's ref asks
+   her (`cases.hooks.report_network_matched`), as a match inside the organisation does.
 
 Any NetworkError (hub or key service unreachable, a refusal, a rate limit) or a failed proof stops
 the run where it is: what was not accepted stays queued, the error code is recorded on the config,
@@ -34,6 +37,7 @@ from django.utils import timezone
 
 from aigaq.audit.log import record
 from aigaq.audit.models import Action
+from aigaq.cases import hooks
 from aigaq.cases.mention import mention_for
 from aigaq.cases.models import Suspect
 from aigaq.lib import crypto
@@ -42,7 +46,7 @@ from aigaq.lib.netproto import Identity, NetworkError
 from aigaq.linkage.network import network_inputs
 
 from . import client, queue
-from .models import NetworkAlert, NetworkConfig, NetworkSuspect, Tombstone
+from .models import AlertState, NetworkAlert, NetworkConfig, NetworkReport, NetworkSuspect, Tombstone
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +117,14 @@ def _pending(row: NetworkSuspect) -> _Pending:
 
 def _tokens(config: NetworkConfig, identity: Identity, pending: list[_Pending]) -> list[dict[str, list[str]]]:
     """Each suspect's tokens: kind → sorted hex tokens. OprfError if a proof fails."""
-    flat = [(k, kind, value) for k, p in enumerate(pending) for kind, values in p.inputs.items() for value in values]
+    return keyed_tokens(config, identity, [p.inputs for p in pending])
+
+
+def keyed_tokens(config: NetworkConfig, identity: Identity, inputs: list[dict[str, list[str]]]
+                 ) -> list[dict[str, list[str]]]:
+    """The OPRF tokens of each set of network inputs (kind → sorted hex tokens), through the key
+    service. NetworkError if it cannot be reached, OprfError if a proof fails."""
+    flat = [(k, kind, value) for k, p in enumerate(inputs) for kind, values in p.items() for value in values]
     public_key = client.unb64(config.keyservice_oprf_public_key)
     outputs: list[bytes] = []
     for start in range(0, len(flat), client.MAX_BLINDED):
@@ -122,7 +133,7 @@ def _tokens(config: NetworkConfig, identity: Identity, pending: list[_Pending]) 
         evaluated = client.evaluate(keyservice_url=config.keyservice_url, identity=identity,
                                     messages=blinded.messages)
         outputs += oprf.finalize(blinded, evaluated, public_key)
-    tokens: list[dict[str, set[str]]] = [{} for _ in pending]
+    tokens: list[dict[str, set[str]]] = [{} for _ in inputs]
     for (k, kind, _), output in zip(flat, outputs, strict=True):
         tokens[k].setdefault(kind, set()).add(oprf.token(output, kind))
     return [{kind: sorted(values) for kind, values in t.items()} for t in tokens]
@@ -167,6 +178,32 @@ def _send_upserts(config: NetworkConfig, identity: Identity, result: SyncResult)
         result.uploaded += len(pending)
 
 
+def _send_report_upserts(config: NetworkConfig, identity: Identity, result: SyncResult) -> None:
+    """Sealed reports' refs: their tokens were keyed when she sent the report, so nothing is
+    decrypted or evaluated here (her code and PIN are not at hand)."""
+    dirty = NetworkReport.objects.filter(dirty=True, organisation=config.organisation).order_by("pk")
+    after = 0
+    while True:
+        rows = list(dirty.filter(pk__gt=after)[:SUSPECTS_PER_BATCH])
+        if not rows:
+            return
+        after = rows[-1].pk
+        upserts = [client.Upsert(ref=r.ref, version=r.version, year_month=r.year_month, region="", tokens=r.tokens)
+                   for r in rows]
+        client.sync(hub_url=config.hub_url, identity=identity, upserts=upserts, deletes=[])
+        for r in rows:
+            NetworkReport.objects.filter(pk=r.pk, version=r.version).update(dirty=False)
+        result.uploaded += len(rows)
+
+
+def _reports_matched() -> None:
+    """Each open alert on a sealed report's ref asks her, through her receipt code, as a match
+    inside the organisation does (reports: asked once; a report already asked is left as it is)."""
+    refs = set(NetworkAlert.objects.filter(state=AlertState.OPEN).values_list("my_ref", flat=True))
+    for code in NetworkReport.objects.filter(ref__in=refs).values_list("report_code", flat=True):
+        hooks.report_network_matched(report_code=code)
+
+
 def alerts_store(alerts: list[client.Alert]) -> int:
     """Stores the hub's view of this member's alerts; returns how many were new."""
     new = 0
@@ -194,6 +231,7 @@ def alerts_store(alerts: list[client.Alert]) -> int:
 def _fetch_alerts(config: NetworkConfig, identity: Identity, result: SyncResult) -> None:
     result.new_alerts = alerts_store(client.alerts(hub_url=config.hub_url, identity=identity))
     result.alerts = NetworkAlert.objects.count()
+    _reports_matched()
 
 
 def _finish(config: NetworkConfig, result: SyncResult, now: dt.datetime) -> None:
@@ -221,6 +259,7 @@ def network_sync(*, now: dt.datetime | None = None) -> SyncResult:
         _enrol(config)
         _send_deletes(config, identity, result)
         _send_upserts(config, identity, result)
+        _send_report_upserts(config, identity, result)
         _fetch_alerts(config, identity, result)
     except NetworkError as exc:
         result.error, result.retry_after = exc.code, exc.retry_after

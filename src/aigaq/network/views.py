@@ -95,7 +95,7 @@ def alert_decide(request: HttpRequest, code: str) -> HttpResponse:
     except NetworkError as exc:
         _network_failed(request, exc)
         return _page(request, code=code, status=503)
-    except ValueError:
+    except (ValueError, PermissionError):  # a stale page, or a sealed report she has not shared
         _stale(request)
         return _to_alert(code)
     messages.success(request, _("Confirmed for your side.") if form.cleaned_data["decision"] == Decision.CONFIRMED
@@ -117,7 +117,7 @@ def contact_request(request: HttpRequest, code: str) -> HttpResponse:
     except NetworkError as exc:
         _network_failed(request, exc)
         return _page(request, code=code, bound=form, status=503)
-    except ValueError:
+    except (ValueError, PermissionError):  # a stale page, or a sealed report she has not shared
         _stale(request)
         return _to_alert(code)
     messages.success(request, _("Your request was sent. You will see their answer here."))
@@ -138,7 +138,7 @@ def contact_answer(request: HttpRequest, code: str) -> HttpResponse:
     except NetworkError as exc:
         _network_failed(request, exc)
         return _page(request, code=code, bound=form, status=503)
-    except ValueError:
+    except (ValueError, PermissionError):  # a stale page, or a sealed report she has not shared
         _stale(request)
         return _to_alert(code)
     messages.success(request, _("Accepted: you can now see each other's work contact.") if form.accepted

@@ -12,8 +12,9 @@ class ReportsConfig(AppConfig):
         from aigaq.accounts import nav
         from aigaq.cases import hooks
 
-        from .escrow import on_suspect_changed, on_suspects_changed
+        from .escrow import on_network_match, on_suspect_changed, on_suspects_changed
         from .staff_views import nav_links
 
         nav.register(nav_links)
         hooks.on_suspect_changed(on_suspect_changed, many=on_suspects_changed)
+        hooks.on_report_network_matched(on_network_match)

@@ -6,7 +6,10 @@ case's suspect's (cases.search.suspect_tokens), so "8 (701) 999-12-34" meets "+7
 "Ерлан" meets "Yerlan". A match is one shared phone, account, plate or IIN, or two shared name
 words. It is looked for when a report is sent or changed, and when a case's suspect is added or
 changed (cases.hooks.suspect_changed). A match tells the coordinators (the queue) and asks her (her
-report's page); the report opens to staff only once she agrees. Inside one organisation for now.
+report's page); the report opens to staff only once she agrees. If she also asked that he be
+looked for in the network, the network's hub may find the match in another organisation
+(network.reports keys him when she sends it); its alert asks her the same way
+(`on_network_match`).
 """
 
 from __future__ import annotations
@@ -44,14 +47,22 @@ def tokens_refresh(report: Report) -> list[tuple[str, str]]:
     return tokens
 
 
-def _ask(report: Report) -> None:
+def _ask(report: Report, *, network: bool = False) -> None:
     if report.choice != Choice.SEALED or report.release:
         return
     report.release = Report.Release.ASKED
     report.matched_at = timezone.now()
     report.save(update_fields=["release", "matched_at", "updated_at"])
     record(actor=None, action=Action.REPORT_MATCHED, organisation_code=report.organisation.code,
-           object_code=report.code)
+           object_code=report.code, extra={"network": True} if network else None)
+
+
+def on_network_match(*, report_code: str) -> None:
+    """cases.hooks: the network's hub alerted on the report's ref (another organisation's case or
+    report names the same man): she is asked, as for a match inside the organisation."""
+    report = Report.objects.filter(code=report_code, network=True).select_related("organisation").first()
+    if report is not None:
+        _ask(report, network=True)
 
 
 def _sealed_matching(organisation_id: int, tokens: list[tuple[str, str]], *, besides: int = 0) -> list[Report]:

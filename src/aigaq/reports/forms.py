@@ -80,6 +80,11 @@ class ChoiceFields(GuardedForm):
         initial=Choice.RECORD,
         help_text=_("A sealed report opens only with your receipt code and PIN: not the organisation, not the "
                     "server's keys. If you lose the code or the PIN, nobody can open it again."))
+    network = forms.BooleanField(
+        label=_("Also look for him in other organisations of the network"), required=False,
+        help_text=_("Only with a sealed report. Only keyed codes of what you wrote about him are compared with "
+                    "other organisations' cases and reports, never your words. If he is found, you are asked "
+                    "here first, as for a match in this organisation."))
     contact_way = forms.ChoiceField(label=_("May we contact you?"), choices=Contact.choices,
                                     widget=forms.RadioSelect, initial=Contact.NONE)
     contact_details = forms.CharField(
@@ -96,13 +101,19 @@ class ChoiceFields(GuardedForm):
         if data.get("choice") == Choice.CONTACT and data.get("contact_way") == Contact.NONE:
             self.add_error("contact_way", ValidationError(
                 _("To be contacted, say how: by phone or through a messenger."), code="no_way"))
+        if data.get("choice") != Choice.SEALED:
+            data["network"] = False  # only a sealed report is looked for in the network
         return data
+
+    def without_network(self) -> None:
+        """The organisation is in no network: the box is not offered."""
+        self.fields.pop("network", None)
 
 
 class ReportForm(AttachmentMixin, ChoiceFields):
     field_order = ["date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones",
                    "his_handles", "his_plates", "his_description", "contact_way", "contact_details",
-                   "safe_times", "choice", "attachment", "pin", "pin_again", "answer"]
+                   "safe_times", "choice", "network", "attachment", "pin", "pin_again", "answer"]
 
     date_from = forms.DateField(label=_("When it happened"), required=False, validators=[_not_in_future],
                                 widget=forms.DateInput(attrs={"type": "date"}),
@@ -166,7 +177,8 @@ class ReportForm(AttachmentMixin, ChoiceFields):
         d = self.cleaned_data
         return ReportInput(**{name: d[name] for name in (
             "date_from", "date_to", "city", "place_type", "account", "his_name", "his_phones", "his_handles",
-            "his_plates", "his_description", "contact_way", "contact_details", "safe_times", "choice")})
+            "his_plates", "his_description", "contact_way", "contact_details", "safe_times", "choice")},
+                           network=bool(d.get("network")))
 
 
 class ReceiptForm(GuardedForm):

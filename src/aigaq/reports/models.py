@@ -60,6 +60,10 @@ class Report(models.Model):
         REFUSED = "refused", _("she did not agree to share it")
 
     release = models.CharField(max_length=8, choices=Release.choices, default="", blank=True)
+    # A sealed report only: she also asked that he be looked for in the other organisations of the
+    # network (her own consent: a case's network consent does not carry over). Its keyed tokens are
+    # the network app's (network.reports), made while her data is in hand.
+    network = models.BooleanField(default=False)
 
     # Who holds a wrap of the report's data key. "survivor": only her code and PIN open it (a
     # sealed report before her "yes"); "both": the server's key file too; "server": a report from

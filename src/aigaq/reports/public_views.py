@@ -105,6 +105,8 @@ def _report_form(request: HttpRequest, org: str, handler: MemoryOnlyUploadHandle
         return _page(request, "reports/full.html", {"organisation": organisation}, status=503)
     posted = request.method == "POST"
     form = ReportForm(request.POST if posted else None, request.FILES if posted else None, too_big=handler.too_big)
+    if not services.network_available(organisation):
+        form.without_network()
     if request.method == "POST" and form.is_valid():
         wait = ratelimit.take(SUBMIT_PER_ADDRESS, ratelimit.client_address(request))
         if wait:
@@ -203,6 +205,15 @@ def survivor_required(view: Callable[[HttpRequest, Report], HttpResponse]) -> Vi
     return wrapped
 
 
+def _choice_form(report: Report, data: Any = None) -> ChoiceFields:
+    form = ChoiceFields(data, prefix="choice", initial={
+        "choice": report.choice, "network": report.network, "contact_way": report.contact_way or "none",
+        "contact_details": report.contact_details, "safe_times": report.safe_times})
+    if not (report.network or services.network_available(report.organisation)):
+        form.without_network()
+    return form
+
+
 def _mine_page(request: HttpRequest, report: Report, *, add: AddForm | None = None,
                choice: ChoiceFields | None = None, delete: DeleteForm | None = None, status: int = 200) -> HttpResponse:
     return _page(request, "reports/mine.html", {
@@ -210,9 +221,7 @@ def _mine_page(request: HttpRequest, report: Report, *, add: AddForm | None = No
         "entries": list(report.messages.all()),
         "files": list(report.files.all()),
         "add_form": add or AddForm(prefix="add"),
-        "choice_form": choice or ChoiceFields(prefix="choice", initial={
-            "choice": report.choice, "contact_way": report.contact_way or "none",
-            "contact_details": report.contact_details, "safe_times": report.safe_times}),
+        "choice_form": choice or _choice_form(report),
         "delete_form": delete or DeleteForm(prefix="delete"),
     }, status=status)
 
@@ -249,12 +258,13 @@ def _add(request: HttpRequest, report: Report, handler: MemoryOnlyUploadHandler)
 @require_POST
 @survivor_required
 def change_choice(request: HttpRequest, report: Report) -> HttpResponse:
-    form = ChoiceFields(request.POST, prefix="choice")
+    form = _choice_form(report, request.POST)
     if not form.is_valid():
         return _mine_page(request, report, choice=form, status=400)
     d = form.cleaned_data
     services.report_choice_change(report=report, choice=d["choice"], contact_way=d["contact_way"],
-                                  contact_details=d["contact_details"], safe_times=d["safe_times"])
+                                  contact_details=d["contact_details"], safe_times=d["safe_times"],
+                                  network=bool(d.get("network")))
     messages.success(request, _("Your choices were saved."))
     return redirect("reports:mine")
 

@@ -23,6 +23,7 @@ from aigaq.cases import hooks
 from aigaq.cases import services as case_services
 from aigaq.cases.access import can_edit
 from aigaq.cases.inputs import IncidentInput, SurvivorInput, SuspectInput
+from aigaq.cases.mention import identifier_lines
 from aigaq.cases.models import Case, Suspect
 from aigaq.cases.pathway import choice_items
 from aigaq.keys.store import (
@@ -37,6 +38,7 @@ from aigaq.keys.store import (
     report_keys_destroy,
 )
 from aigaq.lib.crypto import receipt
+from aigaq.linkage.mention import Mention
 
 from . import escrow, files
 from .models import Choice, Contact, Report, ReportFile, ReportMessage
@@ -62,6 +64,7 @@ class ReportInput:
     contact_details: str = ""
     safe_times: str = ""
     choice: str = Choice.RECORD
+    network: bool = False  # a sealed report: also look for him in the network's other organisations
 
 
 def _receipt_index(code: str) -> str:
@@ -105,11 +108,48 @@ class AlreadyHandled(ValueError):
     """The report was turned into a case or added to one already."""
 
 
-@transaction.atomic
+def network_available(organisation: Organisation) -> bool:
+    """Whether her organisation is in a network, so the (c) choice offers to look for him there too."""
+    provider = hooks.report_network()
+    return provider is not None and provider.available(organisation_id=organisation.pk)
+
+
+def _his_mention(report: Report) -> Mention:
+    return Mention(id=report.code, full_name=report.his_name.strip() or None,
+                   phones=identifier_lines(report.his_phones), handles=identifier_lines(report.his_handles),
+                   plates=identifier_lines(report.his_plates))
+
+
+def _network_refresh(report: Report, *, again: bool = True) -> None:
+    """After her report was sent or changed, with what she wrote in hand (never inside a database
+    transaction: keying asks the key service): a sealed report she asked be looked for in the
+    network has the man's network tokens made (network.reports), any other has its ref withdrawn.
+    `again=False` (her visit) keys only a report whose tokens are not held (the key service could
+    not be reached when she sent it, or the organisation joined another network since)."""
+    provider = hooks.report_network()
+    if provider is None:
+        return
+    if report.choice == Choice.SEALED and report.network:
+        if again or not provider.has(report_code=report.code):
+            provider.key(report_code=report.code, organisation_id=report.organisation_id,
+                         mention=_his_mention(report), year_month=report.date_from[:7])
+    else:
+        provider.withdraw(report_code=report.code)
+
+
 def report_submit(
     *, organisation: Organisation, data: ReportInput, pin: str, upload: tuple[str, bytes] | None = None
 ) -> tuple[Report, str]:
     """Stores her report under a fresh key; returns it and its receipt code (shown to her once)."""
+    report, code = _report_submit(organisation=organisation, data=data, pin=pin, upload=upload)
+    _network_refresh(report)
+    return report, code
+
+
+@transaction.atomic
+def _report_submit(
+    *, organisation: Organisation, data: ReportInput, pin: str, upload: tuple[str, bytes] | None = None
+) -> tuple[Report, str]:
     if quota_reached(organisation):
         raise QuotaReached
     code = receipt.new_receipt_code()
@@ -130,10 +170,17 @@ def report_submit(
     return report, code
 
 
-@transaction.atomic
 def report_open(*, code: str, pin: str) -> Report | None:
     """The report that code and PIN open, else None, the same for a wrong code as for a wrong PIN
     (a wrong code is checked against a dummy hash, so it takes as long). Both are audited."""
+    report = _report_open(code=code, pin=pin)
+    if report is not None:
+        _network_refresh(report, again=False)
+    return report
+
+
+@transaction.atomic
+def _report_open(*, code: str, pin: str) -> Report | None:
     report = Report.objects.filter(receipt_index=_receipt_index(code)).select_related("organisation").first()
     if report is None:
         receipt.receipt_verify_nothing(code, pin)
@@ -201,11 +248,26 @@ def report_add(*, report: Report, text: str, upload: tuple[str, bytes] | None = 
     return message
 
 
-@transaction.atomic
 def report_choice_change(
-    *, report: Report, choice: str, contact_way: str, contact_details: str, safe_times: str
+    *, report: Report, choice: str, contact_way: str, contact_details: str, safe_times: str,
+    network: bool = False,
 ) -> Report:
-    changed = [name for name, value in (("choice", choice), ("contact_way", contact_way),
+    """Her choices again. Leaving (c), or unticking the network box, withdraws the report's network
+    ref (gone from the hub at the next sync); ticking it keys him for the network now."""
+    network = network and choice == Choice.SEALED
+    was = (report.choice, report.network)
+    report = _report_choice_change(report=report, choice=choice, contact_way=contact_way,
+                                   contact_details=contact_details, safe_times=safe_times, network=network)
+    if (report.choice, report.network) != was:
+        _network_refresh(report)
+    return report
+
+
+@transaction.atomic
+def _report_choice_change(
+    *, report: Report, choice: str, contact_way: str, contact_details: str, safe_times: str, network: bool
+) -> Report:
+    changed = [name for name, value in (("choice", choice), ("network", network), ("contact_way", contact_way),
                                         ("contact_details", contact_details), ("safe_times", safe_times))
                if getattr(report, name) != value]
     if not changed:
@@ -217,6 +279,7 @@ def report_choice_change(
         report.release = ""
         report.matched_at = None
     report.choice = choice
+    report.network = network
     report.contact_way = contact_way
     report.contact_details = contact_details
     report.safe_times = safe_times
@@ -240,6 +303,9 @@ def report_share_answer(*, report: Report, agree: bool) -> Report:
     report.save(update_fields=["release", "updated_at"])
     if agree:
         _server_wrap_restore(report)
+        provider = hooks.report_network()
+        if provider is not None:
+            provider.shared(report_code=report.code)
     record(actor=None, action=Action.REPORT_SHARED, organisation_code=report.organisation.code,
            object_code=report.code, extra={"agreed": agree})
     return report
@@ -250,6 +316,9 @@ def report_delete(*, report: Report) -> None:
     from then on nothing she wrote can be read from any copy of the database, even with her code
     and PIN), then its rows. A case made from it, or one it was added to, keeps what it holds."""
     org_code, code = report.organisation.code, report.code
+    provider = hooks.report_network()
+    if provider is not None:
+        provider.withdraw(report_code=code)  # its ref goes from the hub at the next sync
     report_keys_destroy(code)
     files.remove(code)
     with transaction.atomic():

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0020_action_choices'),
+        ('audit', '0022_report_network_actions'),
     ]
 
     operations = [
