@@ -34,3 +34,10 @@ def test_a_missing_key_file_says_how_to_create_one(db: Any, settings: Any, tmp_p
     with pytest.raises(CommandError):
         call_command("aigaq_check")
     assert "aigaq keys init" in capsys.readouterr().err
+
+
+def test_a_timestamp_server_without_its_ca_file_is_pointed_out(db: Any, settings: Any, capsys: Any) -> None:
+    settings.REQUIRE_2FA = True
+    settings.TSA_URL, settings.TSA_CA_FILE = "https://tsa.example.org/", None
+    call_command("aigaq_check")
+    assert "AIGAQ_TSA_URL is set without AIGAQ_TSA_CA_FILE" in capsys.readouterr().out

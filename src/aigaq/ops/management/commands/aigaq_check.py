@@ -67,6 +67,10 @@ class Command(BaseCommand):
                                 "plain HTTP and is redirected to HTTPS again and again, and every visitor shares the "
                                 "proxy's address (one rate limit for all); set it to the proxy's address, e.g. "
                                 "127.0.0.1 (docs/deploy.md)")
+            if settings.TSA_URL and not settings.TSA_CA_FILE:
+                notes.append("AIGAQ_TSA_URL is set without AIGAQ_TSA_CA_FILE: court bundles' timestamps are "
+                             "checked against the certificates the server sends, not a chain you chose; set it to "
+                             "the timestamp server's CA certificate (docs/deploy.md)")
             if set(settings.ALLOWED_HOSTS) <= {"127.0.0.1", "localhost"}:
                 notes.append("AIGAQ_ALLOWED_HOSTS only lists this machine; set it to the public host name")
         for note in notes:
