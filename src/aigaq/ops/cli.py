@@ -9,7 +9,8 @@
     aigaq organisation create NAME --coordinator USERNAME
                            a new organisation and its first coordinator (temporary password printed once)
     aigaq keys init|rotate create the key file / re-wrap every case key under a new key
-    aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart)
+    aigaq backup -o FILE   encrypted database backup (--key-store: the case keys, kept apart;
+                           --files: the encrypted file store)
     aigaq restore FILE     restore a backup (stop the server first)
     aigaq audit verify     check that no audit entry was altered, removed or reordered (keyed links;
                            --checkpoints FILE: and that checkpoints kept elsewhere are still in it)
@@ -106,7 +107,7 @@ COMMANDS: dict[str, tuple[Callable[[Sequence[str]], int], str]] = {
     "check": (_command("aigaq_check"), "check the configuration"),
     "organisation": (_command("organisation"), "a new organisation and its first coordinator"),
     "keys": (_command("keys"), "create the key file (init) or rotate the key-encryption key (rotate)"),
-    "backup": (_command("backup"), "write an encrypted backup of the database (or --key-store: the case keys)"),
+    "backup": (_command("backup"), "an encrypted backup of the database (--key-store: the keys, --files: the files)"),
     "restore": (_command("restore"), "restore a backup made by `aigaq backup` (stop the server first)"),
     "audit": (_command("audit"), "verify the audit chain"),
     "link": (_link, "link suspect mentions across cases (JSONL in, clusters out)"),
