@@ -126,3 +126,20 @@ def test_check_says_when_the_key_store_cannot_be_written(
         call_command("aigaq_check")
     err = capsys.readouterr().err
     assert f"the case key store {settings.KEY_STORE} cannot be written" in err and "ReadWritePaths" in err
+
+
+def test_check_counts_survivors_report_files_other_users_can_read(db: Any, settings: Any, capsys: Any) -> None:
+    settings.REQUIRE_2FA = True
+    folder = Path(settings.DATA_DIR) / "report-files" / "report-modes"
+    folder.mkdir(mode=0o700, parents=True)
+    try:
+        (folder / "one").write_bytes(b"sealed")
+        (folder / "one").chmod(0o644)
+        with pytest.raises(CommandError):
+            call_command("aigaq_check")
+        err = capsys.readouterr().err
+        assert "1 evidence files or folders" in err and "report-files" in err
+    finally:
+        for child in folder.iterdir():
+            child.unlink()
+        folder.rmdir()

@@ -30,7 +30,7 @@ def _with_journals(path: Path) -> list[Path]:
 
 def private_paths() -> Iterator[tuple[Path, bool]]:
     """(path, is_folder) for each private file and folder of this installation, those not made yet
-    left out; the evidence store is walked file by file."""
+    left out; the file stores are walked file by file."""
     data_dir = Path(settings.DATA_DIR)
     key_file = Path(settings.KEY_FILE)
     key_store = Path(settings.KEY_STORE)
@@ -45,8 +45,9 @@ def private_paths() -> Iterator[tuple[Path, bool]]:
     for path in files:
         if path.exists():
             yield path, False
-    root = files_root()
-    if root.is_dir():
+    for root in _file_stores():
+        if not root.is_dir():
+            continue
         yield root, True
         for dirpath, dirnames, filenames in os.walk(root):
             for name in dirnames:
@@ -55,22 +56,30 @@ def private_paths() -> Iterator[tuple[Path, bool]]:
                 yield Path(dirpath) / name, False
 
 
+def _file_stores() -> tuple[Path, ...]:
+    """Evidence and the abuse log (files/), survivors' reports' files (report-files/)."""
+    return files_root(), Path(settings.DATA_DIR) / "report-files"
+
+
 def too_open() -> list[str]:
-    """One line per private file or folder that its group or other users can reach."""
+    """One line per private file or folder that its group or other users can reach; within a file
+    store, one line for all (there can be thousands)."""
     problems: list[str] = []
-    uploads = 0
-    root = files_root()
+    stores = _file_stores()
+    counts = dict.fromkeys(stores, 0)
     for path, is_folder in private_paths():
         mode = _mode(path)
         if mode is None or not mode & 0o077:
             continue
-        if path != root and path.is_relative_to(root):
-            uploads += 1  # counted, not listed: there can be thousands
+        store = next((root for root in stores if path != root and path.is_relative_to(root)), None)
+        if store is not None:
+            counts[store] += 1
             continue
         want = "700" if is_folder else "600"
         problems.append(f"{path} can be reached by other users of this machine (mode {mode:04o}); "
                         f"run `chmod {want} {path}`")
-    if uploads:
-        problems.append(f"{uploads} evidence files or folders under {root} can be reached by other users; "
-                        f"run `chmod -R go= {root}`")
+    for root, count in counts.items():
+        if count:
+            problems.append(f"{count} evidence files or folders under {root} can be reached by other users; "
+                            f"run `chmod -R go= {root}`")
     return problems
