@@ -5,6 +5,7 @@ nothing is made; a caseworker or analyst of the same organisation is not offered
 from __future__ import annotations
 
 import io
+from typing import Any
 
 from aigaq.accounts.models import User
 from aigaq.audit.models import Action, AuditEntry
@@ -82,3 +83,10 @@ def test_the_organisation_page_shows_the_key_that_signs_bundles(
     from aigaq.lib.crypto.signing import fingerprint, public_key_from_text
 
     assert fingerprint(public_key_from_text(pem.content.decode())) == verdict.key_fingerprint
+
+
+def test_a_case_without_files_says_where_to_add_them(alice: User, cora: User, make_case: Any) -> None:
+    case = make_case(alice)
+    page = client_for(cora).get(f"/cases/{case.code}/evidence/bundle/").content.decode()
+    assert "holds no evidence files yet" in page
+    assert f'href="/cases/{case.code}/evidence/"' in page
