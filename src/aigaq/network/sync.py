@@ -30,9 +30,12 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from aigaq.audit.log import record
@@ -139,6 +142,18 @@ def keyed_tokens(config: NetworkConfig, identity: Identity, inputs: list[dict[st
     return [{kind: sorted(values) for kind, values in t.items()} for t in tokens]
 
 
+T = TypeVar("T", bound=Model)
+
+
+def _batches(dirty: QuerySet[T]) -> Iterator[list[T]]:
+    """The rows of `dirty` (ordered by pk) SUSPECTS_PER_BATCH at a time, each batch read after the
+    one before was sent (by pk, so rows marked clean meanwhile are not skipped or read twice)."""
+    after = 0
+    while rows := list(dirty.filter(pk__gt=after)[:SUSPECTS_PER_BATCH]):
+        yield rows
+        after = rows[-1].pk
+
+
 def _send_upserts(config: NetworkConfig, identity: Identity, result: SyncResult) -> None:
     dirty = (
         NetworkSuspect.objects.filter(
@@ -147,12 +162,7 @@ def _send_upserts(config: NetworkConfig, identity: Identity, result: SyncResult)
         .select_related("suspect__case__incident")
         .order_by("pk")
     )
-    after = 0
-    while True:
-        rows = list(dirty.filter(pk__gt=after)[:SUSPECTS_PER_BATCH])
-        if not rows:
-            return
-        after = rows[-1].pk
+    for rows in _batches(dirty):
         pending = []
         for row in rows:
             try:
@@ -182,12 +192,7 @@ def _send_report_upserts(config: NetworkConfig, identity: Identity, result: Sync
     """Sealed reports' refs: their tokens were keyed when she sent the report, so nothing is
     decrypted or evaluated here (her code and PIN are not at hand)."""
     dirty = NetworkReport.objects.filter(dirty=True, organisation=config.organisation).order_by("pk")
-    after = 0
-    while True:
-        rows = list(dirty.filter(pk__gt=after)[:SUSPECTS_PER_BATCH])
-        if not rows:
-            return
-        after = rows[-1].pk
+    for rows in _batches(dirty):
         upserts = [client.Upsert(ref=r.ref, version=r.version, year_month=r.year_month, region="", tokens=r.tokens)
                    for r in rows]
         client.sync(hub_url=config.hub_url, identity=identity, upserts=upserts, deletes=[])

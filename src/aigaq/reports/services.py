@@ -371,6 +371,18 @@ def consents_from_choice(choice: str) -> dict[str, bool]:
             "consent_statistics": False, "consent_network": False}
 
 
+def _hand_over(*, actor: User, report: Report, case: Case, status: str) -> int:
+    """Her files become the case's evidence ("submitted by the survivor") and the report points to
+    the case it became (CASE) or went into (MERGED); returns how many files."""
+    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
+                for f in report.files.all()]
+    hooks.survivor_files_received(actor=actor, case=case, files=attached)
+    report.status = status
+    report.case_code = case.code
+    report.save(update_fields=["status", "case_code", "updated_at"])
+    return len(attached)
+
+
 @transaction.atomic
 def report_to_case(
     *, actor: User, report: Report, survivor: SurvivorInput, incident: IncidentInput,
@@ -382,12 +394,7 @@ def report_to_case(
     if report.status in (Report.Status.CASE, Report.Status.MERGED):
         raise AlreadyHandled("this report is a case, or in one, already")
     case = case_services.case_create(actor=actor, survivor=survivor, incident=incident, suspects=suspects)
-    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
-                for f in report.files.all()]
-    hooks.survivor_files_received(actor=actor, case=case, files=attached)
-    report.status = Report.Status.CASE
-    report.case_code = case.code
-    report.save(update_fields=["status", "case_code", "updated_at"])
+    _hand_over(actor=actor, report=report, case=case, status=Report.Status.CASE)
     record(actor=actor, action=Action.REPORT_TO_CASE, case_code=case.code, object_code=report.code)
     return case
 
@@ -479,13 +486,8 @@ def report_merge(*, actor: User, report: Report, case: Case, suspect: str = NO_S
     elif ours is not None and target is not None:
         case_services.suspect_update(actor=actor, suspect=target, data=_merged_suspect(target, ours),
                                      version=target.version)
-    attached = [(f.filename, files.read(report.data_key(), report_code=report.code, file_code=f.code))
-                for f in report.files.all()]
-    hooks.survivor_files_received(actor=actor, case=case, files=attached)
-    report.status = Report.Status.MERGED
-    report.case_code = case.code
-    report.save(update_fields=["status", "case_code", "updated_at"])
+    attached = _hand_over(actor=actor, report=report, case=case, status=Report.Status.MERGED)
     record(actor=actor, action=Action.REPORT_MERGED, case_code=case.code, object_code=report.code,
            extra={"suspect": "new" if suspect == NEW_SUSPECT else "none" if suspect == NO_SUSPECT else "added to",
-                  "files": len(attached)})
+                  "files": attached})
     return case
